@@ -1,0 +1,52 @@
+# autograd-lab: two commands do all the set-up.
+#   make lab    install (once), then open the course in JupyterLab
+#   make test   install (once), then ruff + pytest (unit tests and strict nbval)
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NB ?= notebooks
+PORT ?= 8888
+LINTED := autograd_lab tests tools benchmarks notebooks
+
+.PHONY: help install system lab test lint outputs lock
+
+help:
+	@echo "make lab      open the course in JupyterLab (installs on first run; make lab LANG=zh for a Chinese UI)"
+	@echo "make test     ruff + unit tests + strict nbval over every notebook"
+	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
+	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
+
+# The stamp records what was installed; it is rebuilt only when the lock or pyproject changes,
+# so a second run installs nothing.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || { echo "creating $(VENV)"; $(PYTHON_BOOT) -m venv $(VENV); }
+	@echo "installing exact versions from requirements.lock"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP) system
+	@echo "python environment: up to date ($(VENV), $$($(PY) -c 'import torch; print("torch", torch.__version__)'))"
+
+system:
+	@bash tools/install_system_packages.sh
+
+lab: install
+	@$(PY) tools/lab.py --port $(PORT) $(if $(filter zh,$(LANG)),--lang zh,)
+
+lint: install
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+
+test: lint
+	$(VENV)/bin/pytest tests --nbval --nbval-current-env notebooks
+
+outputs: install
+	$(PY) tools/execute_notebooks.py $(NB)
+
+lock: $(STAMP)
+	$(PY) tools/lock.py
