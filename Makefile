@@ -12,12 +12,16 @@ NB ?= notebooks
 PORT ?= 8888
 LINTED := autograd_lab tests tools benchmarks notebooks
 
-.PHONY: help install system lab test lint outputs lock
+.PHONY: help install system lab test lint outputs lock figures baselines student handout
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab LANG=zh for a Chinese UI)"
 	@echo "make test     ruff + unit tests + strict nbval over every notebook"
 	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
+	@echo "make figures  redraw the lecture figures into assets/"
+	@echo "make baselines  re-render the image-test baselines (after an intended plot change)"
+	@echo "make student  regenerate the student edition of the exercises from the solutions"
+	@echo "make handout  build the classroom handout (HTML + PDF, student and instructor)"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
 # The stamp records what was installed; it is rebuilt only when the lock or pyproject changes,
@@ -50,3 +54,15 @@ outputs: install
 
 lock: $(STAMP)
 	$(PY) tools/lock.py
+
+figures: install
+	$(PY) -m autograd_lab.figures
+
+baselines: install
+	$(PY) tools/update_baselines.py
+
+student: install
+	$(PY) tools/student_edition.py
+
+handout: install
+	$(PY) tools/handout.py
