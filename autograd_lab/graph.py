@@ -1,0 +1,392 @@
+"""The computation graph autograd recorded for a tensor: as data, as a text tree, as a figure.
+
+`autograd_graph(y)` walks `y.grad_fn` and its `next_functions` back to the leaves and returns a
+`Graph` whose edges point in the forward direction (input -> op -> output). Any other producer
+of graphs (for example a teaching engine) can build a `Graph` itself and reuse
+`Graph.to_text()` and `draw_graph()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import torch
+
+from autograd_lab.fonts import course_rc
+
+if TYPE_CHECKING:  # matplotlib is imported lazily: building a graph needs no plotting stack
+    from matplotlib.axes import Axes
+
+KINDS = ("op", "leaf", "output", "const")
+# Shown after a node whose inputs were already listed higher up in the text tree.
+SHOWN_ABOVE = "  (↑ shown above)"
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a computation graph."""
+
+    id: str
+    label: str
+    kind: str  # "op", "leaf", "output" or "const"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not isinstance(self.label, str):
+            raise TypeError(f"Node id and label must be strings, got {self.id!r}, {self.label!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"Node kind must be one of {KINDS}, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A computation graph; edges point forward, from an input to the node that consumes it.
+
+    The same pair may appear twice in `edges` when one value feeds an operation twice
+    (as `x` does in `torch.dot(x, x)`); the order of `edges` is the order of the inputs.
+    """
+
+    nodes: tuple[Node, ...]
+    edges: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        ids = [node.id for node in self.nodes]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"Graph node ids must be unique, got {ids}")
+        known = set(ids)
+        for edge in self.edges:
+            if len(edge) != 2 or not set(edge) <= known:
+                raise ValueError(
+                    f"Graph edge {edge!r} must be a pair of node ids among {sorted(known)}"
+                )
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def inputs(self, node_id: str) -> list[str]:
+        """Return the ids feeding `node_id`, in input order (repeated if used twice)."""
+        return self.input_map()[node_id]
+
+    def input_map(self) -> dict[str, list[str]]:
+        """Return, for every node id, the ids feeding it in input order."""
+        inputs: dict[str, list[str]] = {node.id: [] for node in self.nodes}
+        for src, dst in self.edges:
+            inputs[dst].append(src)
+        return inputs
+
+    def roots(self) -> list[str]:
+        """Return the ids the text tree starts from: the outputs, else the nodes nobody consumes."""
+        outputs = [node.id for node in self.nodes if node.kind == "output"]
+        if outputs:
+            return outputs
+        consumed = {src for src, _ in self.edges}
+        return [node.id for node in self.nodes if node.id not in consumed]
+
+    def to_text(self) -> str:
+        """Return the graph as a text tree rooted at the output, inputs indented below."""
+        by_id = {node.id: node for node in self.nodes}
+        inputs = self.input_map()
+        lines: list[str] = []
+        expanded: set[str] = set()
+        # Explicit stack rather than recursion: a loop can record thousands of operations.
+        stack = [(root, "", "", True) for root in reversed(self.roots())]
+        while stack:
+            node_id, lead, child_lead, _ = stack.pop()
+            node = by_id[node_id]
+            text = node.label if node.kind == "op" else f"{node.label}  [{node.kind}]"
+            if node_id in expanded and inputs[node_id]:
+                lines.append(lead + text + SHOWN_ABOVE)
+                continue
+            lines.append(lead + text)
+            expanded.add(node_id)
+            children = inputs[node_id]
+            for i in reversed(range(len(children))):
+                last = i == len(children) - 1
+                stack.append(
+                    (
+                        children[i],
+                        child_lead + ("└── " if last else "├── "),
+                        child_lead + ("    " if last else "│   "),
+                        last,
+                    )
+                )
+        return "\n".join(lines)
+
+    def tree_order(self) -> list[str]:
+        """Return the node ids in the order the text tree first mentions them."""
+        inputs = self.input_map()
+        seen: dict[str, None] = {}
+        stack = list(reversed(self.roots()))
+        while stack:
+            node_id = stack.pop()
+            if node_id in seen:
+                continue
+            seen[node_id] = None
+            stack.extend(reversed(inputs[node_id]))
+        return list(seen) + [node.id for node in self.nodes if node.id not in seen]
+
+
+def _shape(t: torch.Tensor) -> str:
+    return str(tuple(t.shape))
+
+
+def _check_names(names: Mapping[str, torch.Tensor] | None) -> dict[int, str]:
+    if names is None:
+        return {}
+    if not isinstance(names, Mapping):
+        raise TypeError(f'names must be a dict like {{"x": x}}, got {type(names).__name__}')
+    by_identity = {}
+    for name, value in names.items():
+        if not isinstance(name, str) or not isinstance(value, torch.Tensor):
+            raise TypeError(
+                f'names must map strings to tensors, like {{"x": x}}; got {name!r}: '
+                f"{type(value).__name__}"
+            )
+        by_identity[id(value)] = name
+    return by_identity
+
+
+def _const_label(fn, slot: int, name_of: dict[int, str]) -> str:
+    """Name the constant in input `slot` of `fn`, when PyTorch still holds it."""
+    # Binary ops such as mul and div save their operands as _saved_self / _saved_other (slots
+    # 0 / 1); backward frees them, after which the constant can only be called "const".
+    attrs = ("_saved_self", "_saved_other")
+    # Looked up on the class: reading a freed saved tensor raises RuntimeError, not AttributeError.
+    if slot > 1 or len(fn.next_functions) != 2 or not all(hasattr(type(fn), a) for a in attrs):
+        return "const"
+    try:
+        value = getattr(fn, attrs[slot])
+    except RuntimeError:
+        return "const"
+    if not isinstance(value, torch.Tensor):
+        return "const"
+    if id(value) in name_of:
+        return name_of[id(value)]
+    if value.numel() == 1:
+        return f"{value.item():g}"
+    return "const"
+
+
+def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> Graph:
+    """Walk the graph autograd recorded for `tensor`; `names` like {"x": x} label tensors."""
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(
+            f"autograd_graph needs a torch.Tensor, got {type(tensor).__name__}: pass the result "
+            "of a computation, e.g. y = 2 * torch.dot(x, x)"
+        )
+    name_of = _check_names(names)
+    if tensor.grad_fn is None:
+        if not tensor.requires_grad:
+            raise ValueError(
+                "this tensor has no autograd history (requires_grad=False, grad_fn=None), so "
+                "there is no graph to show. Create its inputs with requires_grad=True (or call "
+                "x.requires_grad_()) before computing it; detach() and torch.no_grad() also "
+                "drop the history."
+            )
+        label = name_of.get(id(tensor), f"leaf {_shape(tensor)}")
+        return Graph(nodes=(Node("n0", label, "leaf"),), edges=())
+
+    nodes: list[Node] = [Node("n0", name_of.get(id(tensor), "output"), "output")]
+    edges: list[tuple[str, str]] = []
+    # Keyed by the autograd node objects themselves (kept alive in these dicts while walking).
+    op_ids: dict[object, str] = {}
+    leaf_ids: dict[object, str] = {}
+    # (grad_fn, name) of named intermediate tensors; holding the grad_fn objects keeps the
+    # identity checks valid. The output's own name already labels the output node.
+    produced_by = [
+        (t.grad_fn, name)
+        for name, t in (names or {}).items()
+        if t.grad_fn is not None and t is not tensor
+    ]
+
+    def new_id() -> str:
+        return f"n{len(nodes)}"
+
+    def add_op(fn) -> str:
+        node_id = new_id()
+        label = type(fn).__name__
+        made = [name for grad_fn, name in produced_by if grad_fn is fn]
+        if made:
+            label = f"{label} → {', '.join(made)}"
+        nodes.append(Node(node_id, label, "op"))
+        op_ids[fn] = node_id
+        return node_id
+
+    edges.append((add_op(tensor.grad_fn), "n0"))
+    stack = [tensor.grad_fn]
+    while stack:
+        fn = stack.pop()
+        fn_id = op_ids[fn]
+        for slot, (parent, _) in enumerate(fn.next_functions):
+            if parent is None:  # an input that needs no gradient: a constant to autograd
+                src = new_id()
+                nodes.append(Node(src, _const_label(fn, slot, name_of), "const"))
+            elif type(parent).__name__ == "AccumulateGrad":
+                if parent not in leaf_ids:
+                    leaf = parent.variable
+                    leaf_ids[parent] = new_id()
+                    label = name_of.get(id(leaf), f"leaf {_shape(leaf)}")
+                    nodes.append(Node(leaf_ids[parent], label, "leaf"))
+                src = leaf_ids[parent]
+            elif parent in op_ids:
+                src = op_ids[parent]
+            else:
+                src = add_op(parent)
+                stack.append(parent)
+            edges.append((src, fn_id))
+    # Discovery order above is depth-first from the last input; renumber in text-tree order
+    # so ids read top to bottom like the printed tree.
+    raw = Graph(nodes=tuple(nodes), edges=tuple(edges))
+    renumber = {old: f"n{i}" for i, old in enumerate(raw.tree_order())}
+    by_id = {node.id: node for node in nodes}
+    return Graph(
+        nodes=tuple(
+            Node(renumber[old], by_id[old].label, by_id[old].kind)
+            for old in sorted(renumber, key=renumber.get)
+        ),
+        edges=tuple((renumber[src], renumber[dst]) for src, dst in edges),
+    )
+
+
+def graph_text(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> str:
+    """Return the text tree of the graph autograd recorded for `tensor`."""
+    return autograd_graph(tensor, names).to_text()
+
+
+def layers(graph: Graph) -> dict[str, int]:
+    """Return each node's layer: 0 for the outputs, 1 + the deepest consumer for the rest."""
+    pending = {node.id: 0 for node in graph.nodes}  # consumers not yet placed
+    for src, _ in graph.edges:
+        pending[src] += 1
+    producers = graph.input_map()
+    layer = {node.id: 0 for node in graph.nodes}
+    ready = [node.id for node in graph.nodes if pending[node.id] == 0]
+    done = 0
+    while ready:
+        node_id = ready.pop()
+        done += 1
+        for src in producers[node_id]:
+            layer[src] = max(layer[src], layer[node_id] + 1)
+            pending[src] -= 1
+            if pending[src] == 0:
+                ready.append(src)
+    if done != len(graph.nodes):
+        raise ValueError("the graph has a cycle: a computation graph must be acyclic")
+    return layer
+
+
+STYLES = {
+    "op": {"facecolor": "#dbe9f6", "edgecolor": "#3d6fa8", "linestyle": "-"},
+    "leaf": {"facecolor": "#d8f0d2", "edgecolor": "#2f7d32", "linestyle": "-"},
+    "output": {"facecolor": "#fde2c8", "edgecolor": "#c8661a", "linestyle": "-"},
+    "const": {"facecolor": "#eeeeee", "edgecolor": "#888888", "linestyle": "--"},
+}
+KIND_NAMES = {"op": "运算 (grad_fn)", "leaf": "叶子张量", "output": "输出", "const": "常量"}
+
+
+def draw_graph(graph: Graph, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+    """Draw `graph` in layers, output on top and inputs below, arrows in the forward direction."""
+    if not isinstance(graph, Graph):
+        raise TypeError(
+            f"draw_graph needs a Graph, got {type(graph).__name__}: for a tensor use draw(y)"
+        )
+    from matplotlib.patches import Patch
+
+    layer = layers(graph)
+    depth = max(layer.values(), default=0) + 1
+    rows: list[list[str]] = [[] for _ in range(depth)]
+    for node_id in graph.tree_order():
+        rows[layer[node_id]].append(node_id)
+    width = max((len(row) for row in rows), default=1)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(max(3.0, 1.9 * width), 0.6 * depth + 0.8))
+        fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98 if title is None else 0.9)
+
+    family = course_rc()["font.sans-serif"]
+    kinds = {node.id: node.kind for node in graph.nodes}
+    labels = {node.id: node.label for node in graph.nodes}
+    boxes = {}
+    for r, row in enumerate(rows):
+        for c, node_id in enumerate(row):
+            x = c - (len(row) - 1) / 2
+            y = depth - 1 - r
+            style = STYLES[kinds[node_id]]
+            text = ax.text(
+                x,
+                y,
+                labels[node_id],
+                ha="center",
+                va="center",
+                fontsize=9,
+                family=family,
+                zorder=2,
+                bbox={"boxstyle": "round,pad=0.35", "linewidth": 1.2, **style},
+            )
+            boxes[node_id] = (text, (x, y))
+
+    seen: dict[tuple[str, str], int] = {}
+    for src, dst in graph.edges:
+        seen[(src, dst)] = seen.get((src, dst), 0) + 1
+    drawn: dict[tuple[str, str], int] = {}
+    for src, dst in graph.edges:
+        k, i = seen[(src, dst)], drawn.get((src, dst), 0)
+        drawn[(src, dst)] = i + 1
+        rad = 0.0 if k == 1 else 0.35 * (i - (k - 1) / 2)  # bend repeated inputs apart
+        (x0, y0), (x1, y1) = boxes[src][1], boxes[dst][1]
+        if layer[src] - layer[dst] > 1:  # bow edges that skip a layer around the nodes between
+            # an arc3 bulges by rad * length / 2; clear about 0.75 units, half a wide box
+            rad -= 1.5 / math.hypot(x1 - x0, y1 - y0)
+        # Above the boxes: an arrow is clipped to the box outlines, which matplotlib only
+        # positions when it draws the text, so the text must be drawn first.
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            zorder=3,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "#555555",
+                "linewidth": 1.1,
+                "shrinkA": 1,
+                "shrinkB": 1,
+                "patchA": boxes[src][0].get_bbox_patch(),
+                "patchB": boxes[dst][0].get_bbox_patch(),
+                "connectionstyle": f"arc3,rad={rad}",
+            },
+        )
+
+    present = [kind for kind in KINDS if kind in kinds.values()]
+    handles = [
+        Patch(label=KIND_NAMES[kind], **{k: v for k, v in STYLES[kind].items()}) for kind in present
+    ]
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(handles),
+        frameon=False,
+        prop={"family": family, "size": 8},
+        handlelength=1.2,
+        columnspacing=1.0,
+    )
+    half = max(width, 2) / 2
+    ax.set_xlim(-half, half)
+    ax.set_ylim(-1.15, depth - 0.5)
+    ax.set_axis_off()
+    if title is not None:
+        ax.set_title(title, family=family, fontsize=10)
+    return ax
+
+
+def draw(
+    tensor: torch.Tensor,
+    names: Mapping[str, torch.Tensor] | None = None,
+    ax: Axes | None = None,
+    *,
+    title: str | None = None,
+) -> Axes:
+    """Draw the graph autograd recorded for `tensor`."""
+    return draw_graph(autograd_graph(tensor, names), ax=ax, title=title)
