@@ -1,0 +1,202 @@
+"""Plot helpers: d2l-compatible `plot`, f with its autograd derivative, tangent lines."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+from autograd_lab import derivative, plot, plot_tangent, plot_with_derivative, tangent
+
+
+def f(x):
+    return 3 * x**2 - 4 * x
+
+
+@pytest.fixture
+def ax():
+    return Figure(figsize=(3.5, 2.5)).add_subplot()
+
+
+def curves(ax):
+    return [(line.get_xdata(), line.get_ydata()) for line in ax.get_lines()]
+
+
+def test_the_books_tangent_example_runs_unchanged(ax):
+    x = np.arange(0, 3, 0.1)
+    out = plot(x, [f(x), 2 * x - 3], "x", "f(x)", legend=["f(x)", "Tangent line (x=1)"], axes=ax)
+    assert out is ax
+    (x1, y1), (x2, y2) = curves(ax)
+    np.testing.assert_array_equal(x1, x)
+    np.testing.assert_allclose(y1, f(x))
+    np.testing.assert_allclose(y2, 2 * x - 3)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["f(x)", "Tangent line (x=1)"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "f(x)")
+    assert [line.get_linestyle() for line in ax.get_lines()] == ["-", "--"]
+    assert ax.get_lines()[1].get_color() == "m"
+
+
+def test_without_axes_a_new_figure_of_the_given_size_is_made():
+    import matplotlib.pyplot as plt
+
+    out = plot([1, 2, 4], figsize=(2, 1))
+    try:
+        assert tuple(out.figure.get_size_inches()) == (2, 1)
+        np.testing.assert_array_equal(out.get_lines()[0].get_ydata(), [1, 2, 4])
+    finally:
+        plt.close(out.figure)
+
+
+def test_tensors_that_require_grad_are_detached_for_the_user(ax):
+    x = torch.arange(0.0, 1.0, 0.25, requires_grad=True)
+    y = x * x
+    plot(x, [y, 2 * x], axes=ax)
+    (x1, y1), (_, y2) = curves(ax)
+    np.testing.assert_array_equal(x1, [0, 0.25, 0.5, 0.75])
+    np.testing.assert_array_equal(y1, [0, 0.0625, 0.25, 0.5625])
+    np.testing.assert_array_equal(y2, [0, 0.5, 1, 1.5])
+
+
+def test_lists_and_a_single_series_without_x(ax):
+    plot([3, 1, 2], axes=ax)
+    ((x1, y1),) = curves(ax)
+    np.testing.assert_array_equal(x1, [0, 1, 2])
+    np.testing.assert_array_equal(y1, [3, 1, 2])
+
+
+def test_two_dimensional_y_plots_its_rows(ax):
+    x = torch.linspace(0, 1, 5)
+    plot(x, torch.stack([x, 2 * x, 3 * x]), axes=ax)
+    assert len(ax.get_lines()) == 3
+
+
+def test_axes_options_like_d2l(ax):
+    h = [1e-1, 1e-2, 1e-3]
+    plot(h, [[1.0, 2.0, 3.0]], xscale="log", yscale="log", xlim=[1e-4, 1], ylim=[0.5, 5], axes=ax)
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert ax.get_xlim() == pytest.approx((1e-4, 1))
+    assert ax.get_ylim() == pytest.approx((0.5, 5))
+
+
+def test_plot_clears_the_axes_it_redraws_like_d2l(ax):
+    plot([1, 2], axes=ax)
+    plot([3, 4], axes=ax)
+    assert len(ax.get_lines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "hint"),
+    [
+        (([1, 2, 3], [1, 2]), {}, ValueError, "same x"),
+        (([1, 2], [[1, 2]] * 5), {}, ValueError, "one format string per curve"),
+        (([1, 2], [[1, 2], [3, 4]]), {"legend": ["a", "b", "c"]}, ValueError, "one per curve"),
+        (([],), {}, ValueError, "at least one point"),
+        ((torch.zeros(2, 2, 2),), {}, ValueError, "1-D tensor"),
+        (("abc",), {}, TypeError, "list, a NumPy array or a tensor"),
+        (([[1, 2], [3, 4]], [[1, 2], [3, 4], [5, 6]]), {}, ValueError, "one X per curve"),
+    ],
+)
+def test_bad_plot_input_says_what_to_do(ax, args, kwargs, error, hint):
+    with pytest.raises(error, match=hint):
+        plot(*args, axes=ax, **kwargs)
+
+
+def test_derivative_of_sin_is_cos_without_using_cos():
+    x = torch.linspace(-2 * math.pi, 2 * math.pi, 50)
+    assert torch.allclose(derivative(torch.sin, x), torch.cos(x), atol=1e-6)
+
+
+def test_derivative_accepts_arrays_lists_and_integers():
+    np.testing.assert_array_equal(derivative(f, np.array([0.0, 1.0, 2.0])).numpy(), [-4, 2, 8])
+    np.testing.assert_array_equal(derivative(f, [0, 1, 2]).numpy(), [-4, 2, 8])
+    assert derivative(f, torch.arange(3)).dtype == torch.get_default_dtype()
+
+
+def test_derivative_leaves_the_callers_tensor_alone():
+    x = torch.arange(3.0, requires_grad=True)
+    derivative(torch.sin, x)
+    assert x.grad is None
+
+
+def test_autograd_at_kinks():
+    x = torch.tensor([-1.0, 0.0, 1.0])
+    assert derivative(torch.abs, x).tolist() == [-1, 0, 1]
+    assert derivative(torch.relu, x).tolist() == [0, 0, 1]
+    # the same function written differently: PyTorch picks a different value at 0
+    assert derivative(lambda v: v.clamp(min=0), x).tolist() == [0, 1, 1]
+    assert derivative(lambda v: torch.maximum(v, torch.zeros_like(v)), x).tolist() == [0, 0.5, 1]
+
+
+@pytest.mark.parametrize(
+    ("fn", "error", "hint"),
+    [
+        (math.pi, TypeError, "pass the function"),
+        (lambda v: v.sum(), ValueError, "element-wise"),
+        (lambda v: np.sin(v), TypeError, "torch.sin\\(x\\), not np.sin"),
+        (lambda v: [1.0] * len(v), TypeError, "not a tensor"),
+        (lambda v: torch.ones_like(v), ValueError, "no autograd history"),
+    ],
+)
+def test_bad_functions_say_what_to_do(fn, error, hint):
+    with pytest.raises(error, match=hint):
+        derivative(fn, torch.arange(3.0))
+
+
+def test_plot_with_derivative_draws_f_and_its_autograd_derivative(ax):
+    x = torch.linspace(-3, 3, 31)
+    assert plot_with_derivative(torch.sin, x, ax=ax, title="正弦") is ax
+    (x1, y1), (x2, dy) = curves(ax)
+    np.testing.assert_allclose(y1, np.sin(x.numpy()), atol=1e-6)
+    np.testing.assert_allclose(dy, np.cos(x.numpy()), atol=1e-6)
+    assert ax.get_title() == "正弦"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["f(x)", "f'(x)"]
+
+
+def test_plot_with_derivative_needs_two_labels(ax):
+    with pytest.raises(ValueError, match="two entries"):
+        plot_with_derivative(torch.sin, [0.0, 1.0], ax=ax, labels=("f",))
+
+
+def test_tangent_of_the_books_function_at_one():
+    assert tangent(f, 1) == (-1.0, 2.0)  # f(1) = -1, f'(1) = 2: y = 2x - 3
+    with pytest.raises(TypeError, match="one number"):
+        tangent(f, [1.0, 2.0])
+
+
+def test_plot_tangent_draws_the_books_line(ax):
+    x = np.arange(0, 3, 0.1)
+    assert plot_tangent(f, 1.0, x, ax=ax) is ax
+    (_, y_f), (_, y_t), (x0, y0) = curves(ax)
+    np.testing.assert_allclose(y_f, f(x))
+    np.testing.assert_allclose(y_t, 2 * x - 3)
+    assert (list(x0), list(y0)) == ([1.0], [-1.0])
+    assert ax.get_legend().get_texts()[1].get_text() == "切线 (x=1)"
+
+
+def test_plot_tangent_alone_on_a_default_range(ax):
+    plot_tangent(torch.sin, 0.0, ax=ax, show_f=False, label="y = x")
+    (x_t, y_t), _ = curves(ax)
+    np.testing.assert_allclose(y_t, x_t)
+    assert (x_t.min(), x_t.max()) == (-2, 2)
+
+
+def test_helpers_leave_global_style_alone(ax):
+    before = dict(matplotlib.rcParams)
+    plot(np.arange(3), np.arange(3), "x", "中文标签", legend=["曲线"], axes=ax)
+    plot_with_derivative(torch.sin, [0.0, 1.0], ax=ax)
+    plot_tangent(torch.sin, 0.0, ax=ax)
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_importing_the_package_does_not_import_pyplot():
+    import subprocess
+    import sys
+
+    code = "import sys, autograd_lab; print('matplotlib.pyplot' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    assert out.stderr == ""
