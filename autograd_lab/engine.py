@@ -264,15 +264,16 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return _result(-self.data, (self,), "NegBackward0", lambda g: (-g,))
 
-    # A Python number on the left: turn it into a tensor and reuse the ops above.
+    # A Python number on the left: turn it into a tensor and reuse the ops above. `2 * x` is
+    # recorded as x * 2, as PyTorch does, so the two draw the same graph.
     def __radd__(self, other) -> Tensor:
-        return _as_tensor(other) + self
+        return self + other
 
     def __rsub__(self, other) -> Tensor:
         return _as_tensor(other) - self
 
     def __rmul__(self, other) -> Tensor:
-        return _as_tensor(other) * self
+        return self * other
 
     def __rtruediv__(self, other) -> Tensor:
         return _as_tensor(other) / self
@@ -673,5 +674,81 @@ def _format_nested(array: np.ndarray, element, indent: int) -> str:
 
 # ----- drawing -----------------------------------------------------------------------------------
 def to_graph(t: Tensor, names: dict[str, Tensor] | None = None):
-    """Return the graph of operations that produced `t`, as an autograd_lab.graph.Graph."""
-    raise NotImplementedError  # filled in once autograd_lab.graph has landed
+    """Return the recorded graph of `t` as an autograd_lab.graph.Graph; names label tensors.
+
+    Built like `autograd_lab.graph.autograd_graph` builds PyTorch's: one node per operation,
+    per leaf that requires a gradient, and per constant input; for the same program the two
+    graphs are equal. Draw it with `autograd_lab.graph.draw_graph`.
+    """
+    from autograd_lab.graph import Graph, Node  # plotting stack only when drawing
+
+    if not isinstance(t, Tensor):
+        raise TypeError(f"to_graph needs an engine tensor, got {type(t).__name__}")
+    name_of = _names_by_identity(names)
+    if t.is_leaf:
+        if not t.requires_grad:
+            raise ValueError(
+                "this tensor has no history (requires_grad=False), so there is no graph: "
+                "call requires_grad_() on the inputs before computing it"
+            )
+        return Graph(nodes=(Node("n0", name_of.get(id(t), f"leaf {t.shape}"), "leaf"),), edges=())
+
+    nodes = [Node("n0", name_of.get(id(t), "output"), "output")]
+    edges: list[tuple[str, str]] = []
+    op_ids: dict[int, str] = {}  # id of a computed tensor -> its operation's node
+    leaf_ids: dict[int, str] = {}
+
+    def add(label: str, kind: str) -> str:
+        nodes.append(Node(f"n{len(nodes)}", label, kind))
+        return nodes[-1].id
+
+    def add_op(u: Tensor) -> str:
+        named = u is not t and id(u) in name_of
+        op_ids[id(u)] = add(f"{u._op} → {name_of[id(u)]}" if named else u._op, "op")
+        return op_ids[id(u)]
+
+    edges.append((add_op(t), "n0"))
+    stack = [t]  # explicit, like backward(): graphs may be deep
+    while stack:
+        u = stack.pop()
+        for parent in u._parents:
+            if not parent.requires_grad:
+                src = add(name_of.get(id(parent), _value_label(parent)), "const")
+            elif parent.is_leaf:
+                if id(parent) not in leaf_ids:
+                    label = name_of.get(id(parent), f"leaf {parent.shape}")
+                    leaf_ids[id(parent)] = add(label, "leaf")
+                src = leaf_ids[id(parent)]
+            elif id(parent) in op_ids:
+                src = op_ids[id(parent)]
+            else:
+                src = add_op(parent)
+                stack.append(parent)
+            edges.append((src, op_ids[id(u)]))
+    # Number the nodes in the order the text tree prints them, as autograd_graph does.
+    raw = Graph(nodes=tuple(nodes), edges=tuple(edges))
+    renumber = {old: f"n{i}" for i, old in enumerate(raw.tree_order())}
+    return Graph(
+        nodes=tuple(
+            sorted((Node(renumber[n.id], n.label, n.kind) for n in nodes), key=_node_number)
+        ),
+        edges=tuple((renumber[a], renumber[b]) for a, b in edges),
+    )
+
+
+def _node_number(node) -> int:
+    return int(node.id[1:])
+
+
+def _value_label(t: Tensor) -> str:
+    return f"{t.item():g}" if t.data.size == 1 else "const"
+
+
+def _names_by_identity(names) -> dict[int, str]:
+    if names is None:
+        return {}
+    if not isinstance(names, dict) or not all(
+        isinstance(k, str) and isinstance(v, Tensor) for k, v in names.items()
+    ):
+        raise TypeError('names must map strings to engine tensors, like {"x": x}')
+    return {id(v): k for k, v in names.items()}

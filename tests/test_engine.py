@@ -14,8 +14,10 @@ import sys
 import numpy as np
 import pytest
 import torch
+from matplotlib.figure import Figure
 
 import autograd_lab.engine as engine
+from autograd_lab.graph import autograd_graph, draw_graph
 
 RTOL = ATOL = 1e-12
 
@@ -463,3 +465,74 @@ def test_bool_of_several_values_is_ambiguous():
 def test_bad_input_says_what_to_do(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+# ----- the engine's graph, drawn with the course's graph helper ---------------------------------
+def graph_programs(lib):
+    """Programs from the notes, each with the names that label its tensors."""
+    x = lib.arange(4.0, requires_grad=True)
+    y = 2 * lib.dot(x, x)
+    u = (x * x).detach()
+    z = (u * x).sum()
+    a = lib.tensor(-0.7648, requires_grad=True)
+    d = control_flow(a)
+    h = x * x + x.sin() * x
+    w = (h * h).sum() + lib.dot(h, x)
+    return [
+        (y, {"x": x, "y": y}),
+        (z, {"x": x, "u": u}),
+        (d, {"a": a}),
+        (x * x, None),
+        (w, {"x": x, "h": h}),
+        (x, {"x": x}),
+    ]
+
+
+def test_engine_graph_equals_the_graph_pytorch_records():
+    for (mine, mine_names), (ref, ref_names) in zip(
+        graph_programs(engine), graph_programs(torch), strict=True
+    ):
+        mine_graph, ref_graph = engine.to_graph(mine, mine_names), autograd_graph(ref, ref_names)
+        # Same ids, labels, kinds and edges; the order of the node tuple is not part of a graph.
+        assert set(mine_graph.nodes) == set(ref_graph.nodes)
+        assert mine_graph.edges == ref_graph.edges
+        assert mine_graph.to_text() == ref_graph.to_text()
+
+
+def test_engine_graph_text_and_drawing():
+    x = engine.arange(4.0, requires_grad=True)
+    y = 2 * engine.dot(x, x)
+    assert engine.to_graph(y, {"x": x, "y": y}).to_text() == "\n".join(
+        [
+            "y  [output]",
+            "└── MulBackward0",
+            "    ├── DotBackward0",
+            "    │   ├── x  [leaf]",
+            "    │   └── x  [leaf]",
+            "    └── 2  [const]",
+        ]
+    )
+    ax = Figure().subplots()  # no pyplot: nothing global changes
+    graph = engine.to_graph(y, {"x": x})
+    assert draw_graph(graph, ax=ax) is ax
+    # A box per node (output, Mul, Dot, x, 2) and an arrow per edge (x feeds Dot twice).
+    assert (len(graph.nodes), len(graph.edges), len(ax.texts)) == (5, 5, 10)
+
+
+def test_engine_graph_of_a_deep_chain():
+    x = engine.tensor(0.5, requires_grad=True)
+    y = x
+    for _ in range(5_000):
+        y = y.tanh()
+    graph = engine.to_graph(y)
+    assert len(graph.nodes) == 5_002 and len(graph.to_text().splitlines()) == 5_002
+
+
+def test_engine_graph_errors():
+    with pytest.raises(ValueError, match="no history"):
+        engine.to_graph(engine.tensor(1.0))
+    with pytest.raises(TypeError, match="engine tensor"):
+        engine.to_graph(torch.ones(1))
+    x = engine.tensor(1.0, requires_grad=True)
+    with pytest.raises(TypeError, match="names"):
+        engine.to_graph(x * 2, {"x": torch.ones(1)})
