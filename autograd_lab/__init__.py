@@ -1,6 +1,6 @@
 """autograd-lab: helpers for an interactive course on PyTorch automatic differentiation."""
 
-from autograd_lab import engine
+from autograd_lab import engine, exercises
 from autograd_lab.gradcheck import GradCheckResult, check_grad, numerical_jacobian
 from autograd_lab.graph import Graph, Node, autograd_graph, draw, draw_graph, graph_text
 from autograd_lab.plotting import derivative, plot, plot_tangent, plot_with_derivative, tangent
@@ -24,4 +24,5 @@ __all__ = [
     "plot_with_derivative",
     "tangent",
     "engine",
+    "exercises",
 ]

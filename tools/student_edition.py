@@ -1,0 +1,178 @@
+"""Generate the student edition of every exercises notebook from its solutions edition.
+
+The solutions edition is the single source of truth. In it:
+  - a region between the lines `# BEGIN SOLUTION` and `# END SOLUTION` of a code cell is an
+    answer: the student edition keeps the rest of the cell and replaces the region by a
+    placeholder (`...` inside a function, so it returns None; a comment at top level, so the
+    `name = ...` lines above it stay the answer);
+  - a cell tagged `solution` is a worked answer: a markdown one becomes a short invitation to
+    write one's own analysis, a code one is left out.
+The student edition of `notebooks/05_x.ipynb` is written to `notebooks/student/05_x.ipynb`
+(likewise for a language folder) and executed there, so its stored outputs come from a run.
+
+    python tools/student_edition.py            # regenerate and execute every student edition
+    python tools/student_edition.py --check    # exit 1 if a stored student edition is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from execute_notebooks import execute as run_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+STUDENT_DIR = "student"
+SOLUTION_TAG = "solution"
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+CODE_PLACEHOLDER = "...  # 在这里写你的代码"
+TOP_LEVEL_PLACEHOLDER = "# 在这里写你的代码"
+ANALYSIS_PLACEHOLDER = "**你的分析：** （双击这里，写下你的观察和解释。教师版里有参考解析。）"
+IMAGE_LINK = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
+
+
+def is_solutions_edition(nb: nbformat.NotebookNode) -> bool:
+    """Return True if the notebook holds answers that a student edition must hide."""
+    return any(_is_solution_cell(c) or BEGIN in c.source for c in nb.cells)
+
+
+def solutions_editions(root: Path = NOTEBOOKS) -> list[Path]:
+    """Every notebook under `root` (outside student folders) that holds solutions."""
+    found = []
+    for path in sorted(root.rglob("*.ipynb")):
+        if STUDENT_DIR in path.relative_to(root).parts or ".ipynb_checkpoints" in path.parts:
+            continue
+        if is_solutions_edition(nbformat.read(path, as_version=4)):
+            found.append(path)
+    return found
+
+
+def student_path(source: Path) -> Path:
+    """Where the student edition of `source` lives: a `student/` folder beside it."""
+    return source.parent / STUDENT_DIR / source.name
+
+
+def _is_solution_cell(cell: nbformat.NotebookNode) -> bool:
+    return SOLUTION_TAG in cell.metadata.get("tags", [])
+
+
+def strip_solutions(source: str) -> str:
+    """Replace each `# BEGIN SOLUTION` ... `# END SOLUTION` region by a placeholder line."""
+    out: list[str] = []
+    inside = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise ValueError(f"line {number}: nested {BEGIN}; close the first region first")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(indent + (CODE_PLACEHOLDER if indent else TOP_LEVEL_PLACEHOLDER))
+        elif stripped == END:
+            if not inside:
+                raise ValueError(f"line {number}: {END} without a matching {BEGIN}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{BEGIN} is never closed: add a line {END!r}")
+    return "\n".join(out)
+
+
+def _relink_images(markdown: str) -> str:
+    """Image links are relative to the notebook: one folder deeper needs one more `../`."""
+
+    def fix(match: re.Match) -> str:
+        link = match.group(2)
+        if re.match(r"^([a-z]+:|/|#)", link):
+            return match.group(0)
+        return match.group(1) + "../" + link
+
+    return IMAGE_LINK.sub(fix, markdown)
+
+
+def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return the student edition of a solutions notebook: answers out, outputs cleared."""
+    student = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        if _is_solution_cell(cell):
+            # A worked answer may span several cells; the learner gets one place to write.
+            follows_placeholder = cells and cells[-1].source == ANALYSIS_PLACEHOLDER
+            if cell.cell_type == "markdown" and not follows_placeholder:
+                cells.append(nbformat.v4.new_markdown_cell(ANALYSIS_PLACEHOLDER, id=cell.id))
+            continue
+        new = copy.deepcopy(cell)
+        if new.cell_type == "code":
+            new.source = strip_solutions(new.source)
+            new.outputs = []
+            new.execution_count = None
+        elif new.cell_type == "markdown":
+            new.source = _relink_images(new.source)
+        cells.append(new)
+    student.cells = cells
+    nbformat.validate(student)
+    return student
+
+
+def comparable(nb: nbformat.NotebookNode) -> list[tuple]:
+    """What must agree between a stored and a regenerated edition (outputs aside)."""
+    return [(c.id, c.cell_type, c.source, tuple(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+def is_current(source: Path) -> bool:
+    """Return True if the stored student edition matches a fresh generation from `source`."""
+    target = student_path(source)
+    if not target.exists():
+        return False
+    fresh = student_notebook(nbformat.read(source, as_version=4))
+    return comparable(fresh) == comparable(nbformat.read(target, as_version=4))
+
+
+def write_student_edition(source: Path, execute: bool = True) -> Path:
+    """Write (and by default execute) the student edition of `source`; return its path."""
+    target = student_path(source)
+    target.parent.mkdir(exist_ok=True)
+    nbformat.write(student_notebook(nbformat.read(source, as_version=4)), target)
+    if execute:
+        seconds = run_notebook(target)
+        print(f"  executed in {seconds:.1f} s")
+    return target
+
+
+def _shown(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="*", type=Path, help="solutions notebooks (default: all)")
+    parser.add_argument("--check", action="store_true", help="only report stale student editions")
+    parser.add_argument("--no-execute", action="store_true", help="write without running")
+    args = parser.parse_args(argv)
+    sources = args.sources or solutions_editions()
+    if not sources:
+        print("no notebook with solutions found")
+        return 0
+    stale = 0
+    for source in sources:
+        target = student_path(source)
+        if args.check:
+            current = is_current(source)
+            stale += not current
+            state = "current" if current else "STALE: run `make student`"
+            print(f"{_shown(target)}: {state}")
+            continue
+        print(f"{_shown(source)} -> {_shown(target)}")
+        write_student_edition(source, execute=not args.no_execute)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
