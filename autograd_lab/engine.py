@@ -158,6 +158,8 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Start (or stop) recording operations on this leaf; return the tensor itself."""
         if not self.is_leaf:
+            if requires_grad:  # a computed tensor that requires grad already records
+                return self
             raise ValueError(
                 "requires_grad_ only works on leaves; this tensor was computed by "
                 f"{self._op}: use .detach() to get a leaf with the same values"

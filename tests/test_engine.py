@@ -458,7 +458,11 @@ def test_bool_of_several_values_is_ambiguous():
         (lambda: engine.tensor([1.0]) ** "2", TypeError, "Python number"),
         (lambda: len(engine.tensor(1.0)), TypeError, "0-d"),
         (lambda: engine.tensor([True]).requires_grad_(), TypeError, "float"),
-        (lambda: (engine.ones(1, requires_grad=True) * 2).requires_grad_(), ValueError, "leaves"),
+        (
+            lambda: (engine.ones(1, requires_grad=True) * 2).requires_grad_(False),
+            ValueError,
+            "leaf",
+        ),
         (lambda: engine.randn(2, generator=None), TypeError, "size"),
     ],
 )
