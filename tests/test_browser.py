@@ -1,0 +1,389 @@
+"""Run every notebook in a real JupyterLab, driven through Debian's chromium by playwright.
+
+One JupyterLab serves all notebooks. It is started by `tools/lab.py` itself, the script
+`make lab` runs, with a temporary working copy and its own settings and workspaces. For each
+notebook the test opens it, clears it, runs Run All, waits for the last cell and an idle
+kernel, then reads the notebook *model* (JupyterLab does not keep off-screen cells in the
+page) and compares it with the stored notebook. Screenshots go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import NOTEBOOKS, ROOT, all_notebooks
+
+CHROMIUM = Path("/usr/bin/chromium")
+CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")  # Debian fonts-noto-cjk
+SCREENSHOTS = ROOT / "build" / "screenshots"
+LAB_SCRIPT = ROOT / "tools" / "lab.py"
+# The flags known to work with Debian's chromium in a container (no GPU, small /dev/shm,
+# no sandbox as root, no network chatter of its own).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+START_TIMEOUT = 120  # s: JupyterLab's first start on a busy 2-core machine
+RUN_TIMEOUT = 180  # s per notebook; a classroom notebook runs in seconds
+TOAST = ".Toastify__toast"  # JupyterLab's notifications (the news prompt is one)
+IGNORE_MARKERS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP")
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)[^)]*\)|<img[^>]*\ssrc=[\"']([^\"']+)[\"']")
+
+
+def skip_reason() -> str | None:
+    """Say why this machine cannot run the browser test, or None if it can."""
+    if not sys.platform.startswith("linux"):
+        return f"browser test runs on Linux with Debian chromium; this is {sys.platform}"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} missing: install Debian chromium (make system, as root)"
+    if not any(CJK_FONT_DIR.glob("NotoSansCJK*")):
+        return f"no Noto Sans CJK in {CJK_FONT_DIR}: install fonts-noto-cjk (make system)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing: make install"
+    return None
+
+
+SKIP = skip_reason()
+needs_browser = pytest.mark.skipif(SKIP is not None, reason=f"browser test skipped: {SKIP}")
+
+NOTEBOOK_PATHS = all_notebooks()
+IDS = [p.relative_to(NOTEBOOKS).as_posix() for p in NOTEBOOK_PATHS]
+
+# Installed into the page once: opens a notebook, runs it, and reads its model. Run All's
+# promise settles when the last queued cell has finished (or execution stopped at an error).
+HELPERS = """() => {
+  const app = window.jupyterapp;
+  window.course = {
+    widget: null,
+    done: false,
+    async open(path) {
+      const widget = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+      app.shell.activateById(widget.id);
+      this.widget = widget;
+      this.done = false;
+      await widget.context.ready;
+    },
+    kernelIdle() {
+      const kernel = this.widget?.sessionContext.session?.kernel;
+      return !!kernel && kernel.status === 'idle';
+    },
+    async runAll() {
+      await app.commands.execute('notebook:clear-all-cell-outputs');
+      app.commands.execute('notebook:run-all-cells').finally(() => { this.done = true; });
+    },
+    finished() { return this.done && this.kernelIdle(); },
+    cells() { return this.widget.content.model.toJSON().cells; },
+    async scrollTo(index) {
+      const notebook = this.widget.content;
+      notebook.activeCellIndex = index;
+      await notebook.scrollToItem(index, 'start');
+    },
+    async close() {
+      const widget = this.widget;
+      this.widget = null;
+      if (widget) {  // a kernel that never started must not hang the test
+        const timeout = new Promise(resolve => setTimeout(resolve, 15000));
+        await Promise.race([widget.sessionContext.shutdown(), timeout]);
+        widget.dispose();
+      }
+    },
+  };
+}"""
+
+
+@dataclass
+class Lab:
+    base: str
+    token: str
+    process: subprocess.Popen
+    log: Path
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path}?token={self.token}"
+
+
+def _api(lab: Lab, path: str, method: str = "GET"):
+    request = urllib.request.Request(lab.url(path), method=method)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+@contextlib.contextmanager
+def running_lab(tmp: Path, lang: str, env: dict[str, str]):
+    """Start JupyterLab with `tools/lab.py` (as `make lab` does); always stop it and its kernels."""
+    log = tmp / "lab.log"
+    cmd = [
+        sys.executable,
+        str(LAB_SCRIPT),
+        "--no-browser",
+        "--port=0",
+        f"--lang={lang}",
+        f"--course-dir={tmp / 'course'}",
+        f"--state-dir={tmp / 'state'}",
+        "--LabApp.expose_app_in_browser=True",  # the test drives the app through its commands
+    ]
+    with open(log, "wb") as out:
+        # Its own process group, so stopping the group stops the server and nothing else.
+        process = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    lab = None
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while lab is None or not _ready(lab):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            found = re.search(
+                r"JupyterLab at (http://127\.0\.0\.1:\d+)/lab\?token=(\w+)", _text(log)
+            )
+            if found and lab is None:
+                lab = Lab(found.group(1), found.group(2), process, log)
+            time.sleep(0.3)
+        yield lab
+    finally:
+        if lab is not None:  # kernels live in process groups of their own: ask the server
+            with contextlib.suppress(OSError, ValueError):
+                for kernel in _api(lab, "api/kernels"):
+                    _api(lab, f"api/kernels/{kernel['id']}", method="DELETE")
+        _stop(process)
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _ready(lab: Lab) -> bool:
+    try:
+        _api(lab, "api/status")
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _stop(process: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def lab_env(**overrides: str) -> dict[str, str]:
+    """Return the test's environment with the locale the stored outputs were made under."""
+    from execute_notebooks import EXEC_ENV
+
+    return {**os.environ, **EXEC_ENV, **overrides}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def open_lab_page(browser, lab: Lab):
+    """Load JupyterLab in a new page and wait until its layout is restored."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(START_TIMEOUT * 1000)
+    page.goto(lab.url("lab"))
+    page.wait_for_function("() => window.jupyterapp !== undefined")
+    page.evaluate("async () => { await jupyterapp.started; await jupyterapp.restored; }")
+    return page
+
+
+@pytest.fixture(scope="module")
+def lab_page(browser, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("lab")
+    with running_lab(tmp, "en", lab_env()) as lab:
+        page = open_lab_page(browser, lab)
+        page.evaluate(HELPERS)
+        try:
+            yield lab, page, tmp / "course"
+        finally:
+            page.close()
+
+
+def exempt(cell) -> bool:
+    """Whether nbval ignores this cell's output (its marker line must say why)."""
+    lines = {line.strip() for line in cell.source.splitlines()}
+    tags = set(cell.metadata.get("tags", []))
+    return bool(lines & set(IGNORE_MARKERS) or tags & IGNORE_TAGS)
+
+
+def visible(outputs) -> list[tuple]:
+    """Reduce outputs to what nbval compares: streams (merged), text/plain, mime types, errors."""
+    seen: list[tuple] = []
+    for out in outputs:
+        kind = out["output_type"]
+        if kind == "stream":
+            text = "".join(out["text"])
+            if seen and seen[-1][:2] == ("stream", out["name"]):
+                seen[-1] = ("stream", out["name"], seen[-1][2] + text)
+            else:
+                seen.append(("stream", out["name"], text))
+        elif kind in ("execute_result", "display_data"):
+            data = out["data"]
+            seen.append((kind, sorted(data), "".join(data.get("text/plain", ""))))
+        elif kind == "error":
+            seen.append(("error", out["ename"], out["evalue"]))
+    return seen
+
+
+def screenshot_name(path: Path) -> str:
+    return path.relative_to(NOTEBOOKS).with_suffix("").as_posix().replace("/", "_")
+
+
+def image_links(path: Path, nb) -> list[str]:
+    """Server paths (relative to the working copy) of the images the markdown cells show."""
+    links = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for groups in IMAGE_LINK.findall(cell.source):
+                link = next(g for g in groups if g)
+                rel = (path.parent.relative_to(ROOT) / link).as_posix()
+                links.append(os.path.normpath(rel))
+    return links
+
+
+@needs_browser
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_run_all_in_jupyterlab(lab_page, screenshots, path):
+    lab, page, course = lab_page
+    stored = nbformat.read(path, as_version=4)
+    rel = path.relative_to(ROOT).as_posix()
+    assert (course / rel).is_file(), f"{rel} is missing from the working copy"
+    name = screenshot_name(path)
+    page.evaluate("path => course.open(path)", rel)
+    try:
+        page.wait_for_function("() => course.kernelIdle()", timeout=START_TIMEOUT * 1000)
+        page.evaluate("() => course.runAll()")
+        page.wait_for_function("() => course.finished()", timeout=RUN_TIMEOUT * 1000, polling=250)
+        page.screenshot(path=screenshots / f"{name}.png")  # Run All leaves the last cell in view
+        page.evaluate("() => course.scrollTo(0)")
+        page.wait_for_timeout(500)  # let the scrolled-in cells paint
+        page.screenshot(path=screenshots / f"{name}-top.png")
+        cells = page.evaluate("() => course.cells()")
+        toasts = page.eval_on_selector_all(TOAST, "items => items.map(e => e.textContent)")
+    finally:
+        page.evaluate("() => course.close()")
+
+    assert toasts == [], f"a notification covers the notebook: {toasts}"
+    assert [c["cell_type"] for c in cells] == [c.cell_type for c in stored.cells]
+    code = [(c, s) for c, s in zip(cells, stored.cells, strict=True) if s.cell_type == "code"]
+    for live, cell in code:
+        errors = [o for o in live["outputs"] if o["output_type"] == "error"]
+        if errors and "raises-exception" not in cell.metadata.get("tags", []):
+            pytest.fail(f"cell {cell.id} raised {errors[0]['ename']}: {errors[0]['evalue']}")
+    counts = [live["execution_count"] for live, _ in code]
+    assert counts == list(range(1, len(code) + 1)), "Run All did not run every cell in order"
+    for live, cell in code:
+        if not exempt(cell):
+            shown, expected = visible(live["outputs"]), visible(cell.outputs)
+            assert shown == expected, f"cell {cell.id}: JupyterLab shows other output than stored"
+
+    for link in image_links(path, stored):
+        response = page.request.get(lab.url(f"files/{link}"))
+        assert response.ok, f"JupyterLab cannot serve {link} ({response.status})"
+
+
+@needs_browser
+def test_chinese_menus(browser, screenshots, tmp_path):
+    """`make lab LANG=zh`: make exports LANG=zh, which is no locale; the UI is still Chinese."""
+    with running_lab(tmp_path, "zh", lab_env(LANG="zh")) as lab:
+        server_env = Path(f"/proc/{lab.process.pid}/environ").read_bytes().split(b"\0")
+        assert b"LANG=zh" not in server_env, "lab.py passed the invalid LANG=zh on to Jupyter"
+        for plugin, key, value in [
+            ("@jupyterlab/translation-extension:plugin", "locale", "zh_CN"),
+            ("@jupyterlab/apputils-extension:notification", "fetchNews", "false"),
+            ("@jupyterlab/apputils-extension:notification", "checkForUpdates", False),
+        ]:
+            settings = _api(lab, f"lab/api/settings/{plugin}")["composite"]
+            assert settings[key] == value, (plugin, key, settings)
+        page = open_lab_page(browser, lab)
+        try:
+            page.wait_for_selector("#jp-MainMenu .lm-MenuBar-itemLabel")
+            menus = page.eval_on_selector_all(
+                "#jp-MainMenu .lm-MenuBar-itemLabel", "items => items.map(e => e.textContent)"
+            )
+            assert {"文件", "编辑", "查看", "运行", "内核", "设置", "帮助"} <= set(menus), menus
+            assert "File" not in menus, menus
+            page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="文件").click()
+            page.wait_for_selector(".lm-Menu")
+            page.wait_for_timeout(3000)  # the news prompt, if enabled, shows up within this
+            page.screenshot(path=screenshots / "ui_zh.png")
+            toasts = page.eval_on_selector_all(TOAST, "items => items.map(e => e.textContent)")
+            assert toasts == [], f"a notification covers the page: {toasts}"
+        finally:
+            page.close()
+
+
+def test_lab_serves_a_copy_and_keeps_learner_edits(tmp_path):
+    """The working copy is refreshed from the course, except files the learner changed."""
+    from lab import copy_course
+
+    source = tmp_path / "repo"
+    (source / "notebooks").mkdir(parents=True)
+    (source / "assets").mkdir()
+    (source / "notebooks" / "01_a.ipynb").write_text("v1")
+    (source / "notebooks" / "02_b.ipynb").write_text("v1")
+    (source / "assets" / "f1.png").write_bytes(b"png")
+    work = tmp_path / "work"
+    assert sorted(copy_course(work, source)) == [
+        "assets/f1.png",
+        "notebooks/01_a.ipynb",
+        "notebooks/02_b.ipynb",
+    ]
+    (work / "notebooks" / "01_a.ipynb").write_text("learner's answer")
+    for name in ("01_a.ipynb", "02_b.ipynb"):
+        (source / "notebooks" / name).write_text("v2")
+    assert copy_course(work, source) == ["notebooks/02_b.ipynb"]
+    assert (work / "notebooks" / "01_a.ipynb").read_text() == "learner's answer"
+    assert (work / "notebooks" / "02_b.ipynb").read_text() == "v2"
+    shutil.rmtree(work / "assets")
+    assert copy_course(work, source) == ["assets/f1.png"]
+
+
+def test_lab_replaces_a_locale_that_does_not_exist():
+    from lab import launch_env
+
+    env = launch_env({"LANG": "zh", "PATH": "/usr/bin"})
+    assert env["LANG"] != "zh" and env["PATH"] == "/usr/bin"
+    assert launch_env({"LANG": "C"}) == {"LANG": "C"}
