@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -231,7 +232,7 @@ _EX4_POINTS = tuple(x / 4 for x in range(-11, 12, 2))
 
 
 def _graph_signature(out: torch.Tensor) -> tuple[str, ...]:
-    """Names of the nodes of the backward graph, in a fixed depth-first order."""
+    """Each node of the backward graph with its inputs (None for a constant), depth first."""
     names: list[str] = []
     stack = [out.grad_fn]
     seen: set[int] = set()
@@ -240,9 +241,33 @@ def _graph_signature(out: torch.Tensor) -> tuple[str, ...]:
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
-        names.append(type(node).__name__)
+        inputs = ",".join(
+            type(fn).__name__ if fn is not None else "-" for fn, _ in node.next_functions
+        )
+        names.append(f"{type(node).__name__}({inputs})")
         stack.extend(fn for fn, _ in reversed(node.next_functions))
     return tuple(names)
+
+
+def _run_traced(fn: Callable, arg: torch.Tensor) -> tuple[object, tuple[int, ...]]:
+    """Call fn(arg) and record the line numbers it executes: the path its control flow took."""
+    code = getattr(fn, "__code__", None)
+    lines: list[int] = []
+
+    def tracer(frame, event, _arg):
+        if frame.f_code is not code:
+            return None
+        if event == "line":
+            lines.append(frame.f_lineno)
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        result = fn(arg)
+    finally:
+        sys.settrace(previous)
+    return result, tuple(lines)
 
 
 def check_ex4(g: object, dg: object) -> Feedback:
@@ -255,7 +280,7 @@ def check_ex4(g: object, dg: object) -> Feedback:
     for point in _EX4_POINTS:
         a = torch.tensor(point, dtype=torch.float64, requires_grad=True)
         try:
-            out = g(a)
+            out, lines = _run_traced(g, a)
             by_hand = dg(torch.tensor(point, dtype=torch.float64))
         except Exception as err:
             return _raised(4, err)
@@ -264,7 +289,7 @@ def check_ex4(g: object, dg: object) -> Feedback:
         formula = _as_tensor(by_hand)
         if not isinstance(out, torch.Tensor) or out.numel() != 1 or out.grad_fn is None:
             return Feedback(4, WRONG, f"g({_fmt(point)}) 应是由 a 算出来的标量张量。")
-        paths.add(_graph_signature(out))
+        paths.add((lines, _graph_signature(out)))
         (auto,) = torch.autograd.grad(out.sum(), a)
         if formula is None or formula.numel() != 1:
             return Feedback(4, WRONG, f"dg({_fmt(point)}) 应返回一个数或标量张量。")

@@ -1,0 +1,260 @@
+"""The exercise checks: right answers pass, wrong ones get a hint that keeps the answer back,
+missing ones are reported as not attempted. Every answer below runs on real PyTorch."""
+
+from __future__ import annotations
+
+import math
+
+import nbformat
+import pytest
+import torch
+from conftest import NOTEBOOKS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_lab import exercises as ex
+from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
+
+# --- answers a learner might write ----------------------------------------------------------
+
+
+def second_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    (df_dx,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    (d2f_dx2,) = torch.autograd.grad(df_dx.sum(), x)
+    return d2f_dx2
+
+
+def second_derivative_without_graph(f, x):
+    x = x.detach().requires_grad_(True)
+    (df_dx,) = torch.autograd.grad(f(x).sum(), x)
+    return torch.autograd.grad(df_dx.sum(), x)[0]
+
+
+def first_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    return torch.autograd.grad(f(x).sum(), x)[0]
+
+
+def backward_twice(x):
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    return x.grad
+
+
+def backward_twice_freed(x):
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+    return x.grad
+
+
+def backward_once(x):
+    (x * x).sum().backward()
+    return x.grad
+
+
+def grad_f(a):
+    d = ex.control_flow_f(a)
+    d.sum().backward()
+    return a.grad
+
+
+def grad_f_scalar_backward(a):
+    ex.control_flow_f(a).backward()
+    return a.grad
+
+
+def grad_f_wrong_weights(a):
+    d = ex.control_flow_f(a)
+    d.backward(torch.arange(float(d.numel())).reshape(d.shape))
+    return a.grad
+
+
+def g(a):
+    b = a
+    while b.abs() < 1:
+        b = 3 * b
+    if b > 0:
+        return b * b
+    return -b
+
+
+def dg(a):
+    b, k = a, 1
+    while abs(b) < 1:
+        b, k = 3 * b, 3 * k
+    if b > 0:
+        return 2 * b * k
+    return -k
+
+
+def df6(x):
+    return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - 1 / x**2
+
+
+def placeholder(*args):
+    """What a student-edition answer cell defines: a function whose body is `...`."""
+
+
+def sin_and_derivative(start: float = -2 * math.pi, stop: float = 2 * math.pi, n: int = 100):
+    x = torch.linspace(start, stop, n, requires_grad=True)
+    torch.sin(x).sum().backward()
+    return x, x.grad
+
+
+# --- right, not attempted, wrong ---------------------------------------------------------------
+
+RIGHT = {
+    1: lambda: ex.check_ex1(second_derivative),
+    2: lambda: ex.check_ex2(backward_twice),
+    3: lambda: ex.check_ex3(grad_f),
+    4: lambda: ex.check_ex4(g, dg),
+    5: lambda: ex.check_ex5(*sin_and_derivative()),
+    6: lambda: ex.check_ex6(df6),
+}
+
+NOT_ANSWERED = {
+    "ex1 ...": lambda: ex.check_ex1(...),
+    "ex1 None": lambda: ex.check_ex1(None),
+    "ex1 empty body": lambda: ex.check_ex1(placeholder),
+    "ex2 empty body": lambda: ex.check_ex2(placeholder),
+    "ex3 empty body": lambda: ex.check_ex3(placeholder),
+    "ex4 ...": lambda: ex.check_ex4(..., ...),
+    "ex4 empty bodies": lambda: ex.check_ex4(placeholder, placeholder),
+    "ex4 only g": lambda: ex.check_ex4(g, ...),
+    "ex5 ...": lambda: ex.check_ex5(..., ...),
+    "ex5 only x": lambda: ex.check_ex5(torch.linspace(0, 7, 60), ...),
+    "ex6 empty body": lambda: ex.check_ex6(placeholder),
+}
+
+# (check, words of the answer that the hint must not give away)
+WRONG_ANSWERS = {
+    "ex1 no graph": (lambda: ex.check_ex1(second_derivative_without_graph), ["create_graph"]),
+    "ex1 first derivative": (lambda: ex.check_ex1(first_derivative), ["create_graph"]),
+    "ex1 not a function": (lambda: ex.check_ex1(torch.zeros(9)), []),
+    "ex2 graph freed": (lambda: ex.check_ex2(backward_twice_freed), ["retain_graph"]),
+    "ex2 once": (lambda: ex.check_ex2(backward_once), ["retain_graph"]),
+    "ex3 scalar backward": (lambda: ex.check_ex3(grad_f_scalar_backward), ["ones", "sum()"]),
+    "ex3 wrong weights": (lambda: ex.check_ex3(grad_f_wrong_weights), ["ones", "sum()"]),
+    "ex4 wrong formula": (lambda: ex.check_ex4(g, lambda a: 2 * a), []),
+    "ex4 one path": (lambda: ex.check_ex4(lambda a: a * a, lambda a: 2 * a), []),
+    "ex4 not a tensor": (lambda: ex.check_ex4(lambda a: 1.0, lambda a: 0.0), []),
+    "ex5 the function": (lambda: ex.check_ex5(sin_and_derivative()[0], torch.sin), []),
+    "ex5 values of sin": (
+        lambda: ex.check_ex5(sin_and_derivative()[0], torch.sin(sin_and_derivative()[0])),
+        ["cos"],
+    ),
+    "ex5 accumulated twice": (lambda: ex.check_ex5(*_doubled()), ["cos"]),
+    "ex5 short range": (lambda: ex.check_ex5(*sin_and_derivative(0.0, 3.0)), []),
+    "ex5 few points": (lambda: ex.check_ex5(*sin_and_derivative(n=10)), []),
+    "ex6 inner derivative": (
+        lambda: ex.check_ex6(
+            lambda x: torch.log(x**2) * torch.cos(x) + torch.sin(x) / x - 1 / x**2
+        ),
+        ["2 / x", "2/x", "2sin"],
+    ),
+    "ex6 sign": (lambda: ex.check_ex6(lambda x: df6(x) + 2 / x**2), ["-1/x²", "- 1 / x"]),
+    "ex6 other": (lambda: ex.check_ex6(torch.cos), ["cos"]),
+    "ex6 raises": (lambda: ex.check_ex6(lambda x: x.nonexistent()), []),
+}
+
+
+def _doubled():
+    x, dy_dx = sin_and_derivative()
+    return x, 2 * dy_dx
+
+
+@pytest.mark.parametrize("number", sorted(RIGHT))
+def test_right_answer_passes(number):
+    feedback = RIGHT[number]()
+    assert feedback.status == CORRECT, feedback
+    assert feedback.passed and feedback.exercise == number
+    assert "【正确】" in str(feedback)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_ANSWERED))
+def test_placeholder_is_not_attempted(name):
+    feedback = NOT_ANSWERED[name]()
+    assert feedback.status == NOT_ATTEMPTED, feedback
+    assert not feedback.passed
+    assert "【未作答】" in str(feedback) and "..." in feedback.message
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_ANSWERS))
+def test_wrong_answer_gets_a_hint_not_the_answer(name):
+    check, giveaways = WRONG_ANSWERS[name]
+    feedback = check()
+    assert feedback.status == WRONG, feedback
+    assert "【再想想】" in str(feedback) and len(feedback.message) > 8
+    for word in giveaways:
+        assert word not in feedback.message, f"the hint gives away {word!r}: {feedback}"
+
+
+def test_a_crash_in_the_answer_is_reported_not_raised():
+    feedback = ex.check_ex2(lambda x: 1 / 0)
+    assert feedback.status == WRONG
+    assert "ZeroDivisionError" in feedback.message
+
+
+def test_html_feedback_escapes_the_message():
+    feedback = ex.Feedback(1, WRONG, "<script>alert(1)</script>")
+    assert "<script>" not in feedback._repr_html_()
+    assert "&lt;script&gt;" in feedback._repr_html_()
+
+
+def test_checks_leave_global_torch_state_alone():
+    rng = torch.get_rng_state()
+    for check in RIGHT.values():
+        check()
+    assert torch.equal(rng, torch.get_rng_state())
+    assert torch.is_grad_enabled()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    start=st.floats(-10.0, 10.0),
+    span=st.floats(2 * math.pi + 0.01, 20.0),
+    n=st.integers(50, 400),
+    dtype=st.sampled_from([torch.float32, torch.float64]),
+)
+def test_ex5_accepts_any_grid_covering_a_period(start, span, n, dtype):
+    x = torch.linspace(start, start + span, n, dtype=dtype, requires_grad=True)
+    torch.sin(x).sum().backward()
+    assert ex.check_ex5(x, x.grad).passed
+
+
+@settings(max_examples=25, deadline=None)
+@given(scale=st.sampled_from([2.0, 5.0, 10.0]), offset=st.floats(-3.0, 3.0))
+def test_ex4_any_piecewise_function_with_its_derivative_passes(scale, offset):
+    def g(a):
+        return a * scale if a > offset else a * a
+
+    def dg(a):
+        return scale if a > offset else 2 * a
+
+    feedback = ex.check_ex4(g, dg)
+    points = torch.tensor(ex._EX4_POINTS)
+    both_sides = bool((points > offset).any() and (points <= offset).any())
+    assert feedback.status == (CORRECT if both_sides else WRONG), feedback
+
+
+def test_reference_f_is_the_one_of_notebook_01():
+    # The replayed draw of the seed notes: the derivative is 100 * 2**11.
+    a = torch.tensor(-0.7648, requires_grad=True)
+    ex.control_flow_f(a).backward()
+    assert a.grad.item() == 204800.0
+
+
+def test_solutions_edition_stores_a_correct_check_for_every_exercise():
+    nb = nbformat.read(NOTEBOOKS / "05_exercises.ipynb", as_version=4)
+    verdicts = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "ex.check_ex" in cell.source:
+            number = int(cell.source.split("ex.check_ex")[1][0])
+            (output,) = cell.outputs
+            verdicts[number] = output["data"]["text/plain"]
+    assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
+    for number, text in verdicts.items():
+        assert f"练习 {number} 【正确】" in text, text

@@ -1,0 +1,149 @@
+"""The student edition is generated from the solutions edition, is current, hides every answer,
+and its stored run shows each check answering "not attempted" cleanly."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+import student_edition as se
+from conftest import NOTEBOOKS
+
+SOURCE = NOTEBOOKS / "05_exercises.ipynb"
+STUDENT = NOTEBOOKS / "student" / "05_exercises.ipynb"
+
+
+def _solution_lines(nb: nbformat.NotebookNode) -> tuple[set[str], set[str]]:
+    """Lines only the answers hold: (code lines, all lines), each stripped."""
+    hidden_code, hidden_all, public = set(), set(), set()
+    for cell in nb.cells:
+        whole = se.SOLUTION_TAG in cell.metadata.get("tags", [])
+        inside = False
+        for line in cell.source.splitlines():
+            text = line.strip()
+            if text in (se.BEGIN, se.END):
+                inside = text == se.BEGIN
+                continue
+            if whole or inside:
+                hidden_all.add(text)
+                if cell.cell_type == "code":
+                    hidden_code.add(text)
+            else:
+                public.add(text)
+
+    # Short or shared lines ("return a.grad", "") say nothing about the answer.
+    def distinctive(lines):
+        return {t for t in lines - public if len(t) >= 12}
+
+    return distinctive(hidden_code), distinctive(hidden_all)
+
+
+def solution_code_lines(source=SOURCE) -> set[str]:
+    """Code lines of the answers that appear nowhere else in the solutions edition."""
+    return _solution_lines(nbformat.read(source, as_version=4))[0]
+
+
+@pytest.fixture(scope="module")
+def source():
+    return nbformat.read(SOURCE, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def student():
+    return nbformat.read(STUDENT, as_version=4)
+
+
+def test_the_solutions_edition_is_found():
+    assert SOURCE in se.solutions_editions()
+    assert se.student_path(SOURCE) == STUDENT
+
+
+def test_student_edition_is_current(source, student):
+    """Regenerating from the source gives the same cells: run `make student` if this fails."""
+    assert se.comparable(se.student_notebook(source)) == se.comparable(student)
+    assert se.is_current(SOURCE)
+
+
+def test_student_edition_is_valid(student):
+    nbformat.validate(student)
+    counts = [c.execution_count for c in student.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), "stored outputs must come from one run"
+
+
+def test_student_edition_contains_no_solution(source, student):
+    _, hidden = _solution_lines(source)
+    assert len(hidden) > 20, "the solutions edition should hold answers to hide"
+    text = "\n".join(c.source for c in student.cells)
+    leaked = sorted(line for line in hidden if line in text)
+    assert not leaked, f"solution lines in the student edition: {leaked[:5]}"
+    assert se.BEGIN not in text and se.END not in text
+    assert not any(se.SOLUTION_TAG in c.metadata.get("tags", []) for c in student.cells)
+
+
+def test_every_check_answers_not_attempted_cleanly(student):
+    checks = [c for c in student.cells if c.cell_type == "code" and "ex.check_ex" in c.source]
+    assert len(checks) == 6
+    for cell in checks:
+        (output,) = cell.outputs
+        assert output.output_type == "execute_result", cell.source
+        assert "【未作答】" in output.data["text/plain"], output.data["text/plain"]
+    for cell in student.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error" and output.get("name") != "stderr", cell.id
+
+
+def test_answer_cells_keep_their_signature(student):
+    by_id = {c.id: c.source for c in student.cells}
+    assert any(s.startswith("def second_derivative(f, x):\n    ...") for s in by_id.values())
+    assert any(s.startswith("x = ...") for s in by_id.values())
+
+
+# --- the generator itself --------------------------------------------------------------------
+
+
+def test_strip_solutions_inside_a_function():
+    source = "def f(x):\n    # BEGIN SOLUTION\n    return x + 1\n    # END SOLUTION\n"
+    assert se.strip_solutions(source) == "def f(x):\n    " + se.CODE_PLACEHOLDER
+
+
+def test_strip_solutions_at_top_level_keeps_the_lines_around():
+    source = "y = ...\n# BEGIN SOLUTION\ny = 3\n# END SOLUTION\nprint(y)"
+    assert se.strip_solutions(source) == f"y = ...\n{se.TOP_LEVEL_PLACEHOLDER}\nprint(y)"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# BEGIN SOLUTION\nx = 1",
+        "x = 1\n# END SOLUTION",
+        "# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION",
+    ],
+)
+def test_unbalanced_markers_are_an_error(source):
+    with pytest.raises(ValueError, match="SOLUTION"):
+        se.strip_solutions(source)
+
+
+def test_solution_cells_become_one_invitation_and_images_are_relinked():
+    nb = nbformat.v4.new_notebook()
+    tagged = {"tags": ["solution"]}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("![f](../assets/f1.png) ![w](https://example.org/x.png)"),
+        nbformat.v4.new_markdown_cell("worked answer", metadata=tagged),
+        nbformat.v4.new_code_cell("secret = 42", metadata=tagged),
+        nbformat.v4.new_markdown_cell("more of the answer", metadata=tagged),
+        nbformat.v4.new_code_cell("x = 1", execution_count=3),
+    ]
+    student = se.student_notebook(nb)
+    sources = [c.source for c in student.cells]
+    assert sources == [
+        "![f](../../assets/f1.png) ![w](https://example.org/x.png)",
+        se.ANALYSIS_PLACEHOLDER,
+        "x = 1",
+    ]
+    assert student.cells[-1].execution_count is None
+    assert se.is_solutions_edition(nb) and not se.is_solutions_edition(student)
+
+
+def test_check_command_reports_current(capsys):
+    assert se.main(["--check", str(SOURCE)]) == 0
+    assert "current" in capsys.readouterr().out
