@@ -40,7 +40,7 @@ system:
 	@bash tools/install_system_packages.sh
 
 lab: install
-	@$(PY) tools/lab.py --port $(PORT) $(if $(filter zh,$(LANG)),--lang zh,)
+	@$(PY) tools/lab.py --port $(PORT) $(if $(filter zh%,$(LANG)),--lang zh,)
 
 lint: install
 	$(VENV)/bin/ruff check $(LINTED)

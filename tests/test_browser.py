@@ -4,7 +4,9 @@ One JupyterLab serves all notebooks. It is started by `tools/lab.py` itself, the
 `make lab` runs, with a temporary working copy and its own settings and workspaces. For each
 notebook the test opens it, clears it, runs Run All, waits for the last cell and an idle
 kernel, then reads the notebook *model* (JupyterLab does not keep off-screen cells in the
-page) and compares it with the stored notebook. Screenshots go to build/screenshots/.
+page) and compares it with the stored notebook. Screenshots go to build/screenshots/:
+NAME.png (the end, as Run All leaves it), NAME-top.png, NAME-figure.png (the first figure,
+once its image has loaded) and ui_zh.png (the Chinese interface with the File menu open).
 """
 
 from __future__ import annotations
@@ -100,13 +102,20 @@ HELPERS = """() => {
       notebook.activeCellIndex = index;
       await notebook.scrollToItem(index, 'start');
     },
-    async close() {
+    imagesShown(index) {
+      const node = this.widget.content.widgets[index].node;
+      const images = Array.from(node.querySelectorAll('.jp-OutputArea-output img'));
+      return images.length > 0 && images.every(img => img.complete && img.naturalWidth > 0);
+    },
+    close() {
       const widget = this.widget;
       this.widget = null;
-      if (widget) {  // a kernel that never started must not hang the test
-        const timeout = new Promise(resolve => setTimeout(resolve, 15000));
-        await Promise.race([widget.sessionContext.shutdown(), timeout]);
+      if (widget) {
+        const session = widget.sessionContext.session;
         widget.dispose();
+        // Not awaited: the kernel winds down while the next notebook opens; the server
+        // shuts down whatever is left when the test stops it.
+        if (session) app.serviceManager.sessions.shutdown(session.id).catch(() => {});
       }
     },
   };
@@ -271,6 +280,14 @@ def screenshot_name(path: Path) -> str:
     return path.relative_to(NOTEBOOKS).with_suffix("").as_posix().replace("/", "_")
 
 
+def first_figure(nb) -> int | None:
+    """Index of the first cell whose stored output is an image, if any."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and any("image/png" in o.get("data", {}) for o in cell.outputs):
+            return index
+    return None
+
+
 def image_links(path: Path, nb) -> list[str]:
     """Server paths (relative to the working copy) of the images the markdown cells show."""
     links = []
@@ -300,6 +317,10 @@ def test_run_all_in_jupyterlab(lab_page, screenshots, path):
         page.evaluate("() => course.scrollTo(0)")
         page.wait_for_timeout(500)  # let the scrolled-in cells paint
         page.screenshot(path=screenshots / f"{name}-top.png")
+        if (figure := first_figure(stored)) is not None:
+            page.evaluate("index => course.scrollTo(index)", figure)
+            page.wait_for_function("index => course.imagesShown(index)", arg=figure)
+            page.screenshot(path=screenshots / f"{name}-figure.png")
         cells = page.evaluate("() => course.cells()")
         toasts = page.eval_on_selector_all(TOAST, "items => items.map(e => e.textContent)")
     finally:
@@ -335,7 +356,7 @@ def test_chinese_menus(browser, screenshots, tmp_path):
             ("@jupyterlab/apputils-extension:notification", "fetchNews", "false"),
             ("@jupyterlab/apputils-extension:notification", "checkForUpdates", False),
         ]:
-            settings = _api(lab, f"lab/api/settings/{plugin}")["composite"]
+            settings = _api(lab, f"lab/api/settings/{plugin}")["settings"]
             assert settings[key] == value, (plugin, key, settings)
         page = open_lab_page(browser, lab)
         try:
@@ -387,3 +408,17 @@ def test_lab_replaces_a_locale_that_does_not_exist():
     env = launch_env({"LANG": "zh", "PATH": "/usr/bin"})
     assert env["LANG"] != "zh" and env["PATH"] == "/usr/bin"
     assert launch_env({"LANG": "C"}) == {"LANG": "C"}
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+@pytest.mark.parametrize(
+    "lang, flag",
+    [("zh", "--lang zh"), ("zh_CN.UTF-8", "--lang zh"), ("C.UTF-8", None), ("en_US.UTF-8", None)],
+)
+def test_make_lab_picks_the_interface_language(lang, flag):
+    """`make lab LANG=zh` (or a Chinese locale) asks lab.py for the Chinese interface."""
+    dry_run = subprocess.run(
+        ["make", "-n", "lab", f"LANG={lang}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    line = next(x for x in dry_run.stdout.splitlines() if "tools/lab.py" in x)
+    assert ("--lang zh" in line) == (flag is not None), line
