@@ -3,8 +3,8 @@
 The solutions edition is the single source of truth. In it:
   - a region between the lines `# BEGIN SOLUTION` and `# END SOLUTION` of a code cell is an
     answer: the student edition keeps the rest of the cell and replaces the region by a
-    placeholder (`...` inside a function, so it returns None; a comment at top level, so the
-    `name = ...` lines above it stay the answer);
+    placeholder (a comment and `...` inside a function, so it returns None; a comment alone
+    at top level, so the `name = ...` lines above it stay the answer);
   - a cell tagged `solution` is a worked answer: a markdown one becomes a short invitation to
     write one's own analysis, a code one is left out.
 The student edition of `notebooks/05_x.ipynb` is written to `notebooks/student/05_x.ipynb`
@@ -30,8 +30,7 @@ NOTEBOOKS = ROOT / "notebooks"
 STUDENT_DIR = "student"
 SOLUTION_TAG = "solution"
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-CODE_PLACEHOLDER = "...  # 在这里写你的代码"
-TOP_LEVEL_PLACEHOLDER = "# 在这里写你的代码"
+PLACEHOLDER = "# 在这里写你的代码"
 ANALYSIS_PLACEHOLDER = "**你的分析：** （双击这里，写下你的观察和解释。教师版里有参考解析。）"
 IMAGE_LINK = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
 
@@ -72,7 +71,9 @@ def strip_solutions(source: str) -> str:
                 raise ValueError(f"line {number}: nested {BEGIN}; close the first region first")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(indent + (CODE_PLACEHOLDER if indent else TOP_LEVEL_PLACEHOLDER))
+            out.append(indent + PLACEHOLDER)
+            if indent:  # a function body needs a statement; `...` makes it return None
+                out.append(indent + "...")
         elif stripped == END:
             if not inside:
                 raise ValueError(f"line {number}: {END} without a matching {BEGIN}")
