@@ -304,9 +304,10 @@ def image_links(path: Path, nb) -> list[str]:
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
 def test_run_all_in_jupyterlab(lab_page, screenshots, path):
     lab, page, course = lab_page
-    stored = nbformat.read(path, as_version=4)
     rel = path.relative_to(ROOT).as_posix()
     assert (course / rel).is_file(), f"{rel} is missing from the working copy"
+    # The copy JupyterLab opens, read before it runs: the stored outputs it started from.
+    stored = nbformat.read(course / rel, as_version=4)
     name = screenshot_name(path)
     page.evaluate("path => course.open(path)", rel)
     try:
