@@ -283,7 +283,13 @@ STYLES = {
     "output": {"facecolor": "#fde2c8", "edgecolor": "#c8661a", "linestyle": "-"},
     "const": {"facecolor": "#eeeeee", "edgecolor": "#888888", "linestyle": "--"},
 }
-KIND_NAMES = {"op": "运算 (grad_fn)", "leaf": "叶子张量", "output": "输出", "const": "常量"}
+# Bilingual, so the same drawing serves the Chinese notebooks and their English twins.
+KIND_NAMES = {
+    "op": "运算 op (grad_fn)",
+    "leaf": "叶子 leaf",
+    "output": "输出 output",
+    "const": "常量 const",
+}
 
 
 def draw_graph(graph: Graph, ax: Axes | None = None, *, title: str | None = None) -> Axes:
