@@ -449,6 +449,20 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def _pdf_unavailable(browser: str | None, asked: str | None) -> str | None:
+    """Say why no PDF can be printed here, or None if it can."""
+    if browser is None:
+        return (
+            f"Chromium not found ({asked or DEFAULT_CHROMIUM}); "
+            "install Debian's chromium with make system"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401  (it drives Chromium)
+    except ImportError:
+        return "the playwright package is missing (make install)"
+    return None
+
+
 def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -> dict:
     """Build both handouts into `out`; return what was written (paths, pages, seconds)."""
     start = time.perf_counter()
@@ -487,12 +501,9 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -
         print(f"HTML {label}: {_shown(target)} ({_size(target)})", flush=True)
 
     browser = find_chromium(chromium)
-    if browser is None:
-        print(
-            f"PDF skipped: Chromium not found ({chromium or DEFAULT_CHROMIUM}). "
-            "Install Debian's chromium (make system); the HTML handouts are built.",
-            flush=True,
-        )
+    reason = _pdf_unavailable(browser, chromium)
+    if reason:
+        print(f"PDF skipped: {reason}; the HTML handouts are built.", flush=True)
     else:
         jobs = [
             (result["html"][a], out / f"autograd-lab-{a}.pdf", label)
