@@ -1,9 +1,14 @@
 """The exercise checks: right answers pass, wrong ones get a hint that keeps the answer back,
-missing ones are reported as not attempted. Every answer below runs on real PyTorch."""
+missing ones are reported as not attempted, in Chinese or in English as the notebook chose.
+Every answer below runs on real PyTorch."""
 
 from __future__ import annotations
 
 import math
+import re
+import string
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -14,6 +19,48 @@ from hypothesis import strategies as st
 
 from autograd_lab import exercises as ex
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+# What the learner sees in front of each message, per language and status.
+HEADINGS = {
+    "zh": {
+        CORRECT: "练习 {n} 【正确】",
+        WRONG: "练习 {n} 【再想想】",
+        NOT_ATTEMPTED: "练习 {n} 【未作答】",
+    },
+    "en": {
+        CORRECT: "Exercise {n} [Correct]",
+        WRONG: "Exercise {n} [Think again]",
+        NOT_ATTEMPTED: "Exercise {n} [Not attempted]",
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    """Whatever a test sets, the next one starts from the language the module had before."""
+    before = ex.get_language()
+    yield
+    ex.set_language(before)
+
+
+@pytest.fixture(params=ex.LANGUAGES)
+def language(request):
+    """Run the test once per feedback language."""
+    ex.set_language(request.param)
+    return request.param
+
+
+def assert_in_language(feedback, language):
+    """The whole feedback is written in `language`: heading and message."""
+    heading = HEADINGS[language][feedback.status].format(n=feedback.exercise)
+    assert str(feedback).startswith(heading + " "), feedback
+    assert feedback.language == language
+    if language == "en":
+        assert not CJK.search(str(feedback)), f"Chinese in English feedback: {feedback}"
+    else:
+        assert CJK.search(feedback.message), f"no Chinese in Chinese feedback: {feedback}"
+
 
 # --- answers a learner might write ----------------------------------------------------------
 
@@ -167,38 +214,105 @@ def _doubled():
 
 
 @pytest.mark.parametrize("number", sorted(RIGHT))
-def test_right_answer_passes(number):
+def test_right_answer_passes(number, language):
     feedback = RIGHT[number]()
     assert feedback.status == CORRECT, feedback
     assert feedback.passed and feedback.exercise == number
-    assert "【正确】" in str(feedback)
+    assert_in_language(feedback, language)
 
 
 @pytest.mark.parametrize("name", sorted(NOT_ANSWERED))
-def test_placeholder_is_not_attempted(name):
+def test_placeholder_is_not_attempted(name, language):
     feedback = NOT_ANSWERED[name]()
     assert feedback.status == NOT_ATTEMPTED, feedback
     assert not feedback.passed
-    assert "【未作答】" in str(feedback) and "..." in feedback.message
+    assert_in_language(feedback, language)
+    assert "..." in feedback.message
 
 
 @pytest.mark.parametrize("name", sorted(WRONG_ANSWERS))
-def test_wrong_answer_gets_a_hint_not_the_answer(name):
+def test_wrong_answer_gets_a_hint_not_the_answer(name, language):
     check, giveaways = WRONG_ANSWERS[name]
     feedback = check()
     assert feedback.status == WRONG, feedback
-    assert "【再想想】" in str(feedback) and len(feedback.message) > 8
+    assert_in_language(feedback, language)
+    assert len(feedback.message) > 8
     for word in giveaways:
         assert word not in feedback.message, f"the hint gives away {word!r}: {feedback}"
 
 
-def test_a_crash_in_the_answer_is_reported_not_raised():
+def test_a_crash_in_the_answer_is_reported_not_raised(language):
     feedback = ex.check_ex2(lambda x: 1 / 0)
     assert feedback.status == WRONG
     assert "ZeroDivisionError" in feedback.message
+    assert_in_language(feedback, language)
 
 
-def test_html_feedback_escapes_the_message():
+def test_a_crash_with_a_hint_reads_as_two_sentences():
+    ex.set_language("en")
+    message = ex.check_ex3(lambda a: ex.control_flow_f(a).backward()).message
+    assert message.startswith("Your code raised RuntimeError: ")
+    assert "scalar outputs. d is no longer a scalar" in message
+
+
+# --- the language switch ---------------------------------------------------------------------
+
+
+def test_chinese_is_the_default_language():
+    """A fresh interpreter writes Chinese feedback until told otherwise."""
+    code = "from autograd_lab import exercises as ex; print(ex.get_language(), ex.check_ex1(...))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("zh 练习 1 【未作答】"), out.stdout
+
+
+def test_set_language_switches_both_ways():
+    ex.set_language("en")
+    assert ex.get_language() == "en"
+    assert str(ex.check_ex1(...)).startswith("Exercise 1 [Not attempted]")
+    ex.set_language("zh")
+    assert ex.get_language() == "zh"
+    assert str(ex.check_ex1(...)).startswith("练习 1 【未作答】")
+
+
+@pytest.mark.parametrize("bad", ["fr", "EN", "english", "", None])
+def test_an_unknown_language_is_refused_and_changes_nothing(bad):
+    ex.set_language("en")
+    with pytest.raises(ValueError, match="'zh', 'en'"):
+        ex.set_language(bad)
+    assert ex.get_language() == "en"
+
+
+def test_the_language_does_not_leak_between_tests_part_1():
+    ex.set_language("en")  # not undone here: the autouse fixture must undo it
+
+
+def test_the_language_does_not_leak_between_tests_part_2():
+    assert ex.get_language() == "zh"
+
+
+def test_feedback_keeps_the_language_it_was_written_in():
+    ex.set_language("en")
+    feedback = ex.check_ex2(backward_twice)
+    ex.set_language("zh")
+    assert str(feedback).startswith("Exercise 2 [Correct] ")
+    assert "Exercise 2 [Correct]" in feedback._repr_html_()
+    assert str(ex.check_ex2(backward_twice)).startswith("练习 2 【正确】 ")
+
+
+def test_every_message_exists_in_every_language_with_the_same_fields():
+    fields = string.Formatter()
+    for key, texts in ex._MESSAGES.items():
+        assert set(texts) == set(ex.LANGUAGES), key
+        names = {
+            lang: sorted(name for _, name, _, _ in fields.parse(text) if name)
+            for lang, text in texts.items()
+        }
+        assert names["zh"] == names["en"], key
+        assert CJK.search(texts["zh"]), f"{key}: the Chinese message has no Chinese"
+        assert not CJK.search(texts["en"]), f"{key}: the English message has Chinese"
+
+
+def test_html_feedback_escapes_the_message(language):
     feedback = ex.Feedback(1, WRONG, "<script>alert(1)</script>")
     assert "<script>" not in feedback._repr_html_()
     assert "&lt;script&gt;" in feedback._repr_html_()
@@ -258,3 +372,17 @@ def test_solutions_edition_stores_a_correct_check_for_every_exercise():
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"练习 {number} 【正确】" in text, text
+
+
+def test_english_solutions_edition_stores_english_verdicts():
+    nb = nbformat.read(NOTEBOOKS / "en" / "05_exercises.ipynb", as_version=4)
+    verdicts = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "ex.check_ex" in cell.source:
+            number = int(cell.source.split("ex.check_ex")[1][0])
+            (output,) = cell.outputs
+            verdicts[number] = output["data"]["text/plain"]
+    assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
+    for number, text in verdicts.items():
+        assert f"Exercise {number} [Correct]" in text, text
+        assert not CJK.search(text), text

@@ -1,7 +1,10 @@
 """The student edition is generated from the solutions edition, is current, hides every answer,
-and its stored run shows each check answering "not attempted" cleanly."""
+and its stored run shows each check answering "not attempted" cleanly, in the language of the
+edition: Chinese for notebooks/, English for notebooks/en/."""
 
 from __future__ import annotations
+
+import re
 
 import nbformat
 import pytest
@@ -10,6 +13,16 @@ from conftest import NOTEBOOKS
 
 SOURCE = NOTEBOOKS / "05_exercises.ipynb"
 STUDENT = NOTEBOOKS / "student" / "05_exercises.ipynb"
+# language -> (solutions edition, student edition)
+EDITIONS = {
+    "zh": (SOURCE, STUDENT),
+    "en": (
+        NOTEBOOKS / "en" / "05_exercises.ipynb",
+        NOTEBOOKS / "en" / "student" / "05_exercises.ipynb",
+    ),
+}
+NOT_ATTEMPTED = {"zh": "【未作答】", "en": "[Not attempted]"}
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
 def _solution_lines(nb: nbformat.NotebookNode) -> tuple[set[str], set[str]]:
@@ -42,25 +55,33 @@ def solution_code_lines(source=SOURCE) -> set[str]:
     return _solution_lines(nbformat.read(source, as_version=4))[0]
 
 
-@pytest.fixture(scope="module")
-def source():
-    return nbformat.read(SOURCE, as_version=4)
+@pytest.fixture(scope="module", params=sorted(EDITIONS))
+def language(request):
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def student():
-    return nbformat.read(STUDENT, as_version=4)
+def source(language):
+    return nbformat.read(EDITIONS[language][0], as_version=4)
 
 
-def test_the_solutions_edition_is_found():
-    assert SOURCE in se.solutions_editions()
-    assert se.student_path(SOURCE) == STUDENT
+@pytest.fixture(scope="module")
+def student(language):
+    return nbformat.read(EDITIONS[language][1], as_version=4)
 
 
-def test_student_edition_is_current(source, student):
+def test_the_solutions_edition_is_found(language):
+    source_path, student_path = EDITIONS[language]
+    assert source_path in se.solutions_editions()
+    assert se.student_path(source_path) == student_path
+    assert se.language_of(source_path) == language
+
+
+def test_student_edition_is_current(language, source, student):
     """Regenerating from the source gives the same cells: run `make student` if this fails."""
-    assert se.comparable(se.student_notebook(source)) == se.comparable(student)
-    assert se.is_current(SOURCE)
+    fresh = se.student_notebook(source, language)
+    assert se.comparable(fresh) == se.comparable(student)
+    assert se.is_current(EDITIONS[language][0])
 
 
 def test_student_edition_is_valid(student):
@@ -79,21 +100,39 @@ def test_student_edition_contains_no_solution(source, student):
     assert not any(se.SOLUTION_TAG in c.metadata.get("tags", []) for c in student.cells)
 
 
-def test_every_check_answers_not_attempted_cleanly(student):
+def test_every_check_answers_not_attempted_cleanly(language, student):
     checks = [c for c in student.cells if c.cell_type == "code" and "ex.check_ex" in c.source]
     assert len(checks) == 6
     for cell in checks:
         (output,) = cell.outputs
         assert output.output_type == "execute_result", cell.source
-        assert "【未作答】" in output.data["text/plain"], output.data["text/plain"]
+        text = output.data["text/plain"]
+        assert NOT_ATTEMPTED[language] in text, text
+        if language == "en":
+            assert not CJK.search(text), f"Chinese feedback in the English edition: {text}"
     for cell in student.cells:
         for output in cell.get("outputs", []):
             assert output.output_type != "error" and output.get("name") != "stderr", cell.id
 
 
-def test_answer_cells_keep_their_signature(student):
+def test_english_student_edition_is_english_throughout():
+    """Placeholders, prose, code comments and printed text: no Chinese (but the course title)."""
+    student = nbformat.read(EDITIONS["en"][1], as_version=4)
+    for cell in student.cells:
+        texts = [cell.source]
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", "") + output.get("data", {}).get("text/plain", ""))
+        for text in texts:
+            assert not CJK.search(text.replace("自动求导", "")), f"{cell.id}: {text[:80]!r}"
+    placeholders = se.PLACEHOLDERS["en"]
+    sources = [c.source for c in student.cells]
+    assert placeholders.analysis in sources
+    assert any(placeholders.code in s for s in sources)
+
+
+def test_answer_cells_keep_their_signature(language, student):
     by_id = {c.id: c.source for c in student.cells}
-    stub = f"def second_derivative(f, x):\n    {se.PLACEHOLDER}\n    ..."
+    stub = f"def second_derivative(f, x):\n    {se.PLACEHOLDERS[language].code}\n    ..."
     assert stub in by_id.values()
     assert any(s.startswith("x = ...") for s in by_id.values())
 
@@ -145,6 +184,43 @@ def test_solution_cells_become_one_invitation_and_images_are_relinked():
     assert se.is_solutions_edition(nb) and not se.is_solutions_edition(student)
 
 
+def test_language_is_told_by_the_folder(tmp_path):
+    assert se.language_of(tmp_path / "05_x.ipynb") == "zh"
+    assert se.language_of(tmp_path / "en" / "05_x.ipynb") == "en"
+    assert se.language_of(NOTEBOOKS / "05_exercises.ipynb") == "zh"
+
+
+def test_english_placeholders(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "def f(x):\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION"
+        ),
+        nbformat.v4.new_markdown_cell("worked answer", metadata={"tags": ["solution"]}),
+    ]
+    student = se.student_notebook(nb, "en")
+    assert [c.source for c in student.cells] == [
+        "def f(x):\n    # Write your code here\n    ...",
+        se.PLACEHOLDERS["en"].analysis,
+    ]
+    assert not any(CJK.search(c.source) for c in student.cells)
+    # The folder decides: the same notebook under en/ gets English placeholders.
+    (tmp_path / "en").mkdir()
+    nbformat.write(nb, tmp_path / "en" / "05_x.ipynb")
+    target = se.write_student_edition(tmp_path / "en" / "05_x.ipynb", execute=False)
+    assert target == tmp_path / "en" / "student" / "05_x.ipynb"
+    written = nbformat.read(target, as_version=4)
+    assert se.comparable(written) == se.comparable(student)
+    assert se.is_current(tmp_path / "en" / "05_x.ipynb")
+
+
+def test_unknown_language_is_an_error():
+    with pytest.raises(ValueError, match="fr"):
+        se.student_notebook(nbformat.v4.new_notebook(), "fr")
+
+
 def test_check_command_reports_current(capsys):
-    assert se.main(["--check", str(SOURCE)]) == 0
-    assert "current" in capsys.readouterr().out
+    sources = [str(source) for source, _ in EDITIONS.values()]
+    assert se.main(["--check", *sources]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": current") == len(EDITIONS), out

@@ -8,7 +8,9 @@ The solutions edition is the single source of truth. In it:
   - a cell tagged `solution` is a worked answer: a markdown one becomes a short invitation to
     write one's own analysis, a code one is left out.
 The student edition of `notebooks/05_x.ipynb` is written to `notebooks/student/05_x.ipynb`
-(likewise for a language folder) and executed there, so its stored outputs come from a run.
+(likewise for a language folder: `notebooks/en/student/05_x.ipynb`) and executed there, so its
+stored outputs come from a run. The placeholders are written in the notebook's language, told
+by its folder: `notebooks/en/` is English, anything else Chinese.
 
     python tools/student_edition.py            # regenerate and execute every student edition
     python tools/student_edition.py --check    # exit 1 if a stored student edition is stale
@@ -20,6 +22,7 @@ import argparse
 import copy
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -30,9 +33,39 @@ NOTEBOOKS = ROOT / "notebooks"
 STUDENT_DIR = "student"
 SOLUTION_TAG = "solution"
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-PLACEHOLDER = "# 在这里写你的代码"
-ANALYSIS_PLACEHOLDER = "**你的分析：** （双击这里，写下你的观察和解释。教师版里有参考解析。）"
 IMAGE_LINK = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
+
+
+@dataclass(frozen=True)
+class Placeholders:
+    """What the student edition puts where an answer was, in one language."""
+
+    code: str  # a comment line in place of answer code
+    analysis: str  # a markdown cell in place of a worked answer
+
+
+# Keyed by language; a notebook's language is the name of its folder under notebooks/
+# ("en"), and "zh" for the Chinese notebooks at the top level.
+PLACEHOLDERS = {
+    "zh": Placeholders(
+        code="# 在这里写你的代码",
+        analysis="**你的分析：** （双击这里，写下你的观察和解释。教师版里有参考解析。）",
+    ),
+    "en": Placeholders(
+        code="# Write your code here",
+        analysis="**Your analysis:** (Double-click here and write down what you observe and how "
+        "you explain it. The instructor edition has a reference explanation.)",
+    ),
+}
+DEFAULT_LANGUAGE = "zh"
+PLACEHOLDER = PLACEHOLDERS[DEFAULT_LANGUAGE].code
+ANALYSIS_PLACEHOLDER = PLACEHOLDERS[DEFAULT_LANGUAGE].analysis
+
+
+def language_of(source: Path) -> str:
+    """The language of a solutions notebook, told by its folder (`en/` is English)."""
+    folder = source.parent.name
+    return folder if folder in PLACEHOLDERS else DEFAULT_LANGUAGE
 
 
 def is_solutions_edition(nb: nbformat.NotebookNode) -> bool:
@@ -60,7 +93,7 @@ def _is_solution_cell(cell: nbformat.NotebookNode) -> bool:
     return SOLUTION_TAG in cell.metadata.get("tags", [])
 
 
-def strip_solutions(source: str) -> str:
+def strip_solutions(source: str, placeholder: str = PLACEHOLDER) -> str:
     """Replace each `# BEGIN SOLUTION` ... `# END SOLUTION` region by a placeholder line."""
     out: list[str] = []
     inside = False
@@ -71,7 +104,7 @@ def strip_solutions(source: str) -> str:
                 raise ValueError(f"line {number}: nested {BEGIN}; close the first region first")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(indent + PLACEHOLDER)
+            out.append(indent + placeholder)
             if indent:  # a function body needs a statement; `...` makes it return None
                 out.append(indent + "...")
         elif stripped == END:
@@ -97,20 +130,28 @@ def _relink_images(markdown: str) -> str:
     return IMAGE_LINK.sub(fix, markdown)
 
 
-def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return the student edition of a solutions notebook: answers out, outputs cleared."""
+def student_notebook(
+    nb: nbformat.NotebookNode, language: str = DEFAULT_LANGUAGE
+) -> nbformat.NotebookNode:
+    """Return the student edition of a solutions notebook: answers out, outputs cleared.
+
+    `language` ("zh" or "en") chooses the placeholders; see `language_of`.
+    """
+    if language not in PLACEHOLDERS:
+        raise ValueError(f"no placeholders for language {language!r}: one of {list(PLACEHOLDERS)}")
+    placeholders = PLACEHOLDERS[language]
     student = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
         if _is_solution_cell(cell):
             # A worked answer may span several cells; the learner gets one place to write.
-            follows_placeholder = cells and cells[-1].source == ANALYSIS_PLACEHOLDER
+            follows_placeholder = cells and cells[-1].source == placeholders.analysis
             if cell.cell_type == "markdown" and not follows_placeholder:
-                cells.append(nbformat.v4.new_markdown_cell(ANALYSIS_PLACEHOLDER, id=cell.id))
+                cells.append(nbformat.v4.new_markdown_cell(placeholders.analysis, id=cell.id))
             continue
         new = copy.deepcopy(cell)
         if new.cell_type == "code":
-            new.source = strip_solutions(new.source)
+            new.source = strip_solutions(new.source, placeholders.code)
             new.outputs = []
             new.execution_count = None
         elif new.cell_type == "markdown":
@@ -131,7 +172,7 @@ def is_current(source: Path) -> bool:
     target = student_path(source)
     if not target.exists():
         return False
-    fresh = student_notebook(nbformat.read(source, as_version=4))
+    fresh = student_notebook(nbformat.read(source, as_version=4), language_of(source))
     return comparable(fresh) == comparable(nbformat.read(target, as_version=4))
 
 
@@ -139,7 +180,8 @@ def write_student_edition(source: Path, execute: bool = True) -> Path:
     """Write (and by default execute) the student edition of `source`; return its path."""
     target = student_path(source)
     target.parent.mkdir(exist_ok=True)
-    nbformat.write(student_notebook(nbformat.read(source, as_version=4)), target)
+    student = student_notebook(nbformat.read(source, as_version=4), language_of(source))
+    nbformat.write(student, target)
     if execute:
         seconds = run_notebook(target)
         print(f"  executed in {seconds:.1f} s")
