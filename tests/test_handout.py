@@ -1,7 +1,8 @@
-"""The classroom handout (tools/handout.py): self-contained offline HTML, a PDF per audience
-with typeset math and every notebook, and no answers in the student edition.
+"""The classroom handouts (tools/handout.py): for each language and audience a self-contained
+offline HTML and a PDF with typeset math and every notebook of that language, in that
+language's own words, and no answers in the student editions.
 
-The handout is built once per module into a temporary folder. The PDF checks need Debian's
+The handouts are built once per module into a temporary folder. The PDF checks need Debian's
 chromium and poppler-utils (installed by `make install`); without them they skip and say so.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -17,6 +19,7 @@ import subprocess
 import handout
 import nbformat
 import pytest
+import student_edition
 from conftest import NOTEBOOKS
 from test_student_edition import solution_code_lines
 
@@ -30,37 +33,53 @@ needs_pdftotext = pytest.mark.skipif(
     PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed (make system)"
 )
 RAW_TEX = ("\\frac", "\\partial", "$$")
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+LANGUAGES = [g.language for g in handout.course_groups()]
+HANDOUTS = [pytest.param(h.key, id=h.name) for h in handout.handouts(handout.course_groups())]
+# What each language's handout must say in its own words (the Chinese ones as before).
+INTERFACE_WORDS = {
+    "zh": {"lang": "zh-CN", "contents": "目录", "student": "学生版", "instructor": "教师版"},
+    "en": {
+        "lang": "en",
+        "contents": "Contents",
+        "student": "Student edition",
+        "instructor": "Instructor edition",
+    },
+}
+
+
+def _build(out, **kwargs):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        result = handout.build(out, **kwargs)
+    return result, printed.getvalue()
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The full handout of the course, and what the build printed."""
-    out = tmp_path_factory.mktemp("handout")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        result = handout.build(out, chromium=CHROMIUM or MISSING_CHROMIUM)
-    return result, printed.getvalue()
+    """Every handout of the course, and what the build printed."""
+    return _build(tmp_path_factory.mktemp("handout"), chromium=CHROMIUM or MISSING_CHROMIUM)
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
-    """A handout of notebook 01 alone, HTML only, as built on a machine without chromium."""
+    """Handouts of notebook 01 alone, HTML only, as built on a machine without chromium: in
+    Chinese, in English, and in a language folder (xx) the tool has never heard of."""
     notebooks = tmp_path_factory.mktemp("notebooks")
     shutil.copy(NOTEBOOKS / "01_autograd_basics.ipynb", notebooks)
+    for language in ("en", "xx"):
+        (notebooks / language).mkdir()
+        shutil.copy(NOTEBOOKS / "en" / "01_autograd_basics.ipynb", notebooks / language)
     out = tmp_path_factory.mktemp("small")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        result = handout.build(out, notebooks=notebooks, chromium=MISSING_CHROMIUM)
-    return result, printed.getvalue()
+    (out / "autograd-lab-student.html").write_text("a handout of every language, as once built")
+    (out / "notes.html").write_text("not the tool's")
+    return _build(out, notebooks=notebooks, chromium=MISSING_CHROMIUM)
 
 
-def course_notebooks() -> list:
-    return [p for g in handout.course_groups() for p in g.notebooks]
-
-
-def built_notebooks(built) -> list:
-    """The notebooks the build found (others may land while the tests run)."""
-    return built[0]["notebooks"]
+def built_notebooks(built, language) -> list:
+    """The notebooks of a language the build found (others may land while the tests run)."""
+    return built[0]["notebooks"][language]
 
 
 def visible_text(page: str) -> str:
@@ -87,36 +106,86 @@ def heading_words(path) -> list[str]:
     return re.findall(r"[\u4e00-\u9fff]{2,}|[A-Za-z]{3,}", title)
 
 
+def own_cjk(paths) -> set[str]:
+    """The CJK characters the notebooks themselves hold (in any cell or output)."""
+    found = set()
+    for path in paths:
+        for edition in {handout.edition(path, a) for a in handout.AUDIENCES}:
+            cells = json.loads(edition.read_text(encoding="utf-8"))["cells"]
+            found |= set(CJK.findall(json.dumps(cells, ensure_ascii=False)))
+    return found
+
+
+def interface_parts(page: str) -> dict[str, str]:
+    """The handout's own words in its HTML: title, cover, contents heading, answer marker."""
+    marker = re.search(r'--handout-solution:\s*"([^"]*)"', page)
+    return {
+        "lang": re.search(r'<html lang="([^"]+)">', page).group(1),
+        "title": html.unescape(re.search(r"<title>(.*?)</title>", page).group(1)),
+        "cover": visible_text(
+            re.search(r'<header class="handout-cover">.*?</header>', page).group(0)
+        ),
+        "contents": visible_text(
+            re.search(r'<nav class="handout-toc"><h2>(.*?)</h2>', page).group(1)
+        ),
+        "marker": re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), marker.group(1)),
+    }
+
+
 # --- what goes in ------------------------------------------------------------------------------
 
 
 def test_notebooks_are_grouped_by_language_in_reading_order(tmp_path):
-    for name in ["02_b.ipynb", "01_a.ipynb", "en/01_a.ipynb", "student/01_a.ipynb", "notes.ipynb"]:
-        (tmp_path / name).parent.mkdir(exist_ok=True)
+    names = ["02_b.ipynb", "01_a.ipynb", "en/01_a.ipynb", "student/01_a.ipynb", "notes.ipynb"]
+    names += ["en/student/01_a.ipynb", "fr/01_a.ipynb", ".hidden/01_a.ipynb"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nbformat.v4.new_notebook(), tmp_path / name)
     groups = handout.course_groups(tmp_path)
-    assert [(g.label, [p.name for p in g.notebooks]) for g in groups] == [
-        ("中文", ["01_a.ipynb", "02_b.ipynb"]),
-        ("English", ["01_a.ipynb"]),
+    assert [(g.language, g.label, [p.name for p in g.notebooks]) for g in groups] == [
+        ("zh", "中文", ["01_a.ipynb", "02_b.ipynb"]),
+        ("en", "English", ["01_a.ipynb"]),
+        ("fr", "fr", ["01_a.ipynb"]),
     ]
     first, second = groups[0].notebooks
     assert handout.edition(first, "student") == tmp_path / "student" / "01_a.ipynb"
     assert handout.edition(first, "instructor") == first
     assert handout.edition(second, "student") == second
+    english = groups[1].notebooks[0]
+    assert handout.edition(english, "student") == tmp_path / "en" / "student" / "01_a.ipynb"
+    assert [h.name for h in handout.handouts(groups)] == [
+        "autograd-lab-zh-student",
+        "autograd-lab-zh-instructor",
+        "autograd-lab-en-student",
+        "autograd-lab-en-instructor",
+        "autograd-lab-fr-student",
+        "autograd-lab-fr-instructor",
+    ]
 
 
 def test_the_course_is_picked_up_by_glob():
-    names = [p.relative_to(NOTEBOOKS).as_posix() for p in course_notebooks()]
+    assert LANGUAGES[:2] == ["zh", "en"]
+    groups = {g.language: g.notebooks for g in handout.course_groups()}
+    names = [p.relative_to(NOTEBOOKS).as_posix() for p in groups["zh"]]
     assert names[0] == "01_autograd_basics.ipynb" and "05_exercises.ipynb" in names
-    assert not any(n.startswith("student/") for n in names)
+    english = [p.relative_to(NOTEBOOKS).as_posix() for p in groups["en"]]
+    assert english[0] == "en/01_autograd_basics.ipynb"
+    assert not any("student" in p.parts for ps in groups.values() for p in ps)
+
+
+def test_a_language_without_interface_words_gets_english_ones():
+    words = handout.interface("xx")
+    assert words.contents == handout.INTERFACES["en"].contents and words.html_lang == "xx"
 
 
 # --- HTML --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("audience", handout.AUDIENCES)
-def test_html_is_self_contained(built, audience):
-    page = built[0]["html"][audience].read_text(encoding="utf-8")
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_html_is_self_contained(built, key):
+    path = built[0]["html"][key]
+    assert path.name == "autograd-lab-{}-{}.html".format(*key)
+    page = path.read_text(encoding="utf-8")
     external = [
         r"<script[^>]*\ssrc=",  # every script is inline
         r"<link[^>]*\shref=",  # every style sheet is inline
@@ -126,41 +195,88 @@ def test_html_is_self_contained(built, audience):
     ]
     for pattern in external:
         match = re.search(pattern, page)
-        assert match is None, f"{audience}: {page[match.start() : match.start() + 120]!r}"
+        assert match is None, f"{key}: {page[match.start() : match.start() + 120]!r}"
     images = re.findall(r"<img[^>]*\ssrc=[\"']?([^\"' >]+)", page)
     assert images and all(src.startswith("data:") for src in images), "figures are embedded"
     assert "MathJax.Hub.Configured()" in page and "STIXMathJax_Main-Regular.woff" in page
 
 
-@pytest.mark.parametrize("audience", handout.AUDIENCES)
-def test_html_holds_every_notebook_in_order_with_a_table_of_contents(built, audience):
-    page = built[0]["html"][audience].read_text(encoding="utf-8")
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_html_holds_its_languages_notebooks_in_order_with_a_table_of_contents(built, key):
+    language, audience = key
+    page = built[0]["html"][key].read_text(encoding="utf-8")
     sections = re.findall(r'<section class="handout-part" id="([^"]+)"', page)
-    assert len(sections) == len(built_notebooks(built))
     toc = page[page.index('<nav class="handout-toc">') : page.index("</nav>")]
     assert [a for a in re.findall(r'href="#([^"]+)"', toc) if a in sections] == sections
-    expected = [handout.part_anchor(handout.edition(p, audience)) for p in built_notebooks(built)]
+    notebooks = built_notebooks(built, language)
+    expected = [handout.part_anchor(handout.edition(p, audience)) for p in notebooks]
     assert sections == expected
 
 
-def answer_lines() -> list[str]:
-    """Answer code of notebook 05 that no other notebook of the course contains."""
-    others = squeeze(
-        "\n".join(
-            c.source
-            for p in course_notebooks()
-            if p.name != "05_exercises.ipynb"
-            for c in nbformat.read(p, as_version=4).cells
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_html_speaks_the_language_of_its_notebooks(built, key):
+    language, audience = key
+    if language not in INTERFACE_WORDS:
+        pytest.skip(f"no expected interface words for language {language!r} in this test")
+    want = INTERFACE_WORDS[language]
+    words = interface_parts(built[0]["html"][key].read_text(encoding="utf-8"))
+    assert words["lang"] == want["lang"]
+    assert words["contents"] == want["contents"]
+    assert want[audience] in words["cover"] and want[audience] in words["title"]
+    assert "autograd-lab" in words["cover"]
+    if language != "zh":  # none of the handout's own words is Chinese
+        chinese = {name: text for name, text in words.items() if CJK.search(text)}
+        assert not chinese, f"{key}: {chinese}"
+        # Nor anywhere else: every Chinese character shown comes from the notebooks themselves.
+        page = built[0]["html"][key].read_text(encoding="utf-8")
+        shown = set(CJK.findall(visible_text(page)))
+        assert shown <= own_cjk(built_notebooks(built, language)), sorted(shown)[:10]
+    else:
+        assert CJK.search(words["marker"]), "the Chinese answer marker stays Chinese"
+
+
+def test_instructor_html_marks_worked_answers_in_its_language(built):
+    editions = student_edition.solutions_editions()
+    for language in built[0]["languages"]:
+        page = built[0]["html"][(language, "instructor")].read_text(encoding="utf-8")
+        marker = interface_parts(page)["marker"]
+        assert marker == handout.interface(language).solution
+        if language == "en":
+            assert "answer" in marker.lower()
+        if any(p in editions for p in built_notebooks(built, language)):
+            assert 'jp-Notebook-cell handout-solution"' in page, f"{language}: answers marked"
+
+
+def answer_lines(language: str) -> list[str]:
+    """Answer code of the language's exercises that a student reads nowhere else: not in the
+    other notebooks of that language, nor in the exercises' own prose (an exercise may say
+    "return `a.grad`", which the rendered text shows as "return a.grad")."""
+    group = next(g for g in handout.course_groups() if g.language == language)
+    sources = [p for p in student_edition.solutions_editions() if p in group.notebooks]
+    if not sources:
+        pytest.skip(f"no exercises with answers in notebooks of language {language!r} yet")
+    seen = [
+        c.source
+        for p in group.notebooks
+        for c in nbformat.read(p, as_version=4).cells
+        if p not in sources
+        or (
+            c.cell_type == "markdown"
+            and student_edition.SOLUTION_TAG not in c.metadata.get("tags", [])
         )
-    )
-    return sorted(line for line in solution_code_lines() if squeeze(line) not in others)
+    ]
+    others = squeeze("\n".join(seen)).replace("`", "")
+    lines = set().union(*(solution_code_lines(p) for p in sources))
+    return sorted(line for line in lines if squeeze(line) not in others)
 
 
-def test_student_html_has_no_solution_code(built):
-    lines = answer_lines()
-    assert len(lines) >= 20, "notebook 05 should hold answers to look for"
-    student = squeeze(visible_text(built[0]["html"]["student"].read_text(encoding="utf-8")))
-    teacher = squeeze(visible_text(built[0]["html"]["instructor"].read_text(encoding="utf-8")))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_student_html_has_no_solution_code(built, language):
+    lines = answer_lines(language)
+    assert len(lines) >= 20, f"the {language} exercises should hold answers to look for"
+    html_of = built[0]["html"]
+    student = squeeze(visible_text(html_of[(language, "student")].read_text(encoding="utf-8")))
+    teacher = squeeze(visible_text(html_of[(language, "instructor")].read_text(encoding="utf-8")))
     assert all(squeeze(line) in teacher for line in lines), "instructor edition lost an answer"
     leaked = [line for line in lines if squeeze(line) in student]
     assert not leaked, leaked[:5]
@@ -168,16 +284,25 @@ def test_student_html_has_no_solution_code(built):
 
 def test_without_chromium_the_html_is_still_built(small):
     result, printed = small
-    assert result["html"]["student"].is_file() and result["html"]["instructor"].is_file()
+    assert result["languages"] == ["zh", "en", "xx"]  # a new language folder is picked up
+    for language in result["languages"]:
+        for audience in handout.AUDIENCES:
+            path = result["html"][(language, audience)]
+            assert path.name == f"autograd-lab-{language}-{audience}.html" and path.is_file()
     assert result["pdf"] == {}
     assert "PDF skipped: Chromium not found" in printed
+    assert not (result["out"] / "autograd-lab-student.html").exists(), "stale handout removed"
+    assert (result["out"] / "notes.html").exists()
+    unknown = interface_parts(result["html"][("xx", "student")].read_text(encoding="utf-8"))
+    assert unknown["lang"] == "xx" and unknown["contents"] == "Contents"
 
 
 @needs_chromium
-def test_html_typesets_math_with_networking_disabled(small):
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_html_typesets_math_with_networking_disabled(small, language):
     from playwright.sync_api import sync_playwright
 
-    page_file = small[0]["html"]["student"]
+    page_file = small[0]["html"][(language, "student")]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=handout.CHROMIUM_ARGS)
         context = browser.new_context(offline=True)
@@ -204,14 +329,16 @@ def test_html_typesets_math_with_networking_disabled(small):
 
 
 @needs_chromium
-@pytest.mark.parametrize("audience", handout.AUDIENCES)
-def test_pdf_has_a_page_per_notebook_at_least(built, audience):
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_pdf_has_a_page_per_notebook_at_least(built, key):
     result = built[0]
-    pages = result["pages"][audience]
-    assert pages >= len(built_notebooks(built))
+    pdf = result["pdf"][key]
+    assert pdf.name == "autograd-lab-{}-{}.pdf".format(*key)
+    pages = result["pages"][key]
+    assert pages >= len(built_notebooks(built, key[0]))
     if shutil.which("pdfinfo"):
         info = subprocess.run(
-            ["pdfinfo", str(result["pdf"][audience])], capture_output=True, text=True, check=True
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
         ).stdout
         assert re.search(r"Pages:\s+(\d+)", info).group(1) == str(pages)
         assert "(A4)" in re.search(r"Page size:.*", info).group(0)
@@ -219,24 +346,37 @@ def test_pdf_has_a_page_per_notebook_at_least(built, audience):
 
 @needs_chromium
 @needs_pdftotext
-@pytest.mark.parametrize("audience", handout.AUDIENCES)
-def test_pdf_text_has_every_heading_and_no_raw_tex(built, audience):
-    text = pdf_text(built[0]["pdf"][audience])
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_pdf_text_has_every_heading_and_no_raw_tex(built, key):
+    language, audience = key
+    text = pdf_text(built[0]["pdf"][key])
     flat = squeeze(text)
-    for path in built_notebooks(built):
+    for path in built_notebooks(built, language):
         for word in heading_words(path):
-            assert word in flat, f"{audience} PDF lacks {word!r} of {path.name}"
+            assert word in flat, f"{key} PDF lacks {word!r} of {path.name}"
     for tex in RAW_TEX:
-        assert tex not in text, f"{audience} PDF shows raw TeX {tex!r}"
+        assert tex not in text, f"{key} PDF shows raw TeX {tex!r}"
     assert re.search(r"\b1 / \d+\b", text), "page numbers in the footer"
+    if language in INTERFACE_WORDS:  # the cover, the contents and the page header
+        want = INTERFACE_WORDS[language]
+        assert squeeze(want["contents"]) in flat and squeeze(want[audience]) in flat
+    # One page prints both audiences of a language: each PDF shows its own cover only.
+    words = handout.interface(language)
+    for other in handout.AUDIENCES:
+        cover = squeeze(words.handout + words.separator + words.audiences[other])
+        assert (cover in flat) == (other == audience), f"{key} PDF, cover of {other}"
+    if language != "zh":
+        shown = set(CJK.findall(text))
+        assert shown <= own_cjk(built_notebooks(built, language)), sorted(shown)[:10]
 
 
 @needs_chromium
 @needs_pdftotext
-def test_student_pdf_has_no_solution_code(built):
-    lines = answer_lines()
-    student = squeeze(pdf_text(built[0]["pdf"]["student"]))
-    teacher = squeeze(pdf_text(built[0]["pdf"]["instructor"]))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_student_pdf_has_no_solution_code(built, language):
+    lines = answer_lines(language)
+    student = squeeze(pdf_text(built[0]["pdf"][(language, "student")]))
+    teacher = squeeze(pdf_text(built[0]["pdf"][(language, "instructor")]))
     found = [line for line in lines if squeeze(line) in teacher]
     assert len(found) >= 0.8 * len(lines), "most answers should be legible in the teacher's PDF"
     leaked = [line for line in lines if squeeze(line) in student]
@@ -250,9 +390,12 @@ def test_build_reports_progress_per_notebook_and_one_summary(built):
     result, printed = built
     lines = printed.splitlines()
     progress = [line for line in lines if re.match(r"\[\d+/\d+\] ", line)]
-    assert len(progress) >= len(built_notebooks(built))
+    assert len(progress) >= sum(len(ps) for ps in result["notebooks"].values())
+    rendered = [re.match(r"\[\d+/\d+\] (\S+):", line).group(1) for line in progress]
+    assert len(rendered) == len(set(rendered)), "each notebook is rendered once"
     (summary,) = [line for line in lines if line.startswith("handout: ")]
     assert summary == lines[-1]
     assert re.search(r"\d+\.\d s$", summary) and "MB" in summary
+    assert len(result["html"]) == 2 * len(result["languages"])
     if result["pdf"]:
-        assert re.search(r"\d+ pages", summary)
+        assert len(re.findall(r"\d+ pages", summary)) == len(result["pdf"]) == len(result["html"])

@@ -1,14 +1,19 @@
-"""Build the classroom handout: per audience one self-contained HTML and one A4 PDF, offline.
+"""Build the classroom handouts: per language and audience one self-contained HTML and one A4
+PDF, offline.
 
     python tools/handout.py                     # into build/handout/
     python tools/handout.py --out DIR           # somewhere else (the tests use a tmp folder)
     python tools/handout.py --chromium PATH     # a browser other than /usr/bin/chromium
 
-Every notebook under notebooks/ is included in reading order, grouped by language folder
-(notebooks/*.ipynb first, then notebooks/<lang>/*.ipynb). The student handout takes the
-student edition of a notebook where one exists (notebooks/student/, see
-tools/student_edition.py); the instructor handout takes the solutions. The notebooks are not
-re-executed: their stored outputs are the ones nbval checks.
+Each language of the course gets its own handouts: Chinese from notebooks/*.ipynb, and every
+language folder notebooks/<lang>/*.ipynb (en, and any added later) from its own notebooks,
+each in reading order, e.g. build/handout/autograd-lab-zh-student.html and
+autograd-lab-en-instructor.pdf. The handout's own words (cover, contents, answer markers, page
+header) are in the handout's language; see INTERFACES (a language without an entry there gets
+the English ones). The student handout takes the student edition of a notebook where one exists
+(notebooks/<lang>/student/, see tools/student_edition.py); the instructor handout takes the
+solutions. The notebooks are not re-executed: their stored outputs are the ones nbval checks.
+Each notebook is rendered once, and one Chromium prints every PDF.
 
 The HTML carries everything inline: the JupyterLab styles, the figures, and MathJax 2.7 from
 the installed jupyter-server-mathjax package (scripts and web fonts), so it typesets math with
@@ -27,20 +32,21 @@ import mimetypes
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from student_edition import SOLUTION_TAG, is_solutions_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUT = ROOT / "build" / "handout"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 STUDENT_DIR = "student"
-AUDIENCES = {"student": "学生版", "instructor": "教师版"}
-LANGUAGES = {"": "中文", "en": "English"}
-COURSE_TITLE = "autograd-lab · 自动求导实验课"
+AUDIENCES = ("student", "instructor")
+ROOT_LANGUAGE = "zh"  # the notebooks directly under notebooks/; a folder per other language
 NOTEBOOK_NAME = re.compile(r"\d\d_[a-z0-9_]+\.ipynb")
 # Flags that work for Debian's Chromium in a container (see tooling-facts.md).
 CHROMIUM_ARGS = [
@@ -57,6 +63,58 @@ MATHJAX_TIMEOUT_MS = 180_000
 PRINT_VIEWPORT = {"width": round((210 - 2 * 13) / 25.4 * 96), "height": 1000}
 
 
+@dataclasses.dataclass(frozen=True)
+class Interface:
+    """What a handout says in its own words, in one language."""
+
+    name: str  # the language, named in itself
+    html_lang: str
+    title: str
+    handout: str
+    separator: str  # between the handout and its audience, on the cover and the page header
+    audiences: dict[str, str]
+    contents: str
+    solution: str
+    title_with_audience: str  # the HTML <title>, from {title} and {audience}
+    fonts: str  # CSS font families for text, CJK ones in the variant of the language
+
+
+LATIN_FONTS = '"Noto Sans", "DejaVu Sans"'
+INTERFACES = {
+    "zh": Interface(
+        name="中文",
+        html_lang="zh-CN",
+        title="autograd-lab · 自动求导实验课",
+        handout="课堂讲义",
+        separator=" · ",
+        audiences={"student": "学生版", "instructor": "教师版"},
+        contents="目录",
+        solution="参考答案与解析（教师版）",
+        title_with_audience="{title}（{audience}）",
+        fonts=f'"Noto Sans CJK SC", {LATIN_FONTS}',
+    ),
+    "en": Interface(
+        name="English",
+        html_lang="en",
+        title="autograd-lab – An executable course on PyTorch autograd",
+        handout="Classroom handout",
+        separator=" – ",  # the text font draws "·" as wide as a Chinese character
+        audiences={"student": "Student edition", "instructor": "Instructor edition"},
+        contents="Contents",
+        solution="Worked answer and explanation (instructor edition)",
+        title_with_audience="{title} ({audience})",
+        fonts=f'"Noto Sans CJK SC", {LATIN_FONTS}',
+    ),
+}
+
+
+def interface(language: str) -> Interface:
+    """The handout's words for a language; English ones for a language not in INTERFACES."""
+    if language in INTERFACES:
+        return INTERFACES[language]
+    return dataclasses.replace(INTERFACES["en"], name=language, html_lang=language)
+
+
 @dataclasses.dataclass
 class Part:
     """One notebook rendered for the handout."""
@@ -66,22 +124,51 @@ class Part:
     title: str
     sections: list[tuple[str, str]]  # (anchor, heading html) of the level-2 headings
     body: str
+    answers: bool  # holds solutions a student edition would hide
 
 
 @dataclasses.dataclass
 class Group:
     """The notebooks of one language folder, in reading order."""
 
-    language: str
+    language: str  # zh for notebooks/ itself, else the folder's name
     label: str
     notebooks: list[Path]
+
+
+@dataclasses.dataclass
+class Handout:
+    """One language's notebooks for one audience: one HTML and one PDF."""
+
+    group: Group
+    audience: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.group.language, self.audience
+
+    @property
+    def name(self) -> str:
+        return f"autograd-lab-{self.group.language}-{self.audience}"
+
+    @property
+    def words(self) -> Interface:
+        return interface(self.group.language)
+
+    @property
+    def label(self) -> str:
+        return f"{self.group.language} {self.audience}"
 
 
 # --- what goes in -----------------------------------------------------------------------------
 
 
 def course_groups(root: Path = NOTEBOOKS) -> list[Group]:
-    """Find the course notebooks by name, grouped by language folder, Chinese first."""
+    """Find the course notebooks by name, grouped by language folder, Chinese first.
+
+    Every folder of notebooks/ except student/ and hidden ones is a language: a new one is
+    picked up as it appears.
+    """
     groups = []
     folders = [root] + sorted(
         p
@@ -91,8 +178,8 @@ def course_groups(root: Path = NOTEBOOKS) -> list[Group]:
     for folder in folders:
         notebooks = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_NAME.fullmatch(p.name))
         if notebooks:
-            language = "" if folder == root else folder.name
-            groups.append(Group(language, LANGUAGES.get(language, language), notebooks))
+            language = ROOT_LANGUAGE if folder == root else folder.name
+            groups.append(Group(language, interface(language).name, notebooks))
     return groups
 
 
@@ -105,6 +192,11 @@ def edition(path: Path, audience: str) -> Path:
     """The file a given audience reads: the student edition of `path` if there is one."""
     student = path.parent / STUDENT_DIR / path.name
     return student if audience == "student" and student.exists() else path
+
+
+def handouts(groups: list[Group]) -> list[Handout]:
+    """Every handout to build: each language, each audience."""
+    return [Handout(g, a) for g in groups for a in AUDIENCES]
 
 
 # --- notebooks to HTML ---------------------------------------------------------------------------
@@ -160,7 +252,7 @@ def render_notebook(path: Path, anchor: str, exporter: HTMLExporter) -> tuple[Pa
 
     # Worked answers are marked, so a teacher sees at a glance what students do not get.
     for cell in nb.cells:
-        if "solution" in cell.metadata.get("tags", []):
+        if SOLUTION_TAG in cell.metadata.get("tags", []):
             body = body.replace(
                 f'jp-Notebook-cell" id="cell-id={cell.id}"',
                 f'jp-Notebook-cell handout-solution" id="cell-id={cell.id}"',
@@ -172,7 +264,7 @@ def render_notebook(path: Path, anchor: str, exporter: HTMLExporter) -> tuple[Pa
         (ident, re.sub(r'<a class="anchor-link".*?</a>', "", text))
         for ident, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body, flags=re.S)
     ]
-    return Part(path, anchor, title, sections, body), styles
+    return Part(path, anchor, title, sections, body, is_solutions_edition(nb)), styles
 
 
 # --- MathJax, inline ------------------------------------------------------------------------
@@ -291,22 +383,20 @@ def mathjax_inline(static: Path) -> str:
 
 # --- the page ------------------------------------------------------------------------------------
 
+# The fonts and the answer marker's words come per language, see language_css().
 HANDOUT_CSS = """
-:root {
-  --jp-content-font-family: "Noto Sans CJK SC", "Noto Sans", "DejaVu Sans", sans-serif;
-  --jp-ui-font-family: "Noto Sans CJK SC", "Noto Sans", "DejaVu Sans", sans-serif;
-  --jp-code-font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace;
+body {
+  font-family: var(--jp-content-font-family); margin: 0 auto; max-width: 60rem;
+  padding: 1rem 2rem;
 }
-body { margin: 0 auto; max-width: 60rem; padding: 1rem 2rem; }
 .handout-cover h1 { font-size: 2rem; margin-bottom: 0.2rem; }
 .handout-cover .edition { color: #555; font-size: 1.1rem; margin-top: 0; }
 .handout-toc ol { line-height: 1.6; list-style: none; padding-left: 1.2em; }
 .handout-toc ol ol { font-size: 0.92em; color: #333; }
 .handout-toc a { color: inherit; text-decoration: none; }
-.handout-group-title { margin-top: 1.2rem; }
 .handout-solution { border-left: 3px solid #c62828; padding-left: 4px; }
 .handout-solution::before {
-  content: "参考答案与解析（教师版）"; display: block; color: #c62828; font-size: 0.8em;
+  content: var(--handout-solution); display: block; color: #c62828; font-size: 0.8em;
 }
 pre, .jp-OutputArea-output pre, .jp-InputArea-editor pre {
   white-space: pre-wrap !important; overflow-wrap: anywhere; word-break: break-word;
@@ -315,8 +405,7 @@ pre, .jp-OutputArea-output pre, .jp-InputArea-editor pre {
 @page { size: A4; margin: 16mm 13mm 16mm 13mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 12px; }
-  .handout-part, .handout-group { break-before: page; }
-  .handout-group > .handout-part:first-of-type { break-before: avoid; }
+  .handout-part { break-before: page; }
   .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
   .jp-InputArea-editor, .jp-OutputArea-output pre { font-size: 10.5px !important; }
   .jp-Cell { padding: 2px 0; }
@@ -327,48 +416,92 @@ pre, .jp-OutputArea-output pre, .jp-InputArea-editor pre {
 """
 
 
-def table_of_contents(groups: list[tuple[Group, list[Part]]]) -> str:
-    """Return the table of contents: notebooks and their sections, grouped by language."""
-    items = []
-    for group, parts in groups:
-        entries = []
-        for part in parts:
-            sections = "".join(
-                f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in part.sections
-            )
-            entries.append(
-                f'<li><a href="#{part.anchor}">{html.escape(part.title)}</a>'
-                + (f"<ol>{sections}</ol>" if sections else "")
-                + "</li>"
-            )
-        heading = f'<h2 class="handout-group-title">{html.escape(group.label)}</h2>'
-        items.append(heading + "<ol>" + "".join(entries) + "</ol>")
-    return '<nav class="handout-toc"><h2>目录</h2>' + "".join(items) + "</nav>"
+def _css_string(text: str) -> str:
+    """Quote text for a CSS string value, safe inside a <style> element."""
+    return '"' + re.sub(r'["\\<\n]', lambda m: f"\\{ord(m.group(0)):x} ", text) + '"'
 
 
-def assemble(
-    audience: str, groups: list[tuple[Group, list[Part]]], styles: str, mathjax: str
-) -> str:
-    """Put the cover, the table of contents and every part into one HTML document."""
-    label = AUDIENCES[audience]
-    body = [
-        '<header class="handout-cover">'
-        f"<h1>{html.escape(COURSE_TITLE)}</h1>"
-        f'<p class="edition">课堂讲义 · {label}</p></header>',
-        table_of_contents(groups),
-    ]
-    for group, parts in groups:
-        if len(groups) > 1:
-            body.append(f'<section class="handout-group"><h1>{html.escape(group.label)}</h1>')
-        for part in parts:
-            body.append(f'<section class="handout-part" id="{part.anchor}">{part.body}</section>')
-        if len(groups) > 1:
-            body.append("</section>")
+def language_css(words: Interface) -> str:
+    """The handout's per-language styles: text fonts, and the marker of worked answers."""
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        ":root {\n"
+        f"  --jp-content-font-family: {words.fonts}, sans-serif;\n"
+        f"  --jp-ui-font-family: {words.fonts}, sans-serif;\n"
+        '  --jp-code-font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace;\n'
+        f"  --handout-solution: {_css_string(words.solution)};\n"
+        "}\n"
+    )
+
+
+def table_of_contents(parts: list[Part], words: Interface, attributes: str = "") -> str:
+    """Return the table of contents: the notebooks and their sections."""
+    entries = []
+    for part in parts:
+        sections = "".join(
+            f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in part.sections
+        )
+        entries.append(
+            f'<li><a href="#{part.anchor}">{html.escape(part.title)}</a>'
+            + (f"<ol>{sections}</ol>" if sections else "")
+            + "</li>"
+        )
+    return (
+        f'<nav class="handout-toc"{attributes}><h2>{html.escape(words.contents)}</h2>'
+        + "<ol>"
+        + "".join(entries)
+        + "</ol></nav>"
+    )
+
+
+def assemble(language: str, editions: dict[str, list[Part]], styles: str, mathjax: str) -> str:
+    """Put the cover, the table of contents and every part into one HTML document.
+
+    `editions` maps each audience to its parts, in reading order. With one audience this is
+    that audience's handout. With several it is the page a language's PDFs are printed from:
+    what the audiences share appears once, the rest once per audience, marked data-audience
+    and shown only while <body data-print> names that audience (see print_pdfs). So a notebook
+    both audiences read is typeset once. (The course numbers no equations; numbered ones in an
+    audience's own part would count on from the other audience's.)
+    """
+    words = interface(language)
+    several = len(editions) > 1
+
+    def only(audience: str) -> str:
+        return f' data-audience="{audience}"' if several else ""
+
+    body = []
+    for audience, parts in editions.items():
+        edition_line = words.handout + words.separator + words.audiences[audience]
+        body += [
+            f'<header class="handout-cover"{only(audience)}>'
+            f"<h1>{html.escape(words.title)}</h1>"
+            f'<p class="edition">{html.escape(edition_line)}</p>'
+            "</header>",
+            table_of_contents(parts, words, only(audience)),
+        ]
+
+    def section(part: Part, attributes: str) -> str:
+        return f'<section class="handout-part" id="{part.anchor}"{attributes}>{part.body}</section>'
+
+    for same in zip(*editions.values(), strict=True):
+        if all(part.path == same[0].path for part in same):
+            body.append(section(same[0], ""))
+        else:
+            body += [section(part, only(a)) for a, part in zip(editions, same, strict=True)]
+    css = language_css(words) + HANDOUT_CSS
+    if several:
+        css += "body[data-print] [data-audience] { display: none !important; }\n" + "".join(
+            f'body[data-print="{a}"] [data-audience="{a}"] {{ display: block !important; }}\n'
+            for a in editions
+        )
+    audience = words.audiences[next(iter(editions))]
+    title = words.title_with_audience.format(title=words.title, audience=audience)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(words.html_lang)}">\n<head>\n'
+        '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{html.escape(COURSE_TITLE)}（{label}）</title>\n"
-        f"{styles}\n<style>{HANDOUT_CSS}</style>\n{mathjax}\n</head>\n"
+        f"<title>{html.escape(title)}</title>\n"
+        f"{styles}\n<style>{css}</style>\n{mathjax}\n</head>\n"
         '<body class="jp-Notebook" data-jp-theme-light="true" '
         'data-jp-theme-name="JupyterLab Light">\n<main>\n' + "\n".join(body) + "\n</main>\n"
         "</body>\n</html>\n"
@@ -391,8 +524,12 @@ def pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
 
 
-def print_pdfs(jobs: list[tuple[Path, Path, str]], chromium: str) -> list[float]:
-    """Print each HTML to PDF once MathJax is done, offline; return when each was written."""
+def print_pdfs(jobs: list[tuple[Path, list[tuple[str, Path, str]]]], chromium: str) -> list[float]:
+    """Print PDFs offline in one browser, each page once MathJax is done typesetting it.
+
+    A job is an HTML page (see assemble) and what to print from it: (audience, PDF, page
+    header) each. Return when each PDF was written, in seconds after the browser started.
+    """
     from playwright.sync_api import sync_playwright
 
     start = time.perf_counter()
@@ -404,33 +541,41 @@ def print_pdfs(jobs: list[tuple[Path, Path, str]], chromium: str) -> list[float]
             # breaks long formulas for the paper rather than for a wide screen.
             context = browser.new_context(offline=True, viewport=PRINT_VIEWPORT)
             pages = []
-            for html_path, _, _ in jobs:  # all pages typeset at once, one renderer each
+            for html_path, _ in jobs:  # all pages typeset at once, one renderer each
                 page = context.new_page()
                 page.emulate_media(media="print")
                 page.goto(html_path.resolve().as_uri(), wait_until="load")
                 pages.append(page)
-            for page, (_, pdf_path, label) in zip(pages, jobs, strict=True):
+            for page, (html_path, prints) in zip(pages, jobs, strict=True):
                 page.wait_for_function(
                     "document.body.getAttribute('data-mathjax') === 'done'",
                     timeout=MATHJAX_TIMEOUT_MS,
                 )
-                page.pdf(
-                    path=str(pdf_path),
-                    format="A4",
-                    print_background=True,
-                    prefer_css_page_size=True,
-                    display_header_footer=True,
-                    header_template=(
-                        '<div style="font-size:7px;width:100%;padding:0 13mm;color:#888;'
-                        f'font-family:sans-serif">{html.escape(COURSE_TITLE)} · {label}</div>'
-                    ),
-                    footer_template=(
-                        '<div style="font-size:8px;width:100%;text-align:center;color:#555;'
-                        'font-family:sans-serif"><span class="pageNumber"></span> / '
-                        '<span class="totalPages"></span></div>'
-                    ),
-                )
-                seconds.append(time.perf_counter() - start)
+                errors = page.evaluate("document.querySelectorAll('.MathJax_Error, merror').length")
+                if errors:
+                    print(
+                        f"  warning: MathJax failed on {errors} formulas of {html_path.name}",
+                        flush=True,
+                    )
+                for audience, pdf_path, header in prints:
+                    page.evaluate("a => document.body.setAttribute('data-print', a)", audience)
+                    page.pdf(
+                        path=str(pdf_path),
+                        format="A4",
+                        print_background=True,
+                        prefer_css_page_size=True,
+                        display_header_footer=True,
+                        header_template=(
+                            '<div style="font-size:7px;width:100%;padding:0 13mm;color:#888;'
+                            f'font-family:sans-serif">{html.escape(header)}</div>'
+                        ),
+                        footer_template=(
+                            '<div style="font-size:8px;width:100%;text-align:center;'
+                            'color:#555;font-family:sans-serif"><span class="pageNumber">'
+                            '</span> / <span class="totalPages"></span></div>'
+                        ),
+                    )
+                    seconds.append(time.perf_counter() - start)
             context.close()
         finally:
             browser.close()
@@ -464,16 +609,28 @@ def _pdf_unavailable(browser: str | None, asked: str | None) -> str | None:
 
 
 def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -> dict:
-    """Build both handouts into `out`; return what was written (paths, pages, seconds)."""
+    """Build every language's handouts into `out`; return what was written.
+
+    The result maps each handout's key, (language, audience), to its HTML, PDF and pages;
+    "notebooks" maps each language to its notebooks.
+    """
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     groups = course_groups(notebooks)
     if not groups:
         raise SystemExit(f"no notebooks found under {notebooks}")
+    todo = handouts(groups)
+    current = {f"{h.name}{suffix}" for h in todo for suffix in (".html", ".pdf")}
+    for stale in sorted(out.glob("autograd-lab-*")):
+        if stale.suffix in (".html", ".pdf") and stale.name not in current:
+            stale.unlink()  # e.g. a handout of the days when one held every language
+            print(f"removed {_shown(stale)}: no longer built", flush=True)
+
+    # Each file once, in reading order: a student edition next to its solutions.
     exporter = _exporter()
     rendered: dict[Path, Part] = {}
     styles = ""
-    wanted = [edition(p, a) for a in AUDIENCES for g in groups for p in g.notebooks]
+    wanted = [edition(p, a) for g in groups for p in g.notebooks for a in AUDIENCES]
     unique = list(dict.fromkeys(wanted))
     for number, path in enumerate(unique, start=1):
         t0 = time.perf_counter()
@@ -488,51 +645,74 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -
 
     result = {
         "out": out,
-        "notebooks": [p for g in groups for p in g.notebooks],
+        "languages": [g.language for g in groups],
+        "notebooks": {g.language: list(g.notebooks) for g in groups},
         "html": {},
         "pdf": {},
         "pages": {},
     }
-    for audience, label in AUDIENCES.items():
-        parts = [(g, [rendered[edition(p, audience)] for p in g.notebooks]) for g in groups]
-        target = out / f"autograd-lab-{audience}.html"
-        target.write_text(assemble(audience, parts, styles, mathjax), encoding="utf-8")
-        result["html"][audience] = target
-        print(f"HTML {label}: {_shown(target)} ({_size(target)})", flush=True)
+    editions: dict[tuple[str, str], list[Part]] = {}
+    for handout in todo:
+        parts = [rendered[edition(p, handout.audience)] for p in handout.group.notebooks]
+        editions[handout.key] = parts
+        if handout.audience == "student":
+            for part in parts:
+                if part.answers:
+                    print(
+                        f"  warning: {_shown(part.path)} holds answers and has no student "
+                        f"edition (make student): the {handout.label} handout shows them",
+                        flush=True,
+                    )
+        target = out / f"{handout.name}.html"
+        page = assemble(handout.group.language, {handout.audience: parts}, styles, mathjax)
+        target.write_text(page, encoding="utf-8")
+        result["html"][handout.key] = target
+        print(f"HTML {handout.label}: {_shown(target)} ({_size(target)})", flush=True)
 
     browser = find_chromium(chromium)
     reason = _pdf_unavailable(browser, chromium)
     if reason:
         print(f"PDF skipped: {reason}; the HTML handouts are built.", flush=True)
     else:
-        jobs = [
-            (result["html"][a], out / f"autograd-lab-{a}.pdf", label)
-            for a, label in AUDIENCES.items()
-        ]
-        for (_, pdf, label), seconds, audience in zip(
-            jobs, print_pdfs(jobs, browser), AUDIENCES, strict=True
-        ):
-            result["pdf"][audience] = pdf
-            result["pages"][audience] = pdf_pages(pdf)
+        # One page per language, typeset once, prints that language's handouts.
+        with tempfile.TemporaryDirectory(prefix="handout-") as folder:
+            jobs = []
+            for group in groups:
+                mine = [h for h in todo if h.group is group]
+                page = Path(folder) / f"autograd-lab-{group.language}.html"
+                both = {h.audience: editions[h.key] for h in mine}
+                page.write_text(assemble(group.language, both, styles, mathjax), "utf-8")
+                prints = []
+                for h in mine:
+                    words = h.words
+                    header = words.title + words.separator + words.audiences[h.audience]
+                    prints.append((h.audience, out / f"{h.name}.pdf", header))
+                jobs.append((page, prints))
+            written = print_pdfs(jobs, browser)
+        for handout, seconds in zip(todo, written, strict=True):
+            pdf = out / f"{handout.name}.pdf"
+            result["pdf"][handout.key] = pdf
+            result["pages"][handout.key] = pdf_pages(pdf)
             print(
-                f"PDF {label}: {_shown(pdf)}, {result['pages'][audience]} pages, "
+                f"PDF {handout.label}: {_shown(pdf)}, {result['pages'][handout.key]} pages, "
                 f"{_size(pdf)} (written {seconds:.1f} s after Chromium started)",
                 flush=True,
             )
     result["seconds"] = time.perf_counter() - start
     summary = "; ".join(
-        f"{label} "
+        f"{h.label} "
         + (
-            f"{result['pages'][a]} pages PDF {_size(result['pdf'][a])}, "
-            if a in result["pdf"]
+            f"{result['pages'][h.key]} pages PDF {_size(result['pdf'][h.key])}, "
+            if h.key in result["pdf"]
             else ""
         )
-        + f"HTML {_size(result['html'][a])}"
-        for a, label in AUDIENCES.items()
+        + f"HTML {_size(result['html'][h.key])}"
+        for h in todo
     )
     count = sum(len(g.notebooks) for g in groups)
     print(
-        f"handout: {count} notebooks -> {_shown(out)}: {summary}; {result['seconds']:.1f} s",
+        f"handout: {count} notebooks, {len(todo)} handouts -> {_shown(out)}: {summary}; "
+        f"{result['seconds']:.1f} s",
         flush=True,
     )
     return result
