@@ -385,7 +385,7 @@ def check_ex2(backward_twice: object) -> Feedback:
 
 
 def control_flow_f(a: torch.Tensor) -> torch.Tensor:
-    """Return the control-flow function of notebook 01 applied to `a` (the reference)."""
+    """Return the control-flow function of notebook 01 applied to `a` (torch or engine tensor)."""
     b = a * 2
     while b.norm() < 1000:
         b = b * 2

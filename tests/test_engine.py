@@ -17,6 +17,7 @@ import torch
 from matplotlib.figure import Figure
 
 import autograd_lab.engine as engine
+from autograd_lab.exercises import control_flow_f as control_flow  # the notes' f(a)
 from autograd_lab.graph import autograd_graph, draw_graph
 
 RTOL = ATOL = 1e-12
@@ -208,17 +209,6 @@ def notes_examples(lib):
         d.backward()
         shown += [repr(a.grad), repr(a.grad == d / a)]
     return shown
-
-
-def control_flow(a):
-    b = a * 2
-    while b.norm() < 1000:
-        b = b * 2
-    if b.sum() > 0:
-        c = b
-    else:
-        c = 100 * b
-    return c
 
 
 def test_notes_examples_print_exactly_what_torch_prints():
