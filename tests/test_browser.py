@@ -28,21 +28,13 @@ import nbformat
 import pytest
 from conftest import NOTEBOOKS, ROOT, all_notebooks
 
+# The Chromium flags known to work here are shared with the handout printer.
+from handout import CHROMIUM_ARGS
+
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")  # Debian fonts-noto-cjk
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LAB_SCRIPT = ROOT / "tools" / "lab.py"
-# The flags known to work with Debian's chromium in a container (no GPU, small /dev/shm,
-# no sandbox as root, no network chatter of its own).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 START_TIMEOUT = 120  # s: JupyterLab's first start on a busy 2-core machine
 RUN_TIMEOUT = 180  # s per notebook; a classroom notebook runs in seconds

@@ -361,27 +361,27 @@ def test_reference_f_is_the_one_of_notebook_01():
     assert a.grad.item() == 204800.0
 
 
-def test_solutions_edition_stores_a_correct_check_for_every_exercise():
-    nb = nbformat.read(NOTEBOOKS / "05_exercises.ipynb", as_version=4)
+def stored_verdicts(path):
+    """Map exercise number -> the stored text of its check cell."""
+    nb = nbformat.read(path, as_version=4)
     verdicts = {}
     for cell in nb.cells:
         if cell.cell_type == "code" and "ex.check_ex" in cell.source:
             number = int(cell.source.split("ex.check_ex")[1][0])
             (output,) = cell.outputs
             verdicts[number] = output["data"]["text/plain"]
+    return verdicts
+
+
+def test_solutions_edition_stores_a_correct_check_for_every_exercise():
+    verdicts = stored_verdicts(NOTEBOOKS / "05_exercises.ipynb")
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"练习 {number} 【正确】" in text, text
 
 
 def test_english_solutions_edition_stores_english_verdicts():
-    nb = nbformat.read(NOTEBOOKS / "en" / "05_exercises.ipynb", as_version=4)
-    verdicts = {}
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "ex.check_ex" in cell.source:
-            number = int(cell.source.split("ex.check_ex")[1][0])
-            (output,) = cell.outputs
-            verdicts[number] = output["data"]["text/plain"]
+    verdicts = stored_verdicts(NOTEBOOKS / "en" / "05_exercises.ipynb")
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"Exercise {number} [Correct]" in text, text
