@@ -40,7 +40,7 @@ system:
 	@bash tools/install_system_packages.sh
 
 lab: install
-	@$(PY) tools/lab.py --port $(PORT) $(if $(filter zh%,$(LANG)),--lang zh,)
+	@$(PY) -m tools.lab --port $(PORT) $(if $(filter zh%,$(LANG)),--lang zh,)
 
 lint: install
 	$(VENV)/bin/ruff check $(LINTED)
@@ -50,19 +50,19 @@ test: lint
 	$(VENV)/bin/pytest tests --nbval --nbval-current-env notebooks
 
 outputs: install
-	$(PY) tools/execute_notebooks.py $(NB)
+	$(PY) -m tools.execute_notebooks $(NB)
 
 lock: $(STAMP)
-	$(PY) tools/lock.py
+	$(PY) -m tools.lock
 
 figures: install
 	$(PY) -m autograd_lab.figures
 
 baselines: install
-	$(PY) tools/update_baselines.py
+	$(PY) -m tools.update_baselines
 
 student: install
-	$(PY) tools/student_edition.py
+	$(PY) -m tools.student_edition
 
 handout: install
-	$(PY) tools/handout.py
+	$(PY) -m tools.handout

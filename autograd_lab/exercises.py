@@ -1,13 +1,13 @@
-"""Instant feedback for the exercises of notebook 05.
+"""Instant feedback for the exercises of notebook 07.
 
 Every check runs the learner's answer with real PyTorch and compares what it *does* with
 what autograd does on a small grid of inputs, never the text of the answer. A check returns
 a `Feedback`: correct (a short confirmation), wrong (a hint that does not give the answer
 away) or not attempted (the placeholder `...`/`None` of the student edition is still there).
 
-Feedback is written in the learner's language: `set_language("zh")` (the default) or
-`set_language("en")`, called once in the notebook's setup cell. Every message exists in both
-languages (`_MESSAGES`); a `Feedback` keeps the language it was written in.
+Feedback is written in the learner's language (`autograd_lab.language`: the notebook's folder,
+or a `with language.use("en"):` block); every message is in its `EXERCISES` table, in each
+language. A `Feedback` keeps the language it was written in.
 """
 
 from __future__ import annotations
@@ -20,221 +20,24 @@ from dataclasses import dataclass, field
 
 import torch
 
+from autograd_lab import language
+
 CORRECT = "correct"
 WRONG = "wrong"
 NOT_ATTEMPTED = "not_attempted"
 
-LANGUAGES = ("zh", "en")
+LANGUAGES = language.LANGUAGES
 _COLOURS = {CORRECT: "#2e7d32", WRONG: "#c62828", NOT_ATTEMPTED: "#757575"}
-_EXERCISE = {"zh": "练习", "en": "Exercise"}
-_LABELS = {
-    "zh": {CORRECT: "【正确】", WRONG: "【再想想】", NOT_ATTEMPTED: "【未作答】"},
-    "en": {CORRECT: "[Correct]", WRONG: "[Think again]", NOT_ATTEMPTED: "[Not attempted]"},
-}
-
-# Every sentence a check can say, in each language; `{name}` fields are filled in by `_say`.
-# Hints point at the mistake and never name the function or argument that fixes it.
-_MESSAGES: dict[str, dict[str, str]] = {
-    "not_attempted": {
-        "zh": "把答案格里的 ... 换成你的代码，运行它，再运行这一格检查。",
-        "en": "Replace the ... in the answer cell with your code, run it, then run this cell "
-        "to check.",
-    },
-    "raised": {
-        "zh": "你的代码抛出了 {error}：{detail}",
-        "en": "Your code raised {error}: {detail}",
-    },
-    # exercise 1
-    "ex1_not_callable": {
-        "zh": "需要一个函数 second_derivative(f, x)，而不是一个值。",
-        "en": "Expected a function second_derivative(f, x), not a value.",
-    },
-    "ex1_no_graph": {
-        "zh": "一阶导数没有带着计算图，autograd 没法再对它求导。",
-        "en": "The first derivative carries no computation graph, so autograd cannot "
-        "differentiate it again.",
-    },
-    "ex1_shape": {
-        "zh": "结果应是与 x 形状相同的张量 {shape}。",
-        "en": "The result should be a tensor of the same shape as x, {shape}.",
-    },
-    "ex1_first_derivative": {
-        "zh": "对 f(x) = {function}，你返回的是一阶导数：还要再求一次。",
-        "en": "For f(x) = {function} you returned the first derivative: differentiate once more.",
-    },
-    "ex1_mismatch": {
-        "zh": "对 f(x) = {function}，结果与 autograd 的二阶导数不一致。",
-        "en": "For f(x) = {function} the result does not match autograd's second derivative.",
-    },
-    "ex1_correct": {
-        "zh": "{functions} 个函数、各 {points} 个点上都与二阶导数一致。",
-        "en": "Matches the second derivative for {functions} functions at {points} points each.",
-    },
-    # exercise 2
-    "ex2_not_callable": {
-        "zh": "需要一个函数 backward_twice(x)，它返回 x.grad。",
-        "en": "Expected a function backward_twice(x) that returns x.grad.",
-    },
-    "ex2_freed": {
-        "zh": "第二次 backward 报错：第一次反向传播结束后，计算图里保存的中间结果已被释放。"
-        "找一找让第一次 backward 保留计算图的办法。",
-        "en": "The second backward failed: when the first backward pass finished, the "
-        "intermediate results saved in the graph were freed. Look for a way to make the first "
-        "backward keep the graph.",
-    },
-    "ex2_shape": {
-        "zh": "请返回 x.grad（与 x 形状相同的张量）。",
-        "en": "Return x.grad (a tensor of the same shape as x).",
-    },
-    "ex2_once": {
-        "zh": "这是只反向传播一次的梯度。两次之间是不是清零了，或者只调用了一次？",
-        "en": "This is the gradient of a single backward pass. Did you zero it between the two "
-        "passes, or call backward only once?",
-    },
-    "ex2_neither": {
-        "zh": "结果既不是一次也不是两次反向传播的梯度：每次只对同一个 y 调用。",
-        "en": "The result is the gradient of neither one nor two backward passes: call backward "
-        "on the same y each time, and on nothing else.",
-    },
-    "ex2_correct": {
-        "zh": "两次反向传播后 x.grad 是一次的两倍：梯度在累加。",
-        "en": "After two backward passes x.grad is twice the gradient of one: gradients "
-        "accumulate.",
-    },
-    # exercise 3
-    "ex3_not_callable": {
-        "zh": "需要一个函数 grad_f(a)，它返回 a.grad。",
-        "en": "Expected a function grad_f(a) that returns a.grad.",
-    },
-    "ex3_not_scalar": {
-        "zh": "d 已经不是标量：backward 需要知道 d 的每个分量各占多少权重。",
-        "en": "d is no longer a scalar: backward needs to know what weight each component of d "
-        "carries.",
-    },
-    "ex3_shape": {
-        "zh": "梯度应与 a 形状相同；形状 {shape} 时不对。",
-        "en": "The gradient should have the same shape as a; it does not for shape {shape}.",
-    },
-    "ex3_wrong": {
-        "zh": "形状 {shape} 的输入上梯度不对：检查传给 backward 的向量，"
-        "以及 a.grad 在调用前是不是空的。",
-        "en": "Wrong gradient for an input of shape {shape}: check the vector you pass to "
-        "backward, and whether a.grad is empty before the call.",
-    },
-    "ex3_correct": {
-        "zh": "向量和矩阵输入、两个分支上都与 autograd 一致。",
-        "en": "Matches autograd for vector and matrix inputs, on both branches.",
-    },
-    # exercise 4
-    "ex4_not_callable": {
-        "zh": "需要两个函数：g(a) 和你手推的导数 dg(a)。",
-        "en": "Expected two functions: g(a) and dg(a), the derivative you worked out by hand.",
-    },
-    "ex4_not_tensor": {
-        "zh": "g({point}) 应是由 a 算出来的标量张量。",
-        "en": "g({point}) should be a scalar tensor computed from a.",
-    },
-    "ex4_dg_not_number": {
-        "zh": "dg({point}) 应返回一个数或标量张量。",
-        "en": "dg({point}) should return a number or a scalar tensor.",
-    },
-    "ex4_mismatch": {
-        "zh": "在 a = {point} 处，你的 dg 与 autograd 不一致：看看这个输入走的是哪条路径，"
-        "这条路径上乘了哪些因子。",
-        "en": "At a = {point} your dg disagrees with autograd: see which path this input takes, "
-        "and which factors are multiplied in along that path.",
-    },
-    "ex4_one_path": {
-        "zh": "在检查用的 {points} 个点上 g 都走同一条路径：让循环次数或分支依赖 a 的值。",
-        "en": "At all {points} points of the check g takes the same path: make the number of "
-        "loop iterations or the branch depend on the value of a.",
-    },
-    "ex4_correct": {
-        "zh": "g 在 {points} 个点上走了 {paths} 条不同的路径，dg 处处正确。",
-        "en": "g took {paths} different paths over {points} points, and dg is right everywhere.",
-    },
-    # exercise 5
-    "ex5_not_tensors": {
-        "zh": "x 和 dy_dx 都应是张量。",
-        "en": "x and dy_dx should both be tensors.",
-    },
-    "ex5_few_points": {
-        "zh": "x 应是至少 50 个点的一维张量，曲线才画得平滑。",
-        "en": "x should be a 1-D tensor of at least 50 points, so that the curve comes out smooth.",
-    },
-    "ex5_short_range": {
-        "zh": "x 的范围至少要覆盖 sin 的一个周期（2π）。",
-        "en": "x should span at least one period of sin (2π).",
-    },
-    "ex5_shape": {
-        "zh": "dy_dx 应与 x 形状相同：每个点一个导数值。",
-        "en": "dy_dx should have the same shape as x: one derivative value per point.",
-    },
-    "ex5_values": {
-        "zh": "dy_dx 与 sin(x) 本身相同：这是函数值，不是导数。",
-        "en": "dy_dx equals sin(x) itself: these are the function's values, not its derivative.",
-    },
-    "ex5_doubled": {
-        "zh": "dy_dx 恰好是导数的两倍：梯度是不是累加了两次？",
-        "en": "dy_dx is exactly twice the derivative: did the gradient accumulate twice?",
-    },
-    "ex5_mismatch": {
-        "zh": "dy_dx 与 autograd 在这些点上的导数不一致。",
-        "en": "dy_dx does not match autograd's derivative at these points.",
-    },
-    "ex5_correct": {
-        "zh": "{points} 个点上的导数都与 autograd 一致。",
-        "en": "The derivative matches autograd at all {points} points.",
-    },
-    # exercise 6
-    "ex6_not_callable": {
-        "zh": "需要一个函数 df(x)，返回 f'(x)。",
-        "en": "Expected a function df(x) that returns f'(x).",
-    },
-    "ex6_shape": {
-        "zh": "df(x) 应返回与 x 形状相同的张量。",
-        "en": "df(x) should return a tensor of the same shape as x.",
-    },
-    "ex6_correct": {
-        "zh": "{points} 个点（正负两侧）上都与 autograd 一致。",
-        "en": "Matches autograd at {points} points, on both the negative and the positive side.",
-    },
-    "ex6_inner": {
-        "zh": "log(x²) 的导数不对：它是复合函数，内层 x² 也要求导。",
-        "en": "The derivative of log(x²) is wrong: it is a composite function, so the inner x² "
-        "must be differentiated too.",
-    },
-    "ex6_sign": {
-        "zh": "1/x 这一项的导数符号不对。",
-        "en": "The derivative of the 1/x term has the wrong sign.",
-    },
-    "ex6_other": {
-        "zh": "与 autograd 不一致：把 f 拆成两项，分别用乘积法则和链式法则。",
-        "en": "Does not match autograd: split f into its two terms and work through each with "
-        "the product rule and the chain rule.",
-    },
-}
-
-_language = "zh"
-
-
-def set_language(language: str) -> None:
-    """Write all later feedback in `language`: "zh" (Chinese, the default) or "en" (English)."""
-    global _language
-    if language not in LANGUAGES:
-        choices = ", ".join(repr(choice) for choice in LANGUAGES)
-        raise ValueError(f"unknown feedback language {language!r}: choose one of {choices}")
-    _language = language
 
 
 def get_language() -> str:
-    """Return the language feedback is currently written in ("zh" or "en")."""
-    return _language
+    """Return the language feedback is written in here ("zh" or "en")."""
+    return language.current()
 
 
 def _say(key: str, **fields: object) -> str:
-    """The message `key` in the current language, its `{name}` fields filled in."""
-    return _MESSAGES[key][_language].format(**fields)
+    """The feedback message `key` in the current language, its `{name}` fields filled in."""
+    return language.say(f"exercises.{key}", **fields)
 
 
 @dataclass(frozen=True, repr=False)
@@ -252,8 +55,8 @@ class Feedback:
         return self.status == CORRECT
 
     def _heading(self) -> str:
-        label = _LABELS[self.language][self.status]
-        return f"{_EXERCISE[self.language]} {self.exercise} {label}"
+        label = language.say(f"exercises.label_{self.status}", self.language)
+        return language.say("exercises.heading", self.language, number=self.exercise, label=label)
 
     def __str__(self) -> str:
         return f"{self._heading()} {self.message}"
@@ -280,7 +83,7 @@ def _not_attempted(exercise: int) -> Feedback:
 def _raised(exercise: int, err: Exception, hint: str = "") -> Feedback:
     first_line = str(err).strip().splitlines()[0] if str(err).strip() else ""
     text = _say("raised", error=type(err).__name__, detail=first_line)
-    if hint and _language == "zh":
+    if hint and get_language() == "zh":
         text += f"。{hint}"
     elif hint:  # English: end the error's sentence, then give the hint
         text = text.rstrip()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from autograd_lab.fonts import course_rc
+from autograd_lab.language import say
 
 if TYPE_CHECKING:  # matplotlib is imported lazily: building a graph needs no plotting stack
     from matplotlib.axes import Axes
@@ -283,16 +284,11 @@ STYLES = {
     "output": {"facecolor": "#fde2c8", "edgecolor": "#c8661a", "linestyle": "-"},
     "const": {"facecolor": "#eeeeee", "edgecolor": "#888888", "linestyle": "--"},
 }
-# Bilingual, so the same drawing serves the Chinese notebooks and their English twins.
-KIND_NAMES = {
-    "op": "运算 op (grad_fn)",
-    "leaf": "叶子 leaf",
-    "output": "输出 output",
-    "const": "常量 const",
-}
 
 
-def draw_graph(graph: Graph, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def draw_graph(
+    graph: Graph, ax: Axes | None = None, *, title: str | None = None, lang: str | None = None
+) -> Axes:
     """Draw `graph` in layers, output on top and inputs below, arrows in the forward direction."""
     if not isinstance(graph, Graph):
         raise TypeError(
@@ -367,7 +363,8 @@ def draw_graph(graph: Graph, ax: Axes | None = None, *, title: str | None = None
 
     present = [kind for kind in KINDS if kind in kinds.values()]
     handles = [
-        Patch(label=KIND_NAMES[kind], **{k: v for k, v in STYLES[kind].items()}) for kind in present
+        Patch(label=say(f"graph.kind_{kind}", lang), **{k: v for k, v in STYLES[kind].items()})
+        for kind in present
     ]
     ax.legend(
         handles=handles,
@@ -393,6 +390,7 @@ def draw(
     ax: Axes | None = None,
     *,
     title: str | None = None,
+    lang: str | None = None,
 ) -> Axes:
     """Draw the graph autograd recorded for `tensor`."""
-    return draw_graph(autograd_graph(tensor, names), ax=ax, title=title)
+    return draw_graph(autograd_graph(tensor, names), ax=ax, title=title, lang=lang)

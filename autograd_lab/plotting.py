@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from autograd_lab.fonts import course_rc
+from autograd_lab.language import say
 
 if TYPE_CHECKING:  # pyplot is imported only when a helper has to create a figure
     from matplotlib.axes import Axes
@@ -242,6 +243,7 @@ def plot_tangent(
     show_f: bool = True,
     fmt: str = "r:",
     figsize=(3.5, 2.5),
+    lang: str | None = None,
 ) -> Axes:
     """Draw the tangent line of f at x0 (slope by autograd), and f itself; return the Axes."""
     value, slope = tangent(f, x0)
@@ -251,7 +253,7 @@ def plot_tangent(
     family = _family()
     if show_f:
         ax.plot(xs, _value_and_derivative(f, xs)[0].numpy(), "-", label="f(x)")
-    line_label = label if label is not None else f"切线 (x={x0:g})"
+    line_label = label if label is not None else say("plotting.tangent_label", lang, x0=x0)
     ax.plot(xs, value + slope * (xs - x0), fmt, label=line_label)
     ax.plot([x0], [value], "o", color="black", markersize=4)
     ax.set_xlabel("x", family=family)

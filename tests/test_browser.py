@@ -26,10 +26,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import NOTEBOOKS, ROOT, all_notebooks
+
+from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
 
 # The Chromium flags known to work here are shared with the handout printer.
-from handout import CHROMIUM_ARGS
+from tools.handout import CHROMIUM_ARGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")  # Debian fonts-noto-cjk
@@ -197,7 +198,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 def lab_env(**overrides: str) -> dict[str, str]:
     """Return the test's environment with the locale the stored outputs were made under."""
-    from execute_notebooks import EXEC_ENV
+    from tools.execute_notebooks import EXEC_ENV
 
     return {**os.environ, **EXEC_ENV, **overrides}
 
@@ -371,7 +372,7 @@ def test_chinese_menus(browser, screenshots, tmp_path):
 
 def test_lab_serves_a_copy_and_keeps_learner_edits(tmp_path):
     """The working copy is refreshed from the course, except files the learner changed."""
-    from lab import copy_course
+    from tools.lab import copy_course
 
     source = tmp_path / "repo"
     (source / "notebooks").mkdir(parents=True)
@@ -396,7 +397,7 @@ def test_lab_serves_a_copy_and_keeps_learner_edits(tmp_path):
 
 
 def test_lab_replaces_a_locale_that_does_not_exist():
-    from lab import launch_env
+    from tools.lab import launch_env
 
     env = launch_env({"LANG": "zh", "PATH": "/usr/bin"})
     assert env["LANG"] != "zh" and env["PATH"] == "/usr/bin"

@@ -7,7 +7,8 @@ thing (every side-by-side example identical, the notes' values, the graph compar
 from __future__ import annotations
 
 import nbformat
-from conftest import NOTEBOOKS
+
+from tests.helpers import NOTEBOOKS
 
 NB = NOTEBOOKS / "04_autograd_from_scratch.ipynb"
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
-import tomllib
 import yaml
-from conftest import ROOT
+
+from tests.helpers import ROOT
 
 # conda-forge package name -> PyPI name
 CONDA_TO_PYPI = {"pytorch-cpu": "torch", "matplotlib-base": "matplotlib"}

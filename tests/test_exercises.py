@@ -13,12 +13,12 @@ import sys
 import nbformat
 import pytest
 import torch
-from conftest import NOTEBOOKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_lab import exercises as ex
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
+from tests.helpers import NOTEBOOKS
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # What the learner sees in front of each message, per language and status.

@@ -11,11 +11,11 @@ import re
 import matplotlib as mpl
 import nbformat
 import pytest
-from conftest import NOTEBOOKS, ROOT, all_notebooks
 from matplotlib.testing.compare import compare_images
 
 from autograd_lab import figures
 from autograd_lab.fonts import cjk_family, course_rc
+from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
 
 FONT = "Noto Sans CJK SC"  # the font the committed PNGs were drawn with (Debian fonts-noto-cjk)
 # RMS difference of pixel values (0-255) still counted as the same picture: room for

@@ -16,12 +16,12 @@ import re
 import shutil
 import subprocess
 
-import handout
 import nbformat
 import pytest
-import student_edition
-from conftest import NOTEBOOKS
 from test_student_edition import solution_code_lines
+
+from tests.helpers import NOTEBOOKS
+from tools import handout, student_edition
 
 CHROMIUM = handout.find_chromium(None)
 PDFTOTEXT = shutil.which("pdftotext")

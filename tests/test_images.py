@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.testing.compare import compare_images
-from update_baselines import BASELINES, CASES, FONT, plot_tangent_zh, render
 
 from autograd_lab import plot_tangent
 from autograd_lab.fonts import cjk_family
+from tools.update_baselines import BASELINES, CASES, FONT, plot_tangent_zh, render
 
 # RMS difference of the pixel values (0-255) that still counts as the same picture: room for
 # anti-aliasing noise, far below what a moved line or a changed label produces (see below).

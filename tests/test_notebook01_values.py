@@ -7,7 +7,8 @@ stored outputs are the ones the course promises (including the erratum and the r
 from __future__ import annotations
 
 import nbformat
-from conftest import NOTEBOOKS
+
+from tests.helpers import NOTEBOOKS
 
 NB = NOTEBOOKS / "01_autograd_basics.ipynb"
 

@@ -7,7 +7,8 @@ import re
 
 import nbformat
 import pytest
-from conftest import NOTEBOOKS, ROOT, all_notebooks
+
+from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
 
 NOTEBOOK_PATHS = all_notebooks()
 IDS = [str(p.relative_to(NOTEBOOKS)) for p in NOTEBOOK_PATHS]

@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOTEBOOKS, ROOT, all_notebooks
+
+from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
 
 NOTEBOOK_PATHS = all_notebooks()
 IDS = [p.relative_to(NOTEBOOKS).as_posix() for p in NOTEBOOK_PATHS]

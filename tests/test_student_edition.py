@@ -8,8 +8,9 @@ import re
 
 import nbformat
 import pytest
-import student_edition as se
-from conftest import NOTEBOOKS
+
+from tests.helpers import NOTEBOOKS
+from tools import student_edition as se
 
 SOURCE = NOTEBOOKS / "05_exercises.ipynb"
 STUDENT = NOTEBOOKS / "student" / "05_exercises.ipynb"

@@ -14,7 +14,8 @@ import tokenize
 
 import nbformat
 import pytest
-from conftest import NOTEBOOKS
+
+from tests.helpers import NOTEBOOKS
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 MARKER = re.compile(r"^# NBVAL_\w+$", re.M)

@@ -2,8 +2,9 @@
 
 Stored outputs are only ever produced by this script: nobody edits them by hand.
 
-    python tools/execute_notebooks.py                 # every notebook under notebooks/
-    python tools/execute_notebooks.py notebooks/01_autograd_basics.ipynb
+    python -m tools.execute_notebooks                 # every notebook of the course
+    python -m tools.execute_notebooks notebooks/zh/01_autograd_basics.ipynb
+    python -m tools.execute_notebooks notebooks/en     # every notebook of the course in a folder
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograd_lab.course import COURSE
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Environment every notebook is executed in: one thread count and locale, so the stored
 # outputs do not depend on the machine that produced them.
@@ -25,17 +27,26 @@ EXEC_ENV = {"LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 
 
 def notebook_paths(targets: list[str]) -> list[Path]:
-    """Expand folders into the notebooks they hold, in reading order."""
+    """The course's notebooks (all of them, or those in the given folders), in reading order.
+
+    A notebook file is named as it is; a folder stands for the course notebooks inside it.
+    """
+    course_files = COURSE.files()
+    if not targets:
+        return course_files
     paths: list[Path] = []
-    for target in targets or ["notebooks"]:
-        p = Path(target)
+    for target in targets:
+        p = Path(target).resolve()
         if p.is_dir():
-            paths += sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
+            inside = [q for q in course_files if q.is_relative_to(p)]
+            if not inside:
+                raise SystemExit(f"no course notebook under {target}")
+            paths += inside
         elif p.suffix == ".ipynb" and p.exists():
             paths.append(p)
         else:
             raise SystemExit(f"not a notebook or folder: {target}")
-    return paths
+    return list(dict.fromkeys(paths))
 
 
 def clean_metadata(nb: nbformat.NotebookNode) -> None:
@@ -52,7 +63,6 @@ def clean_metadata(nb: nbformat.NotebookNode) -> None:
 def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook top to bottom in a fresh kernel, rewrite it, return seconds taken."""
     nb = nbformat.read(path, as_version=4)
-    os.environ.update(EXEC_ENV)
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -61,7 +71,7 @@ def execute(path: Path, timeout: int = 600) -> float:
         record_timing=False,
     )
     start = time.perf_counter()
-    client.execute()
+    client.execute(env=os.environ | EXEC_ENV)  # the kernel's environment, not this process's
     elapsed = time.perf_counter() - start
     clean_metadata(nb)
     nbformat.validate(nb)
@@ -71,7 +81,9 @@ def execute(path: Path, timeout: int = 600) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="*", help="notebooks or folders (default: notebooks/)")
+    parser.add_argument(
+        "targets", nargs="*", help="notebooks or folders (default: the whole course)"
+    )
     args = parser.parse_args(argv)
     for path in notebook_paths(args.targets):
         print(f"executing {path} ...", end=" ", flush=True)

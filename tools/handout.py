@@ -1,19 +1,17 @@
 """Build the classroom handouts: per language and audience one self-contained HTML and one A4
 PDF, offline.
 
-    python tools/handout.py                     # into build/handout/
-    python tools/handout.py --out DIR           # somewhere else (the tests use a tmp folder)
-    python tools/handout.py --chromium PATH     # a browser other than /usr/bin/chromium
+    python -m tools.handout                     # into build/handout/
+    python -m tools.handout --out DIR           # somewhere else (the tests use a tmp folder)
+    python -m tools.handout --chromium PATH     # a browser other than /usr/bin/chromium
 
-Each language of the course gets its own handouts: Chinese from notebooks/*.ipynb, and every
-language folder notebooks/<lang>/*.ipynb (en, and any added later) from its own notebooks,
-each in reading order, e.g. build/handout/autograd-lab-zh-student.html and
+Each language of the course (autograd_lab.course) gets its own handouts, its notebooks in
+reading order, e.g. build/handout/autograd-lab-zh-student.html and
 autograd-lab-en-instructor.pdf. The handout's own words (cover, contents, answer markers, page
-header) are in the handout's language; see INTERFACES (a language without an entry there gets
-the English ones). The student handout takes the student edition of a notebook where one exists
-(notebooks/<lang>/student/, see tools/student_edition.py); the instructor handout takes the
-solutions. The notebooks are not re-executed: their stored outputs are the ones nbval checks.
-Each notebook is rendered once, and one Chromium prints every PDF.
+header) are in the handout's language (autograd_lab.language, topic `handout`). The student
+handout takes the student edition of a notebook where the course has one; the instructor
+handout takes the solutions. The notebooks are not re-executed: their stored outputs are the
+ones nbval checks. Each notebook is rendered once, and one Chromium prints every PDF.
 
 The HTML carries everything inline: the JupyterLab styles, the figures, and MathJax 2.7 from
 the installed jupyter-server-mathjax package (scripts and web fonts), so it typesets math with
@@ -38,16 +36,16 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
-from student_edition import SOLUTION_TAG, is_solutions_edition
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, Course
+from autograd_lab.language import say
+from tools.student_edition import SOLUTION_TAG, is_solutions_edition
+
 DEFAULT_OUT = ROOT / "build" / "handout"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-STUDENT_DIR = "student"
-AUDIENCES = ("student", "instructor")
-ROOT_LANGUAGE = "zh"  # the notebooks directly under notebooks/; a folder per other language
-NOTEBOOK_NAME = re.compile(r"\d\d_[a-z0-9_]+\.ipynb")
+AUDIENCES = (STUDENT, INSTRUCTOR)
+# What this tool wrote into its output folder last time: only those files are ever removed.
+WRITTEN = ".autograd-lab-handout.json"
 # Flags that work for Debian's Chromium in a container (see tooling-facts.md).
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -80,39 +78,31 @@ class Interface:
 
 
 LATIN_FONTS = '"Noto Sans", "DejaVu Sans"'
-INTERFACES = {
-    "zh": Interface(
-        name="中文",
-        html_lang="zh-CN",
-        title="autograd-lab · 自动求导实验课",
-        handout="课堂讲义",
-        separator=" · ",
-        audiences={"student": "学生版", "instructor": "教师版"},
-        contents="目录",
-        solution="参考答案与解析（教师版）",
-        title_with_audience="{title}（{audience}）",
-        fonts=f'"Noto Sans CJK SC", {LATIN_FONTS}',
-    ),
-    "en": Interface(
-        name="English",
-        html_lang="en",
-        title="autograd-lab – An executable course on PyTorch autograd",
-        handout="Classroom handout",
-        separator=" – ",  # the text font draws "·" as wide as a Chinese character
-        audiences={"student": "Student edition", "instructor": "Instructor edition"},
-        contents="Contents",
-        solution="Worked answer and explanation (instructor edition)",
-        title_with_audience="{title} ({audience})",
-        fonts=f'"Noto Sans CJK SC", {LATIN_FONTS}',
-    ),
+# CSS font families for text, with the CJK fonts in the variant of the language.
+FONTS = {
+    "zh": f'"Noto Sans CJK SC", {LATIN_FONTS}',
+    "en": f'"Noto Sans CJK SC", {LATIN_FONTS}',
 }
 
 
 def interface(language: str) -> Interface:
-    """The handout's words for a language; English ones for a language not in INTERFACES."""
-    if language in INTERFACES:
-        return INTERFACES[language]
-    return dataclasses.replace(INTERFACES["en"], name=language, html_lang=language)
+    """The handout's words for a course language."""
+
+    def word(name: str) -> str:
+        return say(f"handout.{name}", language)
+
+    return Interface(
+        name=word("language_name"),
+        html_lang=word("html_lang"),
+        title=word("title"),
+        handout=word("handout"),
+        separator=word("separator"),
+        audiences={a: word(f"audience_{a}") for a in AUDIENCES},
+        contents=word("contents"),
+        solution=word("solution"),
+        title_with_audience=word("title_with_audience"),
+        fonts=FONTS[language],
+    )
 
 
 @dataclasses.dataclass
@@ -129,11 +119,12 @@ class Part:
 
 @dataclasses.dataclass
 class Group:
-    """The notebooks of one language folder, in reading order."""
+    """The notebooks of one language, in reading order, and the file each audience reads."""
 
-    language: str  # zh for notebooks/ itself, else the folder's name
+    language: str
     label: str
-    notebooks: list[Path]
+    notebooks: list[Path]  # the instructor editions
+    readers: dict[str, list[Path]]  # audience -> the files it reads, in the same order
 
 
 @dataclasses.dataclass
@@ -163,35 +154,23 @@ class Handout:
 # --- what goes in -----------------------------------------------------------------------------
 
 
-def course_groups(root: Path = NOTEBOOKS) -> list[Group]:
-    """Find the course notebooks by name, grouped by language folder, Chinese first.
-
-    Every folder of notebooks/ except student/ and hidden ones is a language: a new one is
-    picked up as it appears.
-    """
+def course_groups(course: Course = COURSE) -> list[Group]:
+    """The course's notebooks grouped by language, in the course's order of languages."""
     groups = []
-    folders = [root] + sorted(
-        p
-        for p in root.iterdir()
-        if p.is_dir() and p.name not in (STUDENT_DIR,) and p.name[0] != "."
-    )
-    for folder in folders:
-        notebooks = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_NAME.fullmatch(p.name))
-        if notebooks:
-            language = ROOT_LANGUAGE if folder == root else folder.name
-            groups.append(Group(language, interface(language).name, notebooks))
+    for language in course.languages:
+        readers = {
+            audience: [course.reader_copy(nb, language, audience).path for nb in course.notebooks]
+            for audience in AUDIENCES
+        }
+        notebooks = course.files(language, INSTRUCTOR)
+        groups.append(Group(language, interface(language).name, notebooks, readers))
     return groups
 
 
-def part_anchor(path: Path, root: Path = NOTEBOOKS) -> str:
-    """The id of a notebook's section in the handout, e.g. nb-student-05-exercises."""
-    return "nb-" + re.sub(r"[^a-z0-9]+", "-", path.relative_to(root).with_suffix("").as_posix())
-
-
-def edition(path: Path, audience: str) -> Path:
-    """The file a given audience reads: the student edition of `path` if there is one."""
-    student = path.parent / STUDENT_DIR / path.name
-    return student if audience == "student" and student.exists() else path
+def part_anchor(path: Path, course: Course = COURSE) -> str:
+    """The id of a notebook's section in the handout, e.g. nb-zh-student-07-exercises."""
+    key = path.relative_to(course.root).with_suffix("").as_posix()
+    return "nb-" + re.sub(r"[^a-z0-9]+", "-", key)
 
 
 def handouts(groups: list[Group]) -> list[Handout]:
@@ -608,7 +587,21 @@ def _pdf_unavailable(browser: str | None, asked: str | None) -> str | None:
     return None
 
 
-def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -> dict:
+def _forget_stale(out: Path, current: set[str]) -> None:
+    """Remove what this tool wrote into `out` last time and no longer builds; nothing else."""
+    record = out / WRITTEN
+    try:
+        before = json.loads(record.read_text("utf-8")) if record.exists() else []
+    except (OSError, ValueError):
+        before = []  # an unreadable record: remove nothing
+    for name in sorted(set(before) - current):
+        stale = out / Path(name).name  # only names inside `out`
+        if stale.is_file():
+            stale.unlink()
+            print(f"removed {_shown(stale)}: no longer built", flush=True)
+
+
+def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> dict:
     """Build every language's handouts into `out`; return what was written.
 
     The result maps each handout's key, (language, audience), to its HTML, PDF and pages;
@@ -616,25 +609,23 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -
     """
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    groups = course_groups(notebooks)
-    if not groups:
-        raise SystemExit(f"no notebooks found under {notebooks}")
+    groups = course_groups(course)
+    missing = [p for g in groups for ps in g.readers.values() for p in ps if not p.exists()]
+    if missing:
+        raise SystemExit(f"course notebooks missing: {', '.join(map(_shown, missing))}")
     todo = handouts(groups)
     current = {f"{h.name}{suffix}" for h in todo for suffix in (".html", ".pdf")}
-    for stale in sorted(out.glob("autograd-lab-*")):
-        if stale.suffix in (".html", ".pdf") and stale.name not in current:
-            stale.unlink()  # e.g. a handout of the days when one held every language
-            print(f"removed {_shown(stale)}: no longer built", flush=True)
+    _forget_stale(out, current)
 
     # Each file once, in reading order: a student edition next to its solutions.
     exporter = _exporter()
     rendered: dict[Path, Part] = {}
     styles = ""
-    wanted = [edition(p, a) for g in groups for p in g.notebooks for a in AUDIENCES]
+    wanted = [p for g in groups for ps in zip(*g.readers.values(), strict=True) for p in ps]
     unique = list(dict.fromkeys(wanted))
     for number, path in enumerate(unique, start=1):
         t0 = time.perf_counter()
-        rendered[path], page_styles = render_notebook(path, part_anchor(path, notebooks), exporter)
+        rendered[path], page_styles = render_notebook(path, part_anchor(path, course), exporter)
         styles = styles or page_styles
         print(
             f"[{number}/{len(unique)}] {_shown(path)}: {rendered[path].title} "
@@ -653,7 +644,7 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -
     }
     editions: dict[tuple[str, str], list[Part]] = {}
     for handout in todo:
-        parts = [rendered[edition(p, handout.audience)] for p in handout.group.notebooks]
+        parts = [rendered[p] for p in handout.group.readers[handout.audience]]
         editions[handout.key] = parts
         if handout.audience == "student":
             for part in parts:
@@ -698,6 +689,8 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -
                 f"{_size(pdf)} (written {seconds:.1f} s after Chromium started)",
                 flush=True,
             )
+    written_names = sorted(p.name for kind in ("html", "pdf") for p in result[kind].values())
+    (out / WRITTEN).write_text(json.dumps(written_names, indent=1) + "\n", "utf-8")
     result["seconds"] = time.perf_counter() - start
     summary = "; ".join(
         f"{h.label} "
@@ -721,10 +714,9 @@ def build(out: Path, notebooks: Path = NOTEBOOKS, chromium: str | None = None) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="course notebooks")
     parser.add_argument("--chromium", help=f"Chromium executable (default {DEFAULT_CHROMIUM})")
     args = parser.parse_args(argv)
-    build(args.out, args.notebooks, args.chromium)
+    build(args.out, COURSE, args.chromium)
     return 0
 
 

@@ -1,39 +1,38 @@
-"""Generate the student edition of every exercises notebook from its solutions edition.
+"""Generate the student edition of every exercises notebook from its instructor edition.
 
-The solutions edition is the single source of truth. In it:
+The instructor edition is the single source of truth. In it:
   - a region between the lines `# BEGIN SOLUTION` and `# END SOLUTION` of a code cell is an
     answer: the student edition keeps the rest of the cell and replaces the region by a
     placeholder (a comment and `...` inside a function, so it returns None; a comment alone
     at top level, so the `name = ...` lines above it stay the answer);
   - a cell tagged `solution` is a worked answer: a markdown one becomes a short invitation to
     write one's own analysis, a code one is left out.
-The student edition of `notebooks/05_x.ipynb` is written to `notebooks/student/05_x.ipynb`
-(likewise for a language folder: `notebooks/en/student/05_x.ipynb`) and executed there, so its
-stored outputs come from a run. The placeholders are written in the notebook's language, told
-by its folder: `notebooks/en/` is English, anything else Chinese.
+Which notebooks have a student edition, and where it lives, is the course's to say
+(`autograd_lab.course`: `notebooks/<lang>/student/<slug>.ipynb`). It is executed there, so its
+stored outputs come from a run. The placeholders are in the notebook's language
+(`autograd_lab.language`, topic `student_edition`).
 
-    python tools/student_edition.py            # regenerate and execute every student edition
-    python tools/student_edition.py --check    # exit 1 if a stored student edition is stale
+    python -m tools.student_edition            # regenerate and execute every student edition
+    python -m tools.student_edition --check    # exit 1 if a stored student edition is stale
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from execute_notebooks import execute as run_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-STUDENT_DIR = "student"
+from autograd_lab import course
+from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, relink_images
+from autograd_lab.language import say
+from tools.execute_notebooks import execute as run_notebook
+
 SOLUTION_TAG = "solution"
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-IMAGE_LINK = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
 
 
 @dataclass(frozen=True)
@@ -44,28 +43,23 @@ class Placeholders:
     analysis: str  # a markdown cell in place of a worked answer
 
 
-# Keyed by language; a notebook's language is the name of its folder under notebooks/
-# ("en"), and "zh" for the Chinese notebooks at the top level.
-PLACEHOLDERS = {
-    "zh": Placeholders(
-        code="# 在这里写你的代码",
-        analysis="**你的分析：** （双击这里，写下你的观察和解释。教师版里有参考解析。）",
-    ),
-    "en": Placeholders(
-        code="# Write your code here",
-        analysis="**Your analysis:** (Double-click here and write down what you observe and how "
-        "you explain it. The instructor edition has a reference explanation.)",
-    ),
-}
-DEFAULT_LANGUAGE = "zh"
-PLACEHOLDER = PLACEHOLDERS[DEFAULT_LANGUAGE].code
-ANALYSIS_PLACEHOLDER = PLACEHOLDERS[DEFAULT_LANGUAGE].analysis
+def placeholders(language: str) -> Placeholders:
+    """The placeholders in `language` (a ValueError names the choices for an unknown one)."""
+    return Placeholders(
+        code=say("student_edition.code", language),
+        analysis=say("student_edition.analysis", language),
+    )
 
 
 def language_of(source: Path) -> str:
-    """The language of a solutions notebook, told by its folder (`en/` is English)."""
-    folder = source.parent.name
-    return folder if folder in PLACEHOLDERS else DEFAULT_LANGUAGE
+    """The language of an instructor notebook, told by its folder notebooks/<lang>/."""
+    language = course.language_of(Path(source).parent)
+    if language is None:
+        raise ValueError(
+            f"{source}: a course notebook lives in a language folder such as "
+            f"notebooks/{course.SOURCE_LANGUAGE}/; put it in one"
+        )
+    return language
 
 
 def is_solutions_edition(nb: nbformat.NotebookNode) -> bool:
@@ -73,28 +67,23 @@ def is_solutions_edition(nb: nbformat.NotebookNode) -> bool:
     return any(_is_solution_cell(c) or BEGIN in c.source for c in nb.cells)
 
 
-def solutions_editions(root: Path = NOTEBOOKS) -> list[Path]:
-    """Every notebook under `root` (outside student folders) that holds solutions."""
-    found = []
-    for path in sorted(root.rglob("*.ipynb")):
-        if STUDENT_DIR in path.relative_to(root).parts or ".ipynb_checkpoints" in path.parts:
-            continue
-        if is_solutions_edition(nbformat.read(path, as_version=4)):
-            found.append(path)
-    return found
+def solutions_editions() -> list[Path]:
+    """The instructor editions of every notebook the course gives a student edition."""
+    return [c.path for c in COURSE.copies(edition=INSTRUCTOR) if c.notebook.student]
 
 
 def student_path(source: Path) -> Path:
-    """Where the student edition of `source` lives: a `student/` folder beside it."""
-    return source.parent / STUDENT_DIR / source.name
+    """Where the student edition of `source` lives (see autograd_lab.course)."""
+    return course.edition_path(source, STUDENT)
 
 
 def _is_solution_cell(cell: nbformat.NotebookNode) -> bool:
     return SOLUTION_TAG in cell.metadata.get("tags", [])
 
 
-def strip_solutions(source: str, placeholder: str = PLACEHOLDER) -> str:
+def strip_solutions(source: str, placeholder: str | None = None) -> str:
     """Replace each `# BEGIN SOLUTION` ... `# END SOLUTION` region by a placeholder line."""
+    placeholder = placeholders(course.SOURCE_LANGUAGE).code if placeholder is None else placeholder
     out: list[str] = []
     inside = False
     for number, line in enumerate(source.splitlines(), start=1):
@@ -118,44 +107,30 @@ def strip_solutions(source: str, placeholder: str = PLACEHOLDER) -> str:
     return "\n".join(out)
 
 
-def _relink_images(markdown: str) -> str:
-    """Image links are relative to the notebook: one folder deeper needs one more `../`."""
-
-    def fix(match: re.Match) -> str:
-        link = match.group(2)
-        if re.match(r"^([a-z]+:|/|#)", link):
-            return match.group(0)
-        return match.group(1) + "../" + link
-
-    return IMAGE_LINK.sub(fix, markdown)
-
-
 def student_notebook(
-    nb: nbformat.NotebookNode, language: str = DEFAULT_LANGUAGE
+    nb: nbformat.NotebookNode, language: str = course.SOURCE_LANGUAGE
 ) -> nbformat.NotebookNode:
     """Return the student edition of a solutions notebook: answers out, outputs cleared.
 
     `language` ("zh" or "en") chooses the placeholders; see `language_of`.
     """
-    if language not in PLACEHOLDERS:
-        raise ValueError(f"no placeholders for language {language!r}: one of {list(PLACEHOLDERS)}")
-    placeholders = PLACEHOLDERS[language]
+    words = placeholders(language)
     student = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
         if _is_solution_cell(cell):
             # A worked answer may span several cells; the learner gets one place to write.
-            follows_placeholder = cells and cells[-1].source == placeholders.analysis
+            follows_placeholder = cells and cells[-1].source == words.analysis
             if cell.cell_type == "markdown" and not follows_placeholder:
-                cells.append(nbformat.v4.new_markdown_cell(placeholders.analysis, id=cell.id))
+                cells.append(nbformat.v4.new_markdown_cell(words.analysis, id=cell.id))
             continue
         new = copy.deepcopy(cell)
         if new.cell_type == "code":
-            new.source = strip_solutions(new.source, placeholders.code)
+            new.source = strip_solutions(new.source, words.code)
             new.outputs = []
             new.execution_count = None
         elif new.cell_type == "markdown":
-            new.source = _relink_images(new.source)
+            new.source = relink_images(new.source, +1)  # one folder deeper
         cells.append(new)
     student.cells = cells
     nbformat.validate(student)
@@ -179,7 +154,7 @@ def is_current(source: Path) -> bool:
 def write_student_edition(source: Path, execute: bool = True) -> Path:
     """Write (and by default execute) the student edition of `source`; return its path."""
     target = student_path(source)
-    target.parent.mkdir(exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     student = student_notebook(nbformat.read(source, as_version=4), language_of(source))
     nbformat.write(student, target)
     if execute:

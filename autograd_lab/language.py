@@ -1,0 +1,316 @@
+"""The course's languages, and every sentence its code says to a learner, in each of them.
+
+A helper called from an English notebook speaks English, from a Chinese one Chinese. The
+language of a call is, first match wins:
+
+1. the `lang=` argument of the helper, where it has one;
+2. the innermost `with use("en"):` block (a context variable: scoped, never leaking into
+   other code, other threads or other tests);
+3. the environment variable `AUTOGRAD_LAB_LANG`;
+4. the working directory: a notebook's kernel runs in the notebook's folder, and
+   `notebooks/en/...` is English (`course.language_of`);
+5. the source language, Chinese.
+
+Every sentence lives in one table per topic below, keyed by message and language, so a
+translation is made in one place and a test can check that every message exists in every
+language. Sentences are formatted with `{name}` fields by `say`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+from collections.abc import Iterator
+
+from autograd_lab.course import LANGUAGES, SOURCE_LANGUAGE, language_of
+
+ENV_VAR = "AUTOGRAD_LAB_LANG"
+_scoped: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "autograd_lab_language", default=None
+)
+
+
+def check(lang: str) -> str:
+    """Return `lang` if the course speaks it, else raise a ValueError naming the choices."""
+    if lang not in LANGUAGES:
+        choices = ", ".join(repr(choice) for choice in LANGUAGES)
+        raise ValueError(f"unknown language {lang!r}: choose one of {choices}")
+    return lang
+
+
+def current(lang: str | None = None) -> str:
+    """The language to speak: `lang` if given, else the scoped, environment or folder one."""
+    if lang is not None:
+        return check(lang)
+    scoped = _scoped.get()
+    if scoped is not None:
+        return scoped
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return check(env)
+    try:
+        here = language_of(os.getcwd())
+    except OSError:  # the working directory was removed
+        here = None
+    return here or SOURCE_LANGUAGE
+
+
+@contextlib.contextmanager
+def use(lang: str) -> Iterator[str]:
+    """Speak `lang` inside the block: `with use("en"): ...`."""
+    token = _scoped.set(check(lang))
+    try:
+        yield lang
+    finally:
+        _scoped.reset(token)
+
+
+def say(key: str, lang: str | None = None, **fields: object) -> str:
+    """The sentence `key` ("topic.name") in the current language, its `{name}` fields filled."""
+    topic, _, name = key.partition(".")
+    try:
+        sentence = TOPICS[topic][name]
+    except KeyError:
+        raise KeyError(f"no message {key!r}: add it to autograd_lab.language") from None
+    return sentence[current(lang)].format(**fields)
+
+
+# --- exercises: the checks' feedback (autograd_lab.exercises) ---------------------------------
+# Hints point at the mistake and never name the function or argument that fixes it.
+EXERCISES: dict[str, dict[str, str]] = {
+    "heading": {"zh": "练习 {number} {label}", "en": "Exercise {number} {label}"},
+    "label_correct": {"zh": "【正确】", "en": "[Correct]"},
+    "label_wrong": {"zh": "【再想想】", "en": "[Think again]"},
+    "label_not_attempted": {"zh": "【未作答】", "en": "[Not attempted]"},
+    "not_attempted": {
+        "zh": "把答案格里的 ... 换成你的代码，运行它，再运行这一格检查。",
+        "en": "Replace the ... in the answer cell with your code, run it, then run this cell "
+        "to check.",
+    },
+    "raised": {
+        "zh": "你的代码抛出了 {error}：{detail}",
+        "en": "Your code raised {error}: {detail}",
+    },
+    # exercise 1
+    "ex1_not_callable": {
+        "zh": "需要一个函数 second_derivative(f, x)，而不是一个值。",
+        "en": "Expected a function second_derivative(f, x), not a value.",
+    },
+    "ex1_no_graph": {
+        "zh": "一阶导数没有带着计算图，autograd 没法再对它求导。",
+        "en": "The first derivative carries no computation graph, so autograd cannot "
+        "differentiate it again.",
+    },
+    "ex1_shape": {
+        "zh": "结果应是与 x 形状相同的张量 {shape}。",
+        "en": "The result should be a tensor of the same shape as x, {shape}.",
+    },
+    "ex1_first_derivative": {
+        "zh": "对 f(x) = {function}，你返回的是一阶导数：还要再求一次。",
+        "en": "For f(x) = {function} you returned the first derivative: differentiate once more.",
+    },
+    "ex1_mismatch": {
+        "zh": "对 f(x) = {function}，结果与 autograd 的二阶导数不一致。",
+        "en": "For f(x) = {function} the result does not match autograd's second derivative.",
+    },
+    "ex1_correct": {
+        "zh": "{functions} 个函数、各 {points} 个点上都与二阶导数一致。",
+        "en": "Matches the second derivative for {functions} functions at {points} points each.",
+    },
+    # exercise 2
+    "ex2_not_callable": {
+        "zh": "需要一个函数 backward_twice(x)，它返回 x.grad。",
+        "en": "Expected a function backward_twice(x) that returns x.grad.",
+    },
+    "ex2_freed": {
+        "zh": "第二次 backward 报错：第一次反向传播结束后，计算图里保存的中间结果已被释放。"
+        "找一找让第一次 backward 保留计算图的办法。",
+        "en": "The second backward failed: when the first backward pass finished, the "
+        "intermediate results saved in the graph were freed. Look for a way to make the first "
+        "backward keep the graph.",
+    },
+    "ex2_shape": {
+        "zh": "请返回 x.grad（与 x 形状相同的张量）。",
+        "en": "Return x.grad (a tensor of the same shape as x).",
+    },
+    "ex2_once": {
+        "zh": "这是只反向传播一次的梯度。两次之间是不是清零了，或者只调用了一次？",
+        "en": "This is the gradient of a single backward pass. Did you zero it between the two "
+        "passes, or call backward only once?",
+    },
+    "ex2_neither": {
+        "zh": "结果既不是一次也不是两次反向传播的梯度：每次只对同一个 y 调用。",
+        "en": "The result is the gradient of neither one nor two backward passes: call backward "
+        "on the same y each time, and on nothing else.",
+    },
+    "ex2_correct": {
+        "zh": "两次反向传播后 x.grad 是一次的两倍：梯度在累加。",
+        "en": "After two backward passes x.grad is twice the gradient of one: gradients "
+        "accumulate.",
+    },
+    # exercise 3
+    "ex3_not_callable": {
+        "zh": "需要一个函数 grad_f(a)，它返回 a.grad。",
+        "en": "Expected a function grad_f(a) that returns a.grad.",
+    },
+    "ex3_not_scalar": {
+        "zh": "d 已经不是标量：backward 需要知道 d 的每个分量各占多少权重。",
+        "en": "d is no longer a scalar: backward needs to know what weight each component of d "
+        "carries.",
+    },
+    "ex3_shape": {
+        "zh": "梯度应与 a 形状相同；形状 {shape} 时不对。",
+        "en": "The gradient should have the same shape as a; it does not for shape {shape}.",
+    },
+    "ex3_wrong": {
+        "zh": "形状 {shape} 的输入上梯度不对：检查传给 backward 的向量，"
+        "以及 a.grad 在调用前是不是空的。",
+        "en": "Wrong gradient for an input of shape {shape}: check the vector you pass to "
+        "backward, and whether a.grad is empty before the call.",
+    },
+    "ex3_correct": {
+        "zh": "向量和矩阵输入、两个分支上都与 autograd 一致。",
+        "en": "Matches autograd for vector and matrix inputs, on both branches.",
+    },
+    # exercise 4
+    "ex4_not_callable": {
+        "zh": "需要两个函数：g(a) 和你手推的导数 dg(a)。",
+        "en": "Expected two functions: g(a) and dg(a), the derivative you worked out by hand.",
+    },
+    "ex4_not_tensor": {
+        "zh": "g({point}) 应是由 a 算出来的标量张量。",
+        "en": "g({point}) should be a scalar tensor computed from a.",
+    },
+    "ex4_dg_not_number": {
+        "zh": "dg({point}) 应返回一个数或标量张量。",
+        "en": "dg({point}) should return a number or a scalar tensor.",
+    },
+    "ex4_mismatch": {
+        "zh": "在 a = {point} 处，你的 dg 与 autograd 不一致：看看这个输入走的是哪条路径，"
+        "这条路径上乘了哪些因子。",
+        "en": "At a = {point} your dg disagrees with autograd: see which path this input takes, "
+        "and which factors are multiplied in along that path.",
+    },
+    "ex4_one_path": {
+        "zh": "在检查用的 {points} 个点上 g 都走同一条路径：让循环次数或分支依赖 a 的值。",
+        "en": "At all {points} points of the check g takes the same path: make the number of "
+        "loop iterations or the branch depend on the value of a.",
+    },
+    "ex4_correct": {
+        "zh": "g 在 {points} 个点上走了 {paths} 条不同的路径，dg 处处正确。",
+        "en": "g took {paths} different paths over {points} points, and dg is right everywhere.",
+    },
+    # exercise 5
+    "ex5_not_tensors": {
+        "zh": "x 和 dy_dx 都应是张量。",
+        "en": "x and dy_dx should both be tensors.",
+    },
+    "ex5_few_points": {
+        "zh": "x 应是至少 50 个点的一维张量，曲线才画得平滑。",
+        "en": "x should be a 1-D tensor of at least 50 points, so that the curve comes out smooth.",
+    },
+    "ex5_short_range": {
+        "zh": "x 的范围至少要覆盖 sin 的一个周期（2π）。",
+        "en": "x should span at least one period of sin (2π).",
+    },
+    "ex5_shape": {
+        "zh": "dy_dx 应与 x 形状相同：每个点一个导数值。",
+        "en": "dy_dx should have the same shape as x: one derivative value per point.",
+    },
+    "ex5_values": {
+        "zh": "dy_dx 与 sin(x) 本身相同：这是函数值，不是导数。",
+        "en": "dy_dx equals sin(x) itself: these are the function's values, not its derivative.",
+    },
+    "ex5_doubled": {
+        "zh": "dy_dx 恰好是导数的两倍：梯度是不是累加了两次？",
+        "en": "dy_dx is exactly twice the derivative: did the gradient accumulate twice?",
+    },
+    "ex5_mismatch": {
+        "zh": "dy_dx 与 autograd 在这些点上的导数不一致。",
+        "en": "dy_dx does not match autograd's derivative at these points.",
+    },
+    "ex5_correct": {
+        "zh": "{points} 个点上的导数都与 autograd 一致。",
+        "en": "The derivative matches autograd at all {points} points.",
+    },
+    # exercise 6
+    "ex6_not_callable": {
+        "zh": "需要一个函数 df(x)，返回 f'(x)。",
+        "en": "Expected a function df(x) that returns f'(x).",
+    },
+    "ex6_shape": {
+        "zh": "df(x) 应返回与 x 形状相同的张量。",
+        "en": "df(x) should return a tensor of the same shape as x.",
+    },
+    "ex6_correct": {
+        "zh": "{points} 个点（正负两侧）上都与 autograd 一致。",
+        "en": "Matches autograd at {points} points, on both the negative and the positive side.",
+    },
+    "ex6_inner": {
+        "zh": "log(x²) 的导数不对：它是复合函数，内层 x² 也要求导。",
+        "en": "The derivative of log(x²) is wrong: it is a composite function, so the inner x² "
+        "must be differentiated too.",
+    },
+    "ex6_sign": {
+        "zh": "1/x 这一项的导数符号不对。",
+        "en": "The derivative of the 1/x term has the wrong sign.",
+    },
+    "ex6_other": {
+        "zh": "与 autograd 不一致：把 f 拆成两项，分别用乘积法则和链式法则。",
+        "en": "Does not match autograd: split f into its two terms and work through each with "
+        "the product rule and the chain rule.",
+    },
+}
+
+# --- graph: legends and labels of drawn computation graphs (autograd_lab.graph) ---------------
+GRAPH: dict[str, dict[str, str]] = {
+    "kind_op": {"zh": "运算 (grad_fn)", "en": "op (grad_fn)"},
+    "kind_leaf": {"zh": "叶子节点", "en": "leaf"},
+    "kind_output": {"zh": "输出", "en": "output"},
+    "kind_const": {"zh": "常量", "en": "constant"},
+}
+
+# --- plotting: default labels of plots (autograd_lab.plotting) ---------------------------------
+PLOTTING: dict[str, dict[str, str]] = {
+    "tangent_label": {"zh": "切线 (x={x0:g})", "en": "tangent (x={x0:g})"},
+}
+
+# --- handout: the handout's own words (tools/handout.py) ---------------------------------------
+HANDOUT: dict[str, dict[str, str]] = {
+    "language_name": {"zh": "中文", "en": "English"},
+    "html_lang": {"zh": "zh-CN", "en": "en"},
+    "title": {
+        "zh": "autograd-lab · 自动求导实验课",
+        "en": "autograd-lab – An executable course on PyTorch autograd",
+    },
+    "handout": {"zh": "课堂讲义", "en": "Classroom handout"},
+    # between the handout and its audience; the text font draws "·" as wide as a CJK character
+    "separator": {"zh": " · ", "en": " – "},
+    "audience_student": {"zh": "学生版", "en": "Student edition"},
+    "audience_instructor": {"zh": "教师版", "en": "Instructor edition"},
+    "contents": {"zh": "目录", "en": "Contents"},
+    "solution": {
+        "zh": "参考答案与解析（教师版）",
+        "en": "Worked answer and explanation (instructor edition)",
+    },
+    "title_with_audience": {"zh": "{title}（{audience}）", "en": "{title} ({audience})"},
+}
+
+# --- student_edition: what replaces an answer in the student edition (tools/student_edition.py)
+STUDENT_EDITION: dict[str, dict[str, str]] = {
+    "code": {"zh": "# 在这里写你的代码", "en": "# Write your code here"},
+    "analysis": {
+        "zh": "**你的分析：** （双击这里，写下你的观察和解释。教师版里有参考解析。）",
+        "en": "**Your analysis:** (Double-click here and write down what you observe and how "
+        "you explain it. The instructor edition has a reference explanation.)",
+    },
+}
+
+TOPICS: dict[str, dict[str, dict[str, str]]] = {
+    "exercises": EXERCISES,
+    "graph": GRAPH,
+    "plotting": PLOTTING,
+    "handout": HANDOUT,
+    "student_edition": STUDENT_EDITION,
+}
