@@ -129,6 +129,12 @@ class Course:
         copy = self.locate(path)
         return self.path(copy.notebook, language, copy.edition)
 
+    def stray_files(self) -> list[Path]:
+        """Notebook files under the root that the course does not declare (forgotten entries)."""
+        declared = {p.resolve() for p in self.files()}
+        found = (p for p in self.root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        return sorted(p for p in found if p.resolve() not in declared)
+
     def only(self, *slugs: str) -> Course:
         """The same course with only some notebooks (for tests and quick runs)."""
         return replace(self, notebooks=tuple(self.notebook(s) for s in slugs))
@@ -159,7 +165,7 @@ def language_of(path: Path | str) -> str | None:
 
 
 def relink_images(source: str, depth_change: int) -> str:
-    """Rewrite relative image links (markdown, HTML) for a file moved `depth_change` folders down."""
+    """Rewrite relative image links (markdown, HTML) of a file moved `depth_change` folders down."""
 
     def fix(match: re.Match) -> str:
         link = match.group(2)

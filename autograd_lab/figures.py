@@ -25,7 +25,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangl
 
 from autograd_lab.fonts import course_rc, silence_missing_glyphs
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "zh"
 DPI = 150
 
 # Okabe-Ito colours (safe for colour-blind readers); every meaning is also carried by a

@@ -66,14 +66,19 @@ def use(lang: str) -> Iterator[str]:
         _scoped.reset(token)
 
 
-def say(key: str, lang: str | None = None, **fields: object) -> str:
-    """The sentence `key` ("topic.name") in the current language, its `{name}` fields filled."""
+def template(key: str, lang: str | None = None) -> str:
+    """The sentence `key` ("topic.name") in the current language, its `{name}` fields unfilled."""
     topic, _, name = key.partition(".")
     try:
         sentence = TOPICS[topic][name]
     except KeyError:
         raise KeyError(f"no message {key!r}: add it to autograd_lab.language") from None
-    return sentence[current(lang)].format(**fields)
+    return sentence[current(lang)]
+
+
+def say(key: str, lang: str | None = None, **fields: object) -> str:
+    """The sentence `key` ("topic.name") in the current language, its `{name}` fields filled."""
+    return template(key, lang).format(**fields)
 
 
 # --- exercises: the checks' feedback (autograd_lab.exercises) ---------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
+from tests.helpers import NOTEBOOKS, ROOT, all_notebooks, notebook_ids
 
 # The Chromium flags known to work here are shared with the handout printer.
 from tools.handout import CHROMIUM_ARGS
@@ -64,7 +64,7 @@ SKIP = skip_reason()
 needs_browser = pytest.mark.skipif(SKIP is not None, reason=f"browser test skipped: {SKIP}")
 
 NOTEBOOK_PATHS = all_notebooks()
-IDS = [p.relative_to(NOTEBOOKS).as_posix() for p in NOTEBOOK_PATHS]
+IDS = notebook_ids(NOTEBOOK_PATHS)
 
 # Installed into the page once: opens a notebook, runs it, and reads its model. Run All's
 # promise settles when the last queued cell has finished (or execution stopped at an error).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import nbformat
 
-from tests.helpers import NOTEBOOKS
+from tests.helpers import COURSE
 
-NB = NOTEBOOKS / "04_autograd_from_scratch.ipynb"
+NB = COURSE.path("04_autograd_from_scratch", "zh")
 
 
 def stored_outputs() -> list[str]:

@@ -4,21 +4,22 @@ Every answer below runs on real PyTorch."""
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import re
-import string
 import subprocess
 import sys
 
-import nbformat
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_lab import exercises as ex
+from autograd_lab import language as lang
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
-from tests.helpers import NOTEBOOKS
+from tests.helpers import COURSE, stored_verdicts
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # What the learner sees in front of each message, per language and status.
@@ -36,19 +37,25 @@ HEADINGS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _restore_language():
-    """Whatever a test sets, the next one starts from the language the module had before."""
-    before = ex.get_language()
-    yield
-    ex.set_language(before)
-
-
 @pytest.fixture(params=ex.LANGUAGES)
 def language(request):
-    """Run the test once per feedback language."""
-    ex.set_language(request.param)
-    return request.param
+    """Run the test once per feedback language, inside a scoped `language.use` block."""
+    with lang.use(request.param):
+        yield request.param
+
+
+def lang_scope(code):
+    """Run a test inside `with language.use(code):`."""
+
+    def wrap(test):
+        @functools.wraps(test)
+        def scoped(*args, **kwargs):
+            with lang.use(code):
+                return test(*args, **kwargs)
+
+        return scoped
+
+    return wrap
 
 
 def assert_in_language(feedback, language):
@@ -248,8 +255,8 @@ def test_a_crash_in_the_answer_is_reported_not_raised(language):
     assert_in_language(feedback, language)
 
 
+@lang_scope("en")
 def test_a_crash_with_a_hint_reads_as_two_sentences():
-    ex.set_language("en")
     message = ex.check_ex3(lambda a: ex.control_flow_f(a).backward()).message
     assert message.startswith("Your code raised RuntimeError: ")
     assert "scalar outputs. d is no longer a scalar" in message
@@ -258,58 +265,70 @@ def test_a_crash_with_a_hint_reads_as_two_sentences():
 # --- the language switch ---------------------------------------------------------------------
 
 
-def test_chinese_is_the_default_language():
-    """A fresh interpreter writes Chinese feedback until told otherwise."""
+def test_chinese_is_the_default_language_and_a_folder_picks_another(tmp_path):
+    """A fresh interpreter outside the course writes Chinese; in an en/ folder, English."""
     code = "from autograd_lab import exercises as ex; print(ex.get_language(), ex.check_ex1(...))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k != lang.ENV_VAR}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert out.stdout.startswith("zh 练习 1 【未作答】"), out.stdout
+    (tmp_path / "en").mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tmp_path / "en",
+    )
+    assert out.stdout.startswith("en Exercise 1 [Not attempted]"), out.stdout
 
 
-def test_set_language_switches_both_ways():
-    ex.set_language("en")
-    assert ex.get_language() == "en"
-    assert str(ex.check_ex1(...)).startswith("Exercise 1 [Not attempted]")
-    ex.set_language("zh")
-    assert ex.get_language() == "zh"
-    assert str(ex.check_ex1(...)).startswith("练习 1 【未作答】")
+def test_a_scoped_language_switches_both_ways_and_ends_with_its_block():
+    with lang.use("en"):
+        assert ex.get_language() == "en"
+        assert str(ex.check_ex1(...)).startswith("Exercise 1 [Not attempted]")
+        with lang.use("zh"):
+            assert str(ex.check_ex1(...)).startswith("练习 1 【未作答】")
+        assert ex.get_language() == "en"
+    assert ex.get_language() == lang.current()
 
 
-@pytest.mark.parametrize("bad", ["fr", "EN", "english", "", None])
+@pytest.mark.parametrize("bad", ["fr", "EN", "english", ""])
 def test_an_unknown_language_is_refused_and_changes_nothing(bad):
-    ex.set_language("en")
-    with pytest.raises(ValueError, match="'zh', 'en'"):
-        ex.set_language(bad)
-    assert ex.get_language() == "en"
+    with lang.use("en"):
+        with pytest.raises(ValueError, match="'zh', 'en'"):
+            with lang.use(bad):
+                pass
+        assert ex.get_language() == "en"
 
 
-def test_the_language_does_not_leak_between_tests_part_1():
-    ex.set_language("en")  # not undone here: the autouse fixture must undo it
+def test_the_scoped_language_does_not_leak_into_other_threads():
+    import threading
 
-
-def test_the_language_does_not_leak_between_tests_part_2():
-    assert ex.get_language() == "zh"
+    outside = lang.current()
+    other = "zh" if outside == "en" else "en"
+    seen = []
+    with lang.use(other):
+        thread = threading.Thread(target=lambda: seen.append(lang.current()))
+        thread.start()
+        thread.join()
+    assert seen == [outside]
 
 
 def test_feedback_keeps_the_language_it_was_written_in():
-    ex.set_language("en")
-    feedback = ex.check_ex2(backward_twice)
-    ex.set_language("zh")
-    assert str(feedback).startswith("Exercise 2 [Correct] ")
-    assert "Exercise 2 [Correct]" in feedback._repr_html_()
-    assert str(ex.check_ex2(backward_twice)).startswith("练习 2 【正确】 ")
-
-
-def test_every_message_exists_in_every_language_with_the_same_fields():
-    fields = string.Formatter()
-    for key, texts in ex._MESSAGES.items():
-        assert set(texts) == set(ex.LANGUAGES), key
-        names = {
-            lang: sorted(name for _, name, _, _ in fields.parse(text) if name)
-            for lang, text in texts.items()
-        }
-        assert names["zh"] == names["en"], key
-        assert CJK.search(texts["zh"]), f"{key}: the Chinese message has no Chinese"
-        assert not CJK.search(texts["en"]), f"{key}: the English message has Chinese"
+    with lang.use("en"):
+        feedback = ex.check_ex2(backward_twice)
+    with lang.use("zh"):
+        assert str(feedback).startswith("Exercise 2 [Correct] ")
+        assert "Exercise 2 [Correct]" in feedback._repr_html_()
+        assert str(ex.check_ex2(backward_twice)).startswith("练习 2 【正确】 ")
 
 
 def test_html_feedback_escapes_the_message(language):
@@ -361,27 +380,15 @@ def test_reference_f_is_the_one_of_notebook_01():
     assert a.grad.item() == 204800.0
 
 
-def stored_verdicts(path):
-    """Map exercise number -> the stored text of its check cell."""
-    nb = nbformat.read(path, as_version=4)
-    verdicts = {}
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "ex.check_ex" in cell.source:
-            number = int(cell.source.split("ex.check_ex")[1][0])
-            (output,) = cell.outputs
-            verdicts[number] = output["data"]["text/plain"]
-    return verdicts
-
-
 def test_solutions_edition_stores_a_correct_check_for_every_exercise():
-    verdicts = stored_verdicts(NOTEBOOKS / "05_exercises.ipynb")
+    verdicts = stored_verdicts(COURSE.path("07_exercises", "zh"))
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"练习 {number} 【正确】" in text, text
 
 
 def test_english_solutions_edition_stores_english_verdicts():
-    verdicts = stored_verdicts(NOTEBOOKS / "en" / "05_exercises.ipynb")
+    verdicts = stored_verdicts(COURSE.path("07_exercises", "en"))
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"Exercise {number} [Correct]" in text, text

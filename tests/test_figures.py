@@ -15,14 +15,14 @@ from matplotlib.testing.compare import compare_images
 
 from autograd_lab import figures
 from autograd_lab.fonts import cjk_family, course_rc
-from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
+from tests.helpers import COURSE, ROOT, all_notebooks
 
 FONT = "Noto Sans CJK SC"  # the font the committed PNGs were drawn with (Debian fonts-noto-cjk)
 # RMS difference of pixel values (0-255) still counted as the same picture: room for
 # anti-aliasing noise, far below a moved arrow or a changed label (see the last test).
 TOL = 1.0
-NB02 = NOTEBOOKS / "02_chain_rule_and_graphs.ipynb"
-ASSET_LINK = re.compile(r"!\[[^\]]*\]\(\.\./assets/([^)\s]+)\)")
+NB02 = COURSE.path("03_chain_rule_and_graphs", "zh")
+ASSET_LINK = re.compile(r"!\[[^\]]*\]\(\.\./\.\./assets/zh/([^)\s]+)\)")
 
 needs_font = pytest.mark.skipif(
     cjk_family() != FONT,
@@ -48,7 +48,7 @@ def markdown_links(path):
 
 
 def test_assets_constant_is_the_repo_folder():
-    assert figures.ASSETS == ROOT / "assets"
+    assert figures.ASSETS == ROOT / "assets" / "zh"
 
 
 def test_builder_writes_seven_pngs_into_the_given_folder_only(rebuilt, tmp_path):

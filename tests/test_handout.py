@@ -18,9 +18,9 @@ import subprocess
 
 import nbformat
 import pytest
-from test_student_edition import solution_code_lines
 
-from tests.helpers import NOTEBOOKS
+from autograd_lab.course import COURSE
+from tests.helpers import solution_code_lines
 from tools import handout, student_edition
 
 CHROMIUM = handout.find_chromium(None)
@@ -62,19 +62,33 @@ def built(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("handout"), chromium=CHROMIUM or MISSING_CHROMIUM)
 
 
+FIRST = COURSE.notebooks[0].slug
+
+
+def small_course(root):
+    """A course of the first notebook alone, copied under `root` in every language."""
+    course = COURSE.only(FIRST)
+    small = course.under(root)
+    for language in course.languages:
+        target = small.path(FIRST, language)
+        target.parent.mkdir(parents=True)
+        shutil.copy(course.path(FIRST, language), target)
+    return small
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
-    """Handouts of notebook 01 alone, HTML only, as built on a machine without chromium: in
-    Chinese, in English, and in a language folder (xx) the tool has never heard of."""
-    notebooks = tmp_path_factory.mktemp("notebooks")
-    shutil.copy(NOTEBOOKS / "01_autograd_basics.ipynb", notebooks)
-    for language in ("en", "xx"):
-        (notebooks / language).mkdir()
-        shutil.copy(NOTEBOOKS / "en" / "01_autograd_basics.ipynb", notebooks / language)
+    """Handouts of the first notebook alone, HTML only, as built on a machine without chromium.
+
+    The output folder already holds a stale handout this tool wrote, a file it did not write
+    that looks like one, and a file of someone else's."""
     out = tmp_path_factory.mktemp("small")
-    (out / "autograd-lab-student.html").write_text("a handout of every language, as once built")
+    (out / "autograd-lab-old-student.html").write_text("a handout this tool once built")
+    (out / handout.WRITTEN).write_text('["autograd-lab-old-student.html"]')
+    (out / "autograd-lab-mine.html").write_text("someone's own file with the tool's prefix")
     (out / "notes.html").write_text("not the tool's")
-    return _build(out, notebooks=notebooks, chromium=MISSING_CHROMIUM)
+    course = small_course(tmp_path_factory.mktemp("notebooks"))
+    return _build(out, course=course, chromium=MISSING_CHROMIUM)
 
 
 def built_notebooks(built, language) -> list:
@@ -110,7 +124,11 @@ def own_cjk(paths) -> set[str]:
     """The CJK characters the notebooks themselves hold (in any cell or output)."""
     found = set()
     for path in paths:
-        for edition in {handout.edition(path, a) for a in handout.AUDIENCES}:
+        copy = COURSE.locate(path)
+        editions = {
+            COURSE.reader_copy(copy.notebook, copy.language, a).path for a in handout.AUDIENCES
+        }
+        for edition in editions:
             cells = json.loads(edition.read_text(encoding="utf-8"))["cells"]
             found |= set(CJK.findall(json.dumps(cells, ensure_ascii=False)))
     return found
@@ -135,47 +153,36 @@ def interface_parts(page: str) -> dict[str, str]:
 # --- what goes in ------------------------------------------------------------------------------
 
 
-def test_notebooks_are_grouped_by_language_in_reading_order(tmp_path):
-    names = ["02_b.ipynb", "01_a.ipynb", "en/01_a.ipynb", "student/01_a.ipynb", "notes.ipynb"]
-    names += ["en/student/01_a.ipynb", "fr/01_a.ipynb", ".hidden/01_a.ipynb"]
-    for name in names:
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nbformat.v4.new_notebook(), tmp_path / name)
-    groups = handout.course_groups(tmp_path)
-    assert [(g.language, g.label, [p.name for p in g.notebooks]) for g in groups] == [
-        ("zh", "中文", ["01_a.ipynb", "02_b.ipynb"]),
-        ("en", "English", ["01_a.ipynb"]),
-        ("fr", "fr", ["01_a.ipynb"]),
-    ]
-    first, second = groups[0].notebooks
-    assert handout.edition(first, "student") == tmp_path / "student" / "01_a.ipynb"
-    assert handout.edition(first, "instructor") == first
-    assert handout.edition(second, "student") == second
-    english = groups[1].notebooks[0]
-    assert handout.edition(english, "student") == tmp_path / "en" / "student" / "01_a.ipynb"
+def test_notebooks_are_grouped_by_language_in_reading_order():
+    groups = handout.course_groups()
+    assert [g.language for g in groups] == list(COURSE.languages)
+    for group in groups:
+        assert group.notebooks == COURSE.files(group.language, "instructor")
+        for audience in handout.AUDIENCES:
+            expected = [
+                COURSE.reader_copy(nb, group.language, audience).path for nb in COURSE.notebooks
+            ]
+            assert group.readers[audience] == expected
+    exercises = next(nb for nb in COURSE.notebooks if nb.student)
+    zh = groups[0]
+    position = list(COURSE.notebooks).index(exercises)
+    assert zh.readers["student"][position] == COURSE.path(exercises, "zh", "student")
+    assert zh.readers["instructor"][position] == COURSE.path(exercises, "zh", "instructor")
     assert [h.name for h in handout.handouts(groups)] == [
-        "autograd-lab-zh-student",
-        "autograd-lab-zh-instructor",
-        "autograd-lab-en-student",
-        "autograd-lab-en-instructor",
-        "autograd-lab-fr-student",
-        "autograd-lab-fr-instructor",
+        f"autograd-lab-{lang}-{audience}"
+        for lang in COURSE.languages
+        for audience in handout.AUDIENCES
     ]
 
 
-def test_the_course_is_picked_up_by_glob():
-    assert LANGUAGES[:2] == ["zh", "en"]
-    groups = {g.language: g.notebooks for g in handout.course_groups()}
-    names = [p.relative_to(NOTEBOOKS).as_posix() for p in groups["zh"]]
-    assert names[0] == "01_autograd_basics.ipynb" and "05_exercises.ipynb" in names
-    english = [p.relative_to(NOTEBOOKS).as_posix() for p in groups["en"]]
-    assert english[0] == "en/01_autograd_basics.ipynb"
-    assert not any("student" in p.parts for ps in groups.values() for p in ps)
-
-
-def test_a_language_without_interface_words_gets_english_ones():
-    words = handout.interface("xx")
-    assert words.contents == handout.INTERFACES["en"].contents and words.html_lang == "xx"
+def test_every_language_has_its_handout_words():
+    for language in COURSE.languages:
+        words = handout.interface(language)
+        assert words.contents and words.html_lang and set(words.audiences) == set(handout.AUDIENCES)
+    assert handout.interface("en").contents == "Contents"
+    assert handout.interface("zh").contents == "目录"
+    with pytest.raises(ValueError, match="unknown language"):
+        handout.interface("xx")
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -208,9 +215,8 @@ def test_html_holds_its_languages_notebooks_in_order_with_a_table_of_contents(bu
     sections = re.findall(r'<section class="handout-part" id="([^"]+)"', page)
     toc = page[page.index('<nav class="handout-toc">') : page.index("</nav>")]
     assert [a for a in re.findall(r'href="#([^"]+)"', toc) if a in sections] == sections
-    notebooks = built_notebooks(built, language)
-    expected = [handout.part_anchor(handout.edition(p, audience)) for p in notebooks]
-    assert sections == expected
+    readers = [COURSE.reader_copy(nb, language, audience).path for nb in COURSE.notebooks]
+    assert sections == [handout.part_anchor(p) for p in readers]
 
 
 @pytest.mark.parametrize("key", HANDOUTS)
@@ -284,17 +290,18 @@ def test_student_html_has_no_solution_code(built, language):
 
 def test_without_chromium_the_html_is_still_built(small):
     result, printed = small
-    assert result["languages"] == ["zh", "en", "xx"]  # a new language folder is picked up
+    assert result["languages"] == list(COURSE.languages)
     for language in result["languages"]:
         for audience in handout.AUDIENCES:
             path = result["html"][(language, audience)]
             assert path.name == f"autograd-lab-{language}-{audience}.html" and path.is_file()
     assert result["pdf"] == {}
     assert "PDF skipped: Chromium not found" in printed
-    assert not (result["out"] / "autograd-lab-student.html").exists(), "stale handout removed"
-    assert (result["out"] / "notes.html").exists()
-    unknown = interface_parts(result["html"][("xx", "student")].read_text(encoding="utf-8"))
-    assert unknown["lang"] == "xx" and unknown["contents"] == "Contents"
+    out = result["out"]
+    assert not (out / "autograd-lab-old-student.html").exists(), "its own stale handout removed"
+    assert (out / "autograd-lab-mine.html").exists(), "a file it did not write is kept"
+    assert (out / "notes.html").exists()
+    assert "removed" in printed and "autograd-lab-mine" not in printed
 
 
 @needs_chromium

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import nbformat
 
-from tests.helpers import NOTEBOOKS
+from tests.helpers import COURSE
 
-NB = NOTEBOOKS / "01_autograd_basics.ipynb"
+NB = COURSE.path("01_autograd_basics", "zh")
 
 
 def stored_outputs() -> list[str]:

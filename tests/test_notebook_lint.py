@@ -8,10 +8,10 @@ import re
 import nbformat
 import pytest
 
-from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
+from tests.helpers import COURSE, ROOT, all_notebooks, notebook_ids
 
 NOTEBOOK_PATHS = all_notebooks()
-IDS = [str(p.relative_to(NOTEBOOKS)) for p in NOTEBOOK_PATHS]
+IDS = notebook_ids(NOTEBOOK_PATHS)
 
 MACHINE_PATH = re.compile(
     r"(/root/|/home/\w|/tmp/|/var/folders/|/Users/\w|[A-Za-z]:\\\\Users|site-packages|"
@@ -32,14 +32,24 @@ def notebook(request):
     return path, nbformat.read(path, as_version=4)
 
 
-def test_there_are_notebooks():
-    assert (NOTEBOOKS / "01_autograd_basics.ipynb") in NOTEBOOK_PATHS
+def test_every_declared_notebook_exists_and_none_is_undeclared():
+    missing = [p for p in NOTEBOOK_PATHS if not p.is_file()]
+    assert not missing, f"declared in autograd_lab.course but missing: {missing}"
+    assert COURSE.stray_files() == [], "notebooks on disk that autograd_lab.course does not list"
 
 
-def test_file_names_are_ascii_and_numbered():
+def test_file_names_are_ascii_and_numbered_in_reading_order():
+    numbers = [nb.number for nb in COURSE.notebooks]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
     for path in NOTEBOOK_PATHS:
         assert path.name.isascii(), path
         assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), path
+
+
+def test_the_title_carries_the_number(notebook):
+    path, nb = notebook
+    first = nb.cells[0].source.splitlines()[0]
+    assert first.startswith(f"# {path.name[:2]} "), f"{path.name}: title {first!r}"
 
 
 def test_valid_nbformat(notebook):
@@ -109,3 +119,36 @@ def test_image_links_resolve(notebook):
             target = (path.parent / link).resolve()
             assert target.is_file(), f"cell {cell.id}: image {link} does not exist"
             assert target.is_relative_to(ROOT), f"cell {cell.id}: image {link} is outside the repo"
+
+
+NOTEBOOK_LINK = re.compile(r"\]\(([^)\s]+\.ipynb)\)")
+NOTEBOOK_NAME = re.compile(r"`(?:[a-z]+/)*(\d\d_[a-z0-9_]+)\.ipynb`")
+
+
+def test_links_to_notebooks_resolve_and_send_learners_to_the_student_edition(notebook):
+    path, nb = notebook
+    slugs = {n.slug for n in COURSE.notebooks}
+    with_student = {n.slug for n in COURSE.notebooks if n.student}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for link in NOTEBOOK_LINK.findall(cell.source):
+            target = (path.parent / link).resolve()
+            assert target.is_file(), f"cell {cell.id}: link {link} does not resolve"
+            copy = COURSE.locate(target)
+            if copy.notebook.slug in with_student and copy.notebook.slug not in path.name:
+                assert copy.edition == "student", f"cell {cell.id}: {link} is the solutions"
+        for slug in NOTEBOOK_NAME.findall(cell.source):
+            assert slug in slugs, f"cell {cell.id}: `{slug}.ipynb` is not a course notebook"
+
+
+def test_readme_links_resolve_and_send_learners_to_the_student_edition():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = NOTEBOOK_LINK.findall(readme)
+    assert links
+    for link in links:
+        target = (ROOT / link).resolve()
+        assert target.is_file(), f"README links {link}, which does not exist"
+        copy = COURSE.locate(target)
+        if copy.notebook.student:
+            assert copy.edition == "student", f"README sends learners to the solutions: {link}"

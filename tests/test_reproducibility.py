@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import NOTEBOOKS, ROOT, all_notebooks
+from tests.helpers import ROOT, all_notebooks, notebook_ids
 
 NOTEBOOK_PATHS = all_notebooks()
-IDS = [p.relative_to(NOTEBOOKS).as_posix() for p in NOTEBOOK_PATHS]
+IDS = notebook_ids(NOTEBOOK_PATHS)
 IGNORE_MARKERS = {"# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"}
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
@@ -43,9 +43,8 @@ CONFIGS = {
 # The inner run: pytest with nbval plus the recorder below, outputs written as JSON.
 INNER = """\
 import json, sys
-sys.path.insert(0, {tests!r})
 import pytest
-from test_reproducibility import OutputRecorder
+from tests.test_reproducibility import OutputRecorder
 recorder = OutputRecorder()
 code = pytest.main(sys.argv[2:], plugins=[recorder])
 with open(sys.argv[1], "w", encoding="utf-8") as f:
@@ -99,7 +98,7 @@ def runs(tmp_path_factory) -> dict[str, dict]:
     """Run strict nbval over all notebooks once per configuration, the two runs side by side."""
     tmp = tmp_path_factory.mktemp("matrix")
     notebooks = [str(p.relative_to(ROOT)) for p in NOTEBOOK_PATHS]
-    script = INNER.format(tests=str(Path(__file__).parent))
+    script = INNER
     started = {}
     for name, settings in CONFIGS.items():
         record, log = tmp / f"{name}.json", tmp / f"{name}.log"

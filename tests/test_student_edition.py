@@ -1,6 +1,6 @@
 """The student edition is generated from the solutions edition, is current, hides every answer,
 and its stored run shows each check answering "not attempted" cleanly, in the language of the
-edition: Chinese for notebooks/, English for notebooks/en/."""
+edition: Chinese for notebooks/zh/, English for notebooks/en/."""
 
 from __future__ import annotations
 
@@ -9,51 +9,17 @@ import re
 import nbformat
 import pytest
 
-from tests.helpers import NOTEBOOKS
+from tests.helpers import COURSE, solution_lines
 from tools import student_edition as se
 
-SOURCE = NOTEBOOKS / "05_exercises.ipynb"
-STUDENT = NOTEBOOKS / "student" / "05_exercises.ipynb"
+EXERCISES = next(nb for nb in COURSE.notebooks if nb.student)
 # language -> (solutions edition, student edition)
 EDITIONS = {
-    "zh": (SOURCE, STUDENT),
-    "en": (
-        NOTEBOOKS / "en" / "05_exercises.ipynb",
-        NOTEBOOKS / "en" / "student" / "05_exercises.ipynb",
-    ),
+    lang: (COURSE.path(EXERCISES, lang, "instructor"), COURSE.path(EXERCISES, lang, "student"))
+    for lang in COURSE.languages
 }
 NOT_ATTEMPTED = {"zh": "【未作答】", "en": "[Not attempted]"}
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
-
-
-def _solution_lines(nb: nbformat.NotebookNode) -> tuple[set[str], set[str]]:
-    """Lines only the answers hold: (code lines, all lines), each stripped."""
-    hidden_code, hidden_all, public = set(), set(), set()
-    for cell in nb.cells:
-        whole = se.SOLUTION_TAG in cell.metadata.get("tags", [])
-        inside = False
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text in (se.BEGIN, se.END):
-                inside = text == se.BEGIN
-                continue
-            if whole or inside:
-                hidden_all.add(text)
-                if cell.cell_type == "code":
-                    hidden_code.add(text)
-            else:
-                public.add(text)
-
-    # Short or shared lines ("return a.grad", "") say nothing about the answer.
-    def distinctive(lines):
-        return {t for t in lines - public if len(t) >= 12}
-
-    return distinctive(hidden_code), distinctive(hidden_all)
-
-
-def solution_code_lines(source=SOURCE) -> set[str]:
-    """Code lines of the answers that appear nowhere else in the solutions edition."""
-    return _solution_lines(nbformat.read(source, as_version=4))[0]
 
 
 @pytest.fixture(scope="module", params=sorted(EDITIONS))
@@ -92,7 +58,7 @@ def test_student_edition_is_valid(student):
 
 
 def test_student_edition_contains_no_solution(source, student):
-    _, hidden = _solution_lines(source)
+    _, hidden = solution_lines(source)
     assert len(hidden) > 20, "the solutions edition should hold answers to hide"
     text = "\n".join(c.source for c in student.cells)
     leaked = sorted(line for line in hidden if line in text)
@@ -125,7 +91,7 @@ def test_english_student_edition_is_english_throughout():
             texts.append(output.get("text", "") + output.get("data", {}).get("text/plain", ""))
         for text in texts:
             assert not CJK.search(text.replace("自动求导", "")), f"{cell.id}: {text[:80]!r}"
-    placeholders = se.PLACEHOLDERS["en"]
+    placeholders = se.placeholders("en")
     sources = [c.source for c in student.cells]
     assert placeholders.analysis in sources
     assert any(placeholders.code in s for s in sources)
@@ -133,7 +99,7 @@ def test_english_student_edition_is_english_throughout():
 
 def test_answer_cells_keep_their_signature(language, student):
     by_id = {c.id: c.source for c in student.cells}
-    stub = f"def second_derivative(f, x):\n    {se.PLACEHOLDERS[language].code}\n    ..."
+    stub = f"def second_derivative(f, x):\n    {se.placeholders(language).code}\n    ..."
     assert stub in by_id.values()
     assert any(s.startswith("x = ...") for s in by_id.values())
 
@@ -143,12 +109,12 @@ def test_answer_cells_keep_their_signature(language, student):
 
 def test_strip_solutions_inside_a_function():
     source = "def f(x):\n    # BEGIN SOLUTION\n    return x + 1\n    # END SOLUTION\n"
-    assert se.strip_solutions(source) == f"def f(x):\n    {se.PLACEHOLDER}\n    ..."
+    assert se.strip_solutions(source) == f"def f(x):\n    {se.placeholders('zh').code}\n    ..."
 
 
 def test_strip_solutions_at_top_level_keeps_the_lines_around():
     source = "y = ...\n# BEGIN SOLUTION\ny = 3\n# END SOLUTION\nprint(y)"
-    assert se.strip_solutions(source) == f"y = ...\n{se.PLACEHOLDER}\nprint(y)"
+    assert se.strip_solutions(source) == f"y = ...\n{se.placeholders('zh').code}\nprint(y)"
 
 
 @pytest.mark.parametrize(
@@ -178,7 +144,7 @@ def test_solution_cells_become_one_invitation_and_images_are_relinked():
     sources = [c.source for c in student.cells]
     assert sources == [
         "![f](../../assets/f1.png) ![w](https://example.org/x.png)",
-        se.ANALYSIS_PLACEHOLDER,
+        se.placeholders("zh").analysis,
         "x = 1",
     ]
     assert student.cells[-1].execution_count is None
@@ -186,9 +152,12 @@ def test_solution_cells_become_one_invitation_and_images_are_relinked():
 
 
 def test_language_is_told_by_the_folder(tmp_path):
-    assert se.language_of(tmp_path / "05_x.ipynb") == "zh"
+    assert se.language_of(tmp_path / "zh" / "05_x.ipynb") == "zh"
     assert se.language_of(tmp_path / "en" / "05_x.ipynb") == "en"
-    assert se.language_of(NOTEBOOKS / "05_exercises.ipynb") == "zh"
+    for language, (source, _) in EDITIONS.items():
+        assert se.language_of(source) == language
+    with pytest.raises(ValueError, match="language folder"):
+        se.language_of(tmp_path / "elsewhere" / "05_x.ipynb")
 
 
 def test_english_placeholders(tmp_path):
@@ -202,7 +171,7 @@ def test_english_placeholders(tmp_path):
     student = se.student_notebook(nb, "en")
     assert [c.source for c in student.cells] == [
         "def f(x):\n    # Write your code here\n    ...",
-        se.PLACEHOLDERS["en"].analysis,
+        se.placeholders("en").analysis,
     ]
     assert not any(CJK.search(c.source) for c in student.cells)
     # The folder decides: the same notebook under en/ gets English placeholders.
@@ -216,7 +185,7 @@ def test_english_placeholders(tmp_path):
 
 
 def test_unknown_language_is_an_error():
-    with pytest.raises(ValueError, match="fr"):
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
         se.student_notebook(nbformat.v4.new_notebook(), "fr")
 
 

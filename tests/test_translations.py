@@ -1,6 +1,7 @@
 """The English edition mirrors the Chinese one: same programs, same prose-free outputs.
 
-Every notebook in notebooks/ has a twin with the same file name in notebooks/en/. Their code
+Every notebook of the course (autograd_lab.course) in notebooks/zh/ has a twin with the same
+file name in each other language's folder, edition by edition. Their code
 cells are the same program: identical token for token once comments are dropped and string
 literals (labels, messages) are blanked. Their outputs are identical wherever the Chinese
 output holds no Chinese text (tensors, booleans, numbers, graphs as text).
@@ -15,13 +16,18 @@ import tokenize
 import nbformat
 import pytest
 
-from tests.helpers import NOTEBOOKS
+from tests.helpers import COURSE
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 MARKER = re.compile(r"^# NBVAL_\w+$", re.M)
 
-CHINESE = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-ENGLISH_DIR = NOTEBOOKS / "en"
+SOURCE = COURSE.languages[0]
+# Every notebook in the source language and each edition, with its twin in each other language.
+PAIRS = [
+    (copy.path, COURSE.twin(copy.path, lang))
+    for copy in COURSE.copies(language=SOURCE)
+    for lang in COURSE.languages[1:]
+]
 # Python >= 3.12 splits f-strings into several tokens; 3.11 has one STRING token.
 FSTRING_PARTS = {
     getattr(tokenize, name)
@@ -90,10 +96,11 @@ def compare(zh_nb, en_nb) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("zh_path", CHINESE, ids=[p.name for p in CHINESE])
-def test_english_twin_mirrors_chinese(zh_path):
-    en_path = ENGLISH_DIR / zh_path.name
-    assert en_path.exists(), f"{zh_path.name} has no English twin at notebooks/en/{zh_path.name}"
+@pytest.mark.parametrize(
+    ("zh_path", "en_path"), PAIRS, ids=[COURSE.locate(twin).key for _, twin in PAIRS]
+)
+def test_english_twin_mirrors_chinese(zh_path, en_path):
+    assert en_path.exists(), f"{zh_path.name} has no twin at {en_path}"
     zh_nb = nbformat.read(zh_path, as_version=4)
     en_nb = nbformat.read(en_path, as_version=4)
     assert compare(zh_nb, en_nb) == []
@@ -104,15 +111,10 @@ def test_english_twin_mirrors_chinese(zh_path):
             )
 
 
-def test_every_english_notebook_has_a_chinese_original():
-    for en_path in sorted(ENGLISH_DIR.glob("*.ipynb")):
-        assert (NOTEBOOKS / en_path.name).exists(), f"en/{en_path.name} has no Chinese original"
-
-
 def test_pairing_catches_a_changed_code_cell():
     """The comparison itself must fail on a real change, and pass on a comment/string change."""
-    zh_nb = nbformat.read(CHINESE[0], as_version=4)
-    en_nb = nbformat.read(CHINESE[0], as_version=4)
+    zh_nb = nbformat.read(PAIRS[0][0], as_version=4)
+    en_nb = nbformat.read(PAIRS[0][0], as_version=4)
     cell = next(c for c in en_nb.cells if c.cell_type == "code" and "torch.arange" in c.source)
     original = cell.source
     cell.source = original + '  # a comment\nlabel = "a string"'

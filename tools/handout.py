@@ -38,7 +38,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, Course
-from autograd_lab.language import say
+from autograd_lab.language import say, template
 from tools.student_edition import SOLUTION_TAG, is_solutions_edition
 
 DEFAULT_OUT = ROOT / "build" / "handout"
@@ -100,7 +100,7 @@ def interface(language: str) -> Interface:
         audiences={a: word(f"audience_{a}") for a in AUDIENCES},
         contents=word("contents"),
         solution=word("solution"),
-        title_with_audience=word("title_with_audience"),
+        title_with_audience=template("handout.title_with_audience", language),
         fonts=FONTS[language],
     )
 
