@@ -315,7 +315,7 @@ STUDENT_EDITION: dict[str, dict[str, str]] = {
 # --- explain: hints under autograd errors, and predict-then-run feedback (autograd_lab.explain,
 # autograd_lab.practice); sections name the headings of notebook 06 ---------------------------
 EXPLAIN: dict[str, dict[str, str]] = {
-    "label": {"zh": "【自动求导提示】", "en": "[autograd hint]"},
+    "label": {"zh": "【自动求导提示】", "en": "[autograd hint] "},
     "reread": {"zh": "重读：{notebook} · {section}", "en": "Reread: {notebook} · {section}"},
     "section": {"zh": "第 {number} 节 {title}", "en": "section {number}, {title}"},
     # the sections of 06_autograd_in_practice, as its headings spell them
