@@ -245,7 +245,9 @@ def error_table(lang: str) -> str:
         else:
             error = provoked(code)
             message = f"{type(error).__name__}: {error}"
-        hint = explain.hint(known, lang).replace("\n", " <br> ").replace("\u3000", "")
+        hint = " <br> ".join(
+            line.strip(" \u3000") for line in explain.hint(known, lang).splitlines()
+        )
         rows.append(f"| `{message[:70].replace('|', '/')}…` | {hint} |")
     return "\n".join(rows)
 
