@@ -35,10 +35,20 @@ needs_font = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory):
-    """Draw every figure in every language once into a temporary folder."""
-    out = tmp_path_factory.mktemp("figures")
-    return {(p.parent.name, p.stem): p for p in figures.build_figures(out)}
+def build(tmp_path_factory):
+    """Run the builder's command line once, into a folder inside a folder with a neighbour."""
+    parent = tmp_path_factory.mktemp("build")
+    (parent / "neighbour.txt").write_text("untouched")
+    committed = {p: p.stat().st_mtime_ns for p in ASSETS.rglob("*.png")}
+    code = figures.main([str(parent / "out")])
+    return {"code": code, "parent": parent, "committed": committed}
+
+
+@pytest.fixture(scope="module")
+def rebuilt(build):
+    """Every figure in every language, as the builder just drew them."""
+    out = build["parent"] / "out"
+    return {(p.parent.name, p.stem): p for p in out.glob("*/*.png")}
 
 
 def figure_links(path):
@@ -56,24 +66,23 @@ def files_under(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def test_builder_writes_every_figure_into_the_given_folder_and_nothing_else(tmp_path):
-    out = tmp_path / "out"
-    (tmp_path / "neighbour.txt").write_text("untouched")
-    committed = {p: p.stat().st_mtime_ns for p in ASSETS.rglob("*.png")}
-    assert figures.main([str(out)]) == 0
+def test_builder_writes_every_figure_into_the_given_folder_and_nothing_else(build):
+    parent = build["parent"]
+    assert build["code"] == 0
     expected = sorted(f"{lang}/{name}.png" for lang, name in BUILT)
-    assert files_under(out) == expected
-    assert files_under(tmp_path) == sorted(["neighbour.txt", *(f"out/{e}" for e in expected)])
-    assert (tmp_path / "neighbour.txt").read_text() == "untouched"
-    assert {p: p.stat().st_mtime_ns for p in ASSETS.rglob("*.png")} == committed, (
+    assert files_under(parent / "out") == expected
+    assert files_under(parent) == sorted(["neighbour.txt", *(f"out/{e}" for e in expected)])
+    assert (parent / "neighbour.txt").read_text() == "untouched"
+    assert {p: p.stat().st_mtime_ns for p in ASSETS.rglob("*.png")} == build["committed"], (
         "building into another folder touched assets/"
     )
 
 
-def test_builder_draws_only_the_languages_asked_for(tmp_path):
+def test_redrawing_one_language_gives_identical_bytes_and_only_that_language(rebuilt, tmp_path):
     paths = figures.build_figures(tmp_path, languages=("en",))
     assert files_under(tmp_path) == sorted(f"en/{name}.png" for name in figures.FIGURES)
-    assert [p.parent for p in paths] == [tmp_path / "en"] * len(figures.FIGURES)
+    for path in paths:
+        assert path.read_bytes() == rebuilt["en", path.stem].read_bytes(), path
 
 
 @needs_font
@@ -86,13 +95,6 @@ def test_builder_redraws_the_committed_figure(lang, name, rebuilt):
         f"{lang}/{name} differs from the committed PNG (RMS {result['rms']:.2f} > {TOL}). "
         "If the change is intended, run `make figures` and commit the new PNGs."
     )
-
-
-def test_redrawing_gives_identical_bytes(rebuilt, tmp_path):
-    again = figures.build_figures(tmp_path)
-    assert len(again) == len(rebuilt)
-    for path in again:
-        assert path.read_bytes() == rebuilt[path.parent.name, path.stem].read_bytes(), path
 
 
 def test_the_languages_are_drawn_differently(rebuilt):
