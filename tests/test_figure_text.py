@@ -42,6 +42,23 @@ def shown_texts(fig) -> list[str]:
     return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
+def cut_texts(fig) -> list[str]:
+    """The strings that reach past the edge of the figure (call after a full draw)."""
+    renderer, edge = fig.canvas.get_renderer(), fig.bbox
+    cut = []
+    for t in fig.findobj(Text):
+        if t.get_visible() and t.get_text().strip():
+            box = t.get_window_extent(renderer)
+            if (
+                box.x0 < edge.x0 - 1
+                or box.x1 > edge.x1 + 1
+                or box.y0 < edge.y0 - 1
+                or (box.y1 > edge.y1 + 1)
+            ):
+                cut.append(t.get_text())
+    return cut
+
+
 def drawn_texts(fig) -> list[str]:
     """Every non-empty string the figure shows, after a full draw."""
     draw_fully(fig)
@@ -65,7 +82,7 @@ def drawn():
     for lang, name in DRAWN:
         fig = figures.draw(name, lang)
         missing = draw_fully(fig)
-        result[lang, name] = {"texts": shown_texts(fig), "missing": missing}
+        result[lang, name] = {"texts": shown_texts(fig), "missing": missing, "cut": cut_texts(fig)}
     return result
 
 
@@ -116,6 +133,18 @@ def test_the_collector_sees_titles_ticks_legends_and_annotations():
 def test_no_glyph_is_missing(drawn, lang, name):
     """A missing glyph would be drawn as a box: matplotlib warns about each one."""
     assert drawn[lang, name]["missing"] == []
+
+
+@pytest.mark.parametrize(("lang", "name"), DRAWN, ids=DRAWN_IDS)
+def test_no_text_is_cut_at_the_edge(drawn, lang, name):
+    assert drawn[lang, name]["cut"] == [], f"{name} ({lang}) cuts off {drawn[lang, name]['cut']}"
+
+
+def test_a_text_past_the_edge_is_noticed():
+    fig = figures.draw("f5_two_modes", "en")
+    fig.axes[0].text(11.5, 1.0, "a note that runs past the right edge", fontsize=12)
+    draw_fully(fig)
+    assert cut_texts(fig) == ["a note that runs past the right edge"]
 
 
 def test_a_missing_glyph_is_noticed():
