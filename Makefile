@@ -16,9 +16,9 @@ LINTED := autograd_lab tests tools benchmarks notebooks
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab LANG=zh for a Chinese UI)"
-	@echo "make test     ruff + unit tests + strict nbval over every notebook"
+	@echo "make test     ruff + unit tests + strict nbval over every notebook (each runs once per configuration)"
 	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
-	@echo "make figures  redraw the lecture figures into assets/"
+	@echo "make figures  redraw the lecture figures into assets/<lang>/, every language"
 	@echo "make baselines  re-render the image-test baselines (after an intended plot change)"
 	@echo "make student  regenerate the student edition of the exercises from the solutions"
 	@echo "make handout  build the classroom handout (HTML + PDF, student and instructor)"

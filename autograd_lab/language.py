@@ -527,6 +527,220 @@ EXPLAIN: dict[str, dict[str, str]] = {
         "zh": "一个张量或数的列表（形状 {shape}）",
         "en": "a tensor or a list of numbers (shape {shape})",
     },
+# --- figures: every word the lecture figures F1-F7 draw (autograd_lab.figures) -----------------
+# Formulas are filled in as {fields} by the figure code, so the words around them translate alone.
+FIGURES: dict[str, dict[str, str]] = {
+    # F1
+    "f1_title": {"zh": "链式法则：从标量到向量", "en": "The chain rule, from scalars to vectors"},
+    "f1_subtitle": {
+        "zh": "分子布局：标量对列向量求导得到行向量；形状按 (行, 列) 书写",
+        "en": "Numerator layout: a scalar differentiated by a column vector gives a row vector; "
+        "shapes are (rows, columns)",
+    },
+    "f1_col_case": {"zh": "情形", "en": "Case"},
+    "f1_col_formula": {"zh": "公式", "en": "Formula"},
+    "f1_col_blocks": {"zh": "形状（按比例画出）", "en": "Shapes (drawn to scale)"},
+    "f1_col_shapes": {"zh": "形状", "en": "Shapes"},
+    "f1_scalars": {"zh": "标量", "en": "Scalars"},
+    "f1_vector": {"zh": "向量 {names}", "en": "Vector {names}"},
+    "f1_vectors": {"zh": "向量 {names}", "en": "Vectors {names}"},
+    "f1_note": {
+        "zh": "示例取 {sizes}。PyTorch 把 {dydx} 存成与 {x} 同形状的 x.grad（形状 (n,)），"
+        "即上面行向量的转置。",
+        "en": "Drawn with {sizes}. PyTorch stores {dydx} as x.grad, shaped like {x}, (n,): "
+        "the transpose of the row vector above.",
+    },
+    # F2
+    "f2_title": {"zh": "链式法则的两个例子", "en": "The chain rule in two examples"},
+    "f2_example1": {
+        "zh": "例 1：一个样本的平方误差",
+        "en": "Example 1: squared error of one sample",
+    },
+    "f2_example2": {
+        "zh": "例 2：线性模型的平方误差",
+        "en": "Example 2: squared error of a linear model",
+    },
+    "f2_decompose": {"zh": "分解", "en": "Split into steps"},
+    "f2_chain_rule": {"zh": "链式法则", "en": "Chain rule"},
+    "f2_note": {
+        "zh": "按分子布局，结果是行向量 (1,n)。PyTorch 的 w.grad 与 {w} 同形状 (n,)："
+        "例 1 为 {grad1}，例 2 为 {grad2}。",
+        "en": "In numerator layout the result is a row vector (1,n). PyTorch's w.grad is shaped "
+        "like {w}, (n,): {grad1} in example 1, {grad2} in example 2.",
+    },
+    # F3
+    "f3_title": {
+        "zh": "计算图：把程序拆成基本运算",
+        "en": "A computation graph: the program split into elementary operations",
+    },
+    "f3_subtitle": {
+        "zh": "{z} 的有向无环图，箭头是前向计算的方向",
+        "en": "The directed acyclic graph of {z}; arrows point the way the forward pass computes",
+    },
+    "f3_leaf": {"zh": "叶子（输入）", "en": "leaf (input)"},
+    "f3_value": {"zh": "中间结果", "en": "intermediate result"},
+    "f3_output": {"zh": "输出", "en": "output"},
+    "f3_op": {"zh": "基本运算", "en": "elementary operation"},
+    "f3_symbolic": {"zh": "符号求导", "en": "Symbolic"},
+    "f3_symbolic_how": {
+        "zh": "对公式做变换，得到导函数的表达式",
+        "en": "rewrites the formula into an expression for the derivative",
+    },
+    "f3_numerical": {"zh": "数值求导", "en": "Numerical"},
+    "f3_numerical_how": {
+        "zh": "用 {quotient} 近似，{h} 取很小的数",
+        "en": "approximates it by {quotient} with a small {h}",
+    },
+    "f3_automatic": {"zh": "自动求导", "en": "Automatic"},
+    "f3_automatic_how": {
+        "zh": "在给定的数值上，沿程序的计算图求出导数的值",
+        "en": "computes the derivative's value at the given inputs along the program's graph",
+    },
+    # F4
+    "f4_title": {"zh": "构造计算图的两种方式", "en": "Two ways to build a computation graph"},
+    "f4_subtitle": {"zh": "同一个函数 {c}", "en": "The same function {c}"},
+    "f4_explicit": {"zh": "显式构造：先定义，后运行", "en": "Explicit: define first, run later"},
+    "f4_explicit_who": {
+        "zh": "TensorFlow 1、Theano、MXNet symbol（示意伪代码）",
+        "en": "TensorFlow 1, Theano, MXNet symbol (sketched as pseudocode)",
+    },
+    "f4_implicit": {"zh": "隐式构造：边运行，边记录", "en": "Implicit: record while running"},
+    "f4_implicit_who": {
+        "zh": "PyTorch（以及 MXNet 的 autograd.record）",
+        "en": "PyTorch (and MXNet's autograd.record)",
+    },
+    "f4_code_placeholder": {"zh": "# 占位符，没有数值", "en": "# a placeholder, no value"},
+    "f4_code_graph": {"zh": "# 得到的是一张图", "en": "# what you get is a graph"},
+    "f4_code_compile": {"zh": "# 整张图交给框架", "en": "# the framework takes the graph"},
+    "f4_code_feed": {"zh": "# 之后才喂数据：7.0", "en": "# data comes only now: 7.0"},
+    "f4_code_record": {"zh": "# 算出 7.0，同时记下运算", "en": "# computes 7.0, records the ops"},
+    "f4_code_backward": {
+        "zh": "# 沿记录反向：a.grad=2, b.grad=1",
+        "en": "# walks back: a.grad=2, b.grad=1",
+    },
+    "f4_explicit_note": {
+        "zh": "图的结构在数据到来之前就固定了；\n条件和循环要用框架自己的算子来写。",
+        "en": "The graph is fixed before any data arrives;\nbranches and loops need the "
+        "framework's own operators.",
+    },
+    "f4_implicit_note": {
+        "zh": "每执行一个运算就记下一个节点（grad_fn）；\nPython 的 if / while 走哪条路就记哪条。",
+        "en": "Every operation that runs adds a node (grad_fn);\nthe graph records whichever way "
+        "Python's if / while went.",
+    },
+    # F5
+    "f5_title": {"zh": "两种累积模式", "en": "Forward and reverse accumulation"},
+    "f5_subtitle": {
+        "zh": "复合函数 {y}，{x}，{y_in}，中间结果 {u} 都在 {space} 中",
+        "en": "A composite function {y} with {x} and {y_in}; the intermediate results {u} "
+        "all lie in {space}",
+    },
+    "f5_reverse": {"zh": "反向", "en": "reverse"},
+    "f5_forward": {"zh": "正向", "en": "forward"},
+    "f5_forward_head": {
+        "zh": "正向累积：从输入一侧开始乘",
+        "en": "Forward accumulation: multiply from the input side",
+    },
+    "f5_reverse_head": {
+        "zh": "反向累积（反向传播）：从输出一侧开始乘",
+        "en": "Reverse accumulation (backpropagation): multiply from the output side",
+    },
+    "f5_forward_note": {
+        "zh": "每步 (k,k)·(k,d)：矩阵乘矩阵；\n相当于 d 次雅可比-向量积 (JVP)",
+        "en": "Each step (k,k)·(k,d) is matrix times matrix:\nthe same as d Jacobian-vector "
+        "products (JVPs)",
+    },
+    "f5_reverse_note": {
+        "zh": "每步 (1,k)·(k,k)：行向量乘矩阵；\n一次向量-雅可比积 (VJP) 得到全部 d 个偏导",
+        "en": "Each step (1,k)·(k,k) is row vector times matrix:\none vector-Jacobian product "
+        "(VJP) gives all d partials",
+    },
+    # F6
+    "f6_title": {
+        "zh": "反向累积：前向保存，反向读取",
+        "en": "Reverse accumulation: the forward pass saves, the backward pass reads",
+    },
+    "f6_subtitle": {
+        "zh": "例 1：{z}，只求 {dz_dw}",
+        "en": "Example 1: {z}, asking for {dz_dw} only",
+    },
+    "f6_forward": {"zh": "前向：计算并保存中间结果", "en": "Forward: compute, save what is needed"},
+    "f6_backward": {
+        "zh": "反向：沿相反方向，读取保存的值",
+        "en": "Backward: run in reverse, read saved values",
+    },
+    "f6_reads": {"zh": "读取 {value}", "en": "reads {value}"},
+    "f6_note": {
+        "zh": "注：{da_dw}（常见的笔误是写成 {da_dx} 与 {w_t}）。没有人要求 {dz_dy}、{dz_dx}，"
+        "这两条路径被剪掉（×）。",
+        "en": "Note: {da_dw} (a common slip is to write {da_dx} and {w_t}). Nobody asks for "
+        "{dz_dy} or {dz_dx}, so those two paths are pruned (×).",
+    },
+    # F7
+    "f7_title": {"zh": "计算复杂度（示意）", "en": "What the two modes cost (a schematic)"},
+    "f7_subtitle": {
+        "zh": "常数因子取典型值，只看增长趋势；实测见第 {notebook} 课",
+        "en": "Constant factors are typical values: read only the growth. Measured in notebook "
+        "{notebook}",
+    },
+    "f7_time_title": {
+        "zh": "时间：求 {f} 的全部 {d} 个偏导",
+        "en": "Time: all {d} partial derivatives of {f}",
+    },
+    "f7_time_forward": {
+        "zh": "正向模式：每个输入一次 JVP",
+        "en": "forward mode: one JVP per input",
+    },
+    "f7_time_reverse": {
+        "zh": "反向模式：一次前向 + 一次反向",
+        "en": "reverse mode: one forward + one backward pass",
+    },
+    "f7_time_one_pass": {"zh": "一次前向计算", "en": "one forward pass"},
+    "f7_time_xlabel": {"zh": "输入个数 {d}", "en": "number of inputs {d}"},
+    "f7_time_ylabel": {"zh": "代价（以一次前向计算为 1）", "en": "cost (one forward pass = 1)"},
+    "f7_memory_title": {
+        "zh": "内存：长度为 {n} 的运算链",
+        "en": "Memory: a chain of {n} operations",
+    },
+    "f7_memory_reverse": {
+        "zh": "反向模式：保存全部中间结果",
+        "en": "reverse mode: saves every intermediate",
+    },
+    "f7_memory_checkpoint": {
+        "zh": "检查点：{segments} 段",
+        "en": "checkpointing: {segments} segments",
+    },
+    "f7_memory_forward": {
+        "zh": "正向模式：每个活跃值一个切向量",
+        "en": "forward mode: one tangent per live value",
+    },
+    "f7_memory_xlabel": {"zh": "运算个数 {n}", "en": "number of operations {n}"},
+    "f7_memory_ylabel": {
+        "zh": "额外保存的量（以一个中间结果为 1）",
+        "en": "extra storage (one intermediate = 1)",
+    },
+    "f7_reverse": {"zh": "反向模式", "en": "Reverse mode"},
+    "f7_reverse_time": {
+        "zh": "时间 {cost}，约为前向计算的常数倍",
+        "en": "time {cost}, a constant times the forward pass",
+    },
+    "f7_reverse_memory": {
+        "zh": "内存 {cost}：保存全部中间结果",
+        "en": "memory {cost}: every intermediate is saved",
+    },
+    "f7_forward": {"zh": "正向模式", "en": "Forward mode"},
+    "f7_forward_time": {
+        "zh": "每个输入 {per_input}，{d} 个输入共 {total}",
+        "en": "{per_input} per input, {total} for {d} inputs",
+    },
+    "f7_forward_memory": {
+        "zh": "每个活跃值一个切向量（前向计算的工作集）：\n不随运算个数增长，只有标量链才是 {cost}",
+        "en": "one tangent per live value (the forward pass's working set);\nflat in the "
+        "number of operations, {cost} only on a scalar chain",
+    },
+    "f7_checkpoint": {"zh": "检查点", "en": "Checkpointing"},
+    "f7_checkpoint_time": {"zh": "多一次前向计算", "en": "one more forward pass"},
+    "f7_checkpoint_memory": {"zh": "内存 {cost}", "en": "memory {cost}"},
 }
 
 TOPICS: dict[str, dict[str, dict[str, str]]] = {
@@ -536,4 +750,5 @@ TOPICS: dict[str, dict[str, dict[str, str]]] = {
     "handout": HANDOUT,
     "student_edition": STUDENT_EDITION,
     "explain": EXPLAIN,
+    "figures": FIGURES,
 }
