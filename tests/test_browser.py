@@ -108,7 +108,15 @@ HELPERS = """() => {
       await app.commands.execute('notebook:clear-all-cell-outputs');
       app.commands.execute('notebook:run-all-cells').finally(() => { this.done = true; });
     },
-    finished() { return this.done && this.kernelIdle(); },
+    // Run All settles at the first error reply, even from a cell tagged raises-exception,
+    // while the kernel goes on: finished means every code cell ran, or one stopped the run.
+    finished() {
+      if (!this.done || !this.kernelIdle()) return false;
+      const cells = this.widget.content.model.toJSON().cells.filter(c => c.cell_type === 'code');
+      const stopped = cells.some(c => c.outputs.some(o => o.output_type === 'error')
+        && !(c.metadata.tags || []).includes('raises-exception'));
+      return stopped || cells.every(c => c.execution_count !== null);
+    },
     cells() { return this.widget.content.model.toJSON().cells; },
     async scrollTo(index) {
       const notebook = this.widget.content;
