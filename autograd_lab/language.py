@@ -527,6 +527,8 @@ EXPLAIN: dict[str, dict[str, str]] = {
         "zh": "一个张量或数的列表（形状 {shape}）",
         "en": "a tensor or a list of numbers (shape {shape})",
     },
+}
+
 # --- figures: every word the lecture figures F1-F7 draw (autograd_lab.figures) -----------------
 # Formulas are filled in as {fields} by the figure code, so the words around them translate alone.
 FIGURES: dict[str, dict[str, str]] = {
