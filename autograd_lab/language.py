@@ -355,6 +355,11 @@ EXERCISES: dict[str, dict[str, str]] = {
         "zh": "dg({point}) 应返回一个实数或标量张量。",
         "en": "dg({point}) should return a real number or a scalar tensor.",
     },
+    "ex4_dg_difference": {
+        "zh": "dg 在 a 以外的点上计算 g：这是用差分近似导数，不是手推的公式。",
+        "en": "dg evaluates g at points other than a: that approximates the derivative by a "
+        "difference quotient instead of a formula worked out by hand.",
+    },
     "ex4_mismatch": {
         "zh": "在 a = {point} 处，你的 dg 与 autograd 不一致：看看这个输入走的是哪条路径，"
         "这条路径上乘了哪些因子。",

@@ -308,6 +308,11 @@ def dg_reference(a):
     return -k
 
 
+def dg_from_value(a):
+    """Legitimate: on the b² branch, d(b²)/da = 2 g(a) / a; on the other, -g(a) / a."""
+    return 2 * g_reference(a) / a if a > 0 else g_reference(a) / a
+
+
 def g_identity_or_constant(a):
     """A legitimate branch may return a itself, another a constant."""
     if a > 1:
@@ -388,6 +393,11 @@ def dg_autograd(a):
 
 def dg_torch_func(a):
     return torch.func.grad(g_reference)(a)
+
+
+def dg_finite_differences(a):
+    h = 1e-5
+    return (g_reference(a + h) - g_reference(a - h)) / (2 * h)
 
 
 def dg_wrong(a):
@@ -542,15 +552,26 @@ def predict(number, prediction):
 BANK = [
     # exercise 1
     ("ex1", "no create_graph", lambda: ex.check_ex1(sd_no_create_graph), "ex1_no_graph"),
-    ("ex1", "forgot requires_grad_", lambda: ex.check_ex1(sd_forgot_requires_grad),
-     "ex1_input_no_grad"),
-    ("ex1", "first derivative", lambda: ex.check_ex1(sd_first_derivative),
-     "ex1_first_derivative"),
-    ("ex1", "second-order finite differences", lambda: ex.check_ex1(sd_finite_differences),
-     "ex1_not_autograd"),
+    (
+        "ex1",
+        "forgot requires_grad_",
+        lambda: ex.check_ex1(sd_forgot_requires_grad),
+        "ex1_input_no_grad",
+    ),
+    ("ex1", "first derivative", lambda: ex.check_ex1(sd_first_derivative), "ex1_first_derivative"),
+    (
+        "ex1",
+        "second-order finite differences",
+        lambda: ex.check_ex1(sd_finite_differences),
+        "ex1_not_autograd",
+    ),
     ("ex1", "hard-coded -sin(x)", lambda: ex.check_ex1(sd_hard_coded), "ex1_not_autograd"),
-    ("ex1", "both derivatives in one .grad", lambda: ex.check_ex1(sd_accumulated),
-     "ex1_accumulated"),
+    (
+        "ex1",
+        "both derivatives in one .grad",
+        lambda: ex.check_ex1(sd_accumulated),
+        "ex1_accumulated",
+    ),
     ("ex1", "forgot return", lambda: ex.check_ex1(sd_forgot_return), "returned_none"),
     ("ex1", "summed to one number", lambda: ex.check_ex1(sd_summed), "ex1_shape"),
     ("ex1", "exception whose __str__ fails", lambda: ex.check_ex1(sd_unprintable), "raised"),
@@ -559,18 +580,24 @@ BANK = [
     # exercise 2
     ("ex2", "graph freed", lambda: ex.check_ex2(bt_freed), "ex2_freed"),
     ("ex2", "lambda x: 4 * x", lambda: ex.check_ex2(bt_no_backward), "ex2_no_backward"),
-    ("ex2", "constant tensor([0., 4., 8., 12.])", lambda: ex.check_ex2(bt_constant),
-     "ex2_no_backward"),
+    (
+        "ex2",
+        "constant tensor([0., 4., 8., 12.])",
+        lambda: ex.check_ex2(bt_constant),
+        "ex2_no_backward",
+    ),
     ("ex2", "graph built twice", lambda: ex.check_ex2(bt_rebuilt), "ex2_rebuilt"),
-    ("ex2", "one backward of a doubled loss", lambda: ex.check_ex2(bt_doubled_loss),
-     "ex2_one_pass"),
+    (
+        "ex2",
+        "one backward of a doubled loss",
+        lambda: ex.check_ex2(bt_doubled_loss),
+        "ex2_one_pass",
+    ),
     ("ex2", "backward once", lambda: ex.check_ex2(bt_once), "ex2_once"),
     ("ex2", "zeroed between the passes", lambda: ex.check_ex2(bt_zeroed), "ex2_zeroed"),
-    ("ex2", "autograd.grad twice, summed", lambda: ex.check_ex2(bt_autograd_grad),
-     "ex2_not_grad"),
+    ("ex2", "autograd.grad twice, summed", lambda: ex.check_ex2(bt_autograd_grad), "ex2_not_grad"),
     ("ex2", "three passes", lambda: ex.check_ex2(bt_three), "ex2_too_many"),
-    ("ex2", "x.grad.zero_() before any backward", lambda: ex.check_ex2(bt_zero_first),
-     "err_none"),
+    ("ex2", "x.grad.zero_() before any backward", lambda: ex.check_ex2(bt_zero_first), "err_none"),
     ("ex2", "switches grad off for good", lambda: ex.check_ex2(bt_grad_off), "ex2_no_backward"),
     ("ex2", "forgot return", lambda: ex.check_ex2(bt_forgot_return), "returned_none"),
     ("ex2", "division by zero", lambda: ex.check_ex2(lambda x: 1 / 0), "raised"),
@@ -581,64 +608,139 @@ BANK = [
     ("ex3", "wrong weights", lambda: ex.check_ex3(gf_wrong_weights), "ex3_wrong"),
     ("ex3", "first component only", lambda: ex.check_ex3(gf_first_component), "ex3_wrong"),
     ("ex3", "f under no_grad", lambda: ex.check_ex3(gf_no_grad), "err_no_graph"),
-    ("ex3", "switches grad off for good", lambda: ex.check_ex3(gf_grad_off_for_good),
-     "ex3_no_backward"),
+    (
+        "ex3",
+        "switches grad off for good",
+        lambda: ex.check_ex3(gf_grad_off_for_good),
+        "ex3_no_backward",
+    ),
     ("ex3", "forgot return", lambda: ex.check_ex3(gf_forgot_return), "returned_none"),
     ("ex3", "after monkeypatching ex.control_flow_f", lambda: _patched_check(), "ex3_wrong"),
     # exercise 4
-    ("ex4", "while b < 10 never ends for a <= 0", lambda: ex.check_ex4(g_hangs, dg_hangs),
-     "timeout"),
+    (
+        "ex4",
+        "while b < 10 never ends for a <= 0",
+        lambda: ex.check_ex4(g_hangs, dg_hangs),
+        "timeout",
+    ),
     ("ex4", "dg never ends", lambda: ex.check_ex4(g_reference, dg_infinite), "timeout"),
-    ("ex4", "g does not use a", lambda: ex.check_ex4(g_ignores_a, lambda a: 0.0),
-     "ex4_no_dependence"),
-    ("ex4", "g calls backward", lambda: ex.check_ex4(g_backward_inside, dg_reference),
-     "ex4_g_backward"),
+    (
+        "ex4",
+        "g does not use a",
+        lambda: ex.check_ex4(g_ignores_a, lambda a: 0.0),
+        "ex4_no_dependence",
+    ),
+    (
+        "ex4",
+        "g calls backward",
+        lambda: ex.check_ex4(g_backward_inside, dg_reference),
+        "ex4_g_backward",
+    ),
     ("ex4", "complex g", lambda: ex.check_ex4(g_complex, lambda a: 1j), "ex4_complex"),
-    ("ex4", "dg by autograd (backward)", lambda: ex.check_ex4(g_reference, dg_autograd),
-     "by_hand_autograd"),
-    ("ex4", "dg by torch.func.grad", lambda: ex.check_ex4(g_reference, dg_torch_func),
-     "by_hand_autograd"),
+    (
+        "ex4",
+        "dg by autograd (backward)",
+        lambda: ex.check_ex4(g_reference, dg_autograd),
+        "by_hand_autograd",
+    ),
+    (
+        "ex4",
+        "dg by torch.func.grad",
+        lambda: ex.check_ex4(g_reference, dg_torch_func),
+        "by_hand_autograd",
+    ),
+    (
+        "ex4",
+        "dg by central differences",
+        lambda: ex.check_ex4(g_reference, dg_finite_differences),
+        "ex4_dg_difference",
+    ),
     ("ex4", "wrong formula", lambda: ex.check_ex4(g_reference, dg_wrong), "ex4_mismatch"),
     ("ex4", "one path only", lambda: ex.check_ex4(g_one_path, dg_one_path), "ex4_one_path"),
     ("ex4", "g returns a string", lambda: ex.check_ex4(g_string, dg_wrong), "ex4_not_scalar"),
-    ("ex4", "dg forgot return", lambda: ex.check_ex4(g_reference, dg_forgot_return),
-     "returned_none"),
-    ("ex4", "placeholders left", lambda: ex.check_ex4(placeholder, placeholder),
-     "not_attempted"),
+    (
+        "ex4",
+        "dg forgot return",
+        lambda: ex.check_ex4(g_reference, dg_forgot_return),
+        "returned_none",
+    ),
+    ("ex4", "placeholders left", lambda: ex.check_ex4(placeholder, placeholder), "not_attempted"),
     # exercise 5
     ("ex5", "dy_dx = torch.cos(x)", lambda: ex.check_ex5(*ex5_cos()), "ex5_no_backward"),
-    ("ex5", "float64 finite differences", lambda: ex.check_ex5(*ex5_finite_differences()),
-     "ex5_no_backward"),
+    (
+        "ex5",
+        "float64 finite differences",
+        lambda: ex.check_ex5(*ex5_finite_differences()),
+        "ex5_no_backward",
+    ),
     ("ex5", "values of sin", lambda: ex.check_ex5(*ex5_values()), "ex5_values"),
     ("ex5", "accumulated twice", lambda: ex.check_ex5(*ex5_doubled()), "ex5_doubled"),
-    ("ex5", "backward of another function", lambda: ex.check_ex5(*ex5_wrong_function()),
-     "ex5_mismatch"),
-    ("ex5", "not the x.grad backward left", lambda: ex.check_ex5(*ex5_other_than_grad()),
-     "ex5_not_grad"),
+    (
+        "ex5",
+        "backward of another function",
+        lambda: ex.check_ex5(*ex5_wrong_function()),
+        "ex5_mismatch",
+    ),
+    (
+        "ex5",
+        "not the x.grad backward left",
+        lambda: ex.check_ex5(*ex5_other_than_grad()),
+        "ex5_not_grad",
+    ),
     ("ex5", "integer x", lambda: ex.check_ex5(*ex5_integers()), "ex5_integers"),
     ("ex5", "complex x", lambda: ex.check_ex5(*ex5_complex()), "ex5_complex"),
     ("ex5", "less than a period", lambda: ex.check_ex5(*ex5_short()), "ex5_short_range"),
     ("ex5", "ten points", lambda: ex.check_ex5(*ex5_few()), "ex5_few_points"),
-    ("ex5", "the function sin itself", lambda: ex.check_ex5(ex5_reference()[0], torch.sin),
-     "ex5_not_tensors"),
+    (
+        "ex5",
+        "the function sin itself",
+        lambda: ex.check_ex5(ex5_reference()[0], torch.sin),
+        "ex5_not_tensors",
+    ),
     ("ex5", "placeholders left", lambda: ex.check_ex5(..., ...), "not_attempted"),
     # exercise 6
     ("ex6", "df by autograd", lambda: ex.check_ex6(df_autograd), "by_hand_autograd"),
     ("ex6", "df by torch.func", lambda: ex.check_ex6(df_torch_func), "by_hand_autograd"),
-    ("ex6", "forgot the inner 2x", lambda: ex.check_ex6(
-        lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2),
-     "ex6_inner"),
-    ("ex6", "log(x²) treated as log x", lambda: ex.check_ex6(
-        lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2),
-     "ex6_log_rule"),
-    ("ex6", "sign of the 1/x term", lambda: ex.check_ex6(lambda x: df_reference(x) + 2 / x**2),
-     "ex6_sign"),
-    ("ex6", "product rule: one term only", lambda: ex.check_ex6(
-        lambda x: torch.log(x**2) * torch.cos(x) - 1 / x**2), "ex6_product"),
-    ("ex6", "product rule: product of derivatives", lambda: ex.check_ex6(
-        lambda x: 2 / x * torch.cos(x) - 1 / x**2), "ex6_product"),
-    ("ex6", "1/x term forgotten", lambda: ex.check_ex6(lambda x: df_reference(x) + 1 / x**2),
-     "ex6_missing_term"),
+    (
+        "ex6",
+        "forgot the inner 2x",
+        lambda: ex.check_ex6(
+            lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2
+        ),
+        "ex6_inner",
+    ),
+    (
+        "ex6",
+        "log(x²) treated as log x",
+        lambda: ex.check_ex6(
+            lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2
+        ),
+        "ex6_log_rule",
+    ),
+    (
+        "ex6",
+        "sign of the 1/x term",
+        lambda: ex.check_ex6(lambda x: df_reference(x) + 2 / x**2),
+        "ex6_sign",
+    ),
+    (
+        "ex6",
+        "product rule: one term only",
+        lambda: ex.check_ex6(lambda x: torch.log(x**2) * torch.cos(x) - 1 / x**2),
+        "ex6_product",
+    ),
+    (
+        "ex6",
+        "product rule: product of derivatives",
+        lambda: ex.check_ex6(lambda x: 2 / x * torch.cos(x) - 1 / x**2),
+        "ex6_product",
+    ),
+    (
+        "ex6",
+        "1/x term forgotten",
+        lambda: ex.check_ex6(lambda x: df_reference(x) + 1 / x**2),
+        "ex6_missing_term",
+    ),
     ("ex6", "returns f itself", lambda: ex.check_ex6(f6), "ex6_value"),
     ("ex6", "central differences", lambda: ex.check_ex6(df_finite_differences), "approximate"),
     ("ex6", "computed in float32", lambda: ex.check_ex6(df_float32), "approximate"),
@@ -650,14 +752,26 @@ BANK = [
     ("predict 1", "an error", lambda: predict(1, "error"), "predict_no_error"),
     ("predict 1", "multiplied", lambda: predict(1, [0.0, 16.0, 32.0, 48.0]), "p1_multiplied"),
     ("predict 1", "something else", lambda: predict(1, [1.0, 1.0, 1.0, 1.0]), "p1_gap"),
-    ("predict 1", "cell changed", lambda: ex.check_predict1([0.0], torch.zeros(4)),
-     "predict_changed"),
-    ("predict 2", "the output's shape", lambda: predict(2, [[0.0, 1, 2], [3, 4, 5]]),
-     "predict_shape"),
+    (
+        "predict 1",
+        "cell changed",
+        lambda: ex.check_predict1([0.0], torch.zeros(4)),
+        "predict_changed",
+    ),
+    (
+        "predict 2",
+        "the output's shape",
+        lambda: predict(2, [[0.0, 1, 2], [3, 4, 5]]),
+        "predict_shape",
+    ),
     ("predict 2", "one row", lambda: predict(2, [0.0, 1.0, 2.0]), "p2_one_row"),
     ("predict 2", "ones", lambda: predict(2, [1.0, 1.0, 1.0]), "p2_ones"),
-    ("predict 3", "through the detached u", lambda: predict(3, [0.0, 3.0, 12.0, 27.0]),
-     "p3_through"),
+    (
+        "predict 3",
+        "through the detached u",
+        lambda: predict(3, [0.0, 3.0, 12.0, 27.0]),
+        "p3_through",
+    ),
     ("predict 3", "the value of x", lambda: predict(3, [0.0, 1.0, 2.0, 3.0]), "p3_x"),
     ("predict 4", "the if branch", lambda: predict(4, 4096), "p4_branch"),
     ("predict 4", "one doubling short", lambda: predict(4, 204800), "p4_count"),
@@ -687,8 +801,12 @@ RIGHT = [
     ("ex3", "torch.autograd.grad", lambda: ex.check_ex3(gf_autograd_grad)),
     ("ex3", "component by component", lambda: ex.check_ex3(gf_component_by_component)),
     ("ex4", "reference", lambda: ex.check_ex4(g_reference, dg_reference)),
-    ("ex4", "branches returning a and a constant",
-     lambda: ex.check_ex4(g_identity_or_constant, dg_identity_or_constant)),
+    ("ex4", "dg using the value of g at a", lambda: ex.check_ex4(g_reference, dg_from_value)),
+    (
+        "ex4",
+        "branches returning a and a constant",
+        lambda: ex.check_ex4(g_identity_or_constant, dg_identity_or_constant),
+    ),
     ("ex4", "a for loop", lambda: ex.check_ex4(g_for_loop, dg_for_loop)),
     ("ex4", "same ops, other constants", lambda: ex.check_ex4(g_scaled, dg_scaled)),
     ("ex5", "reference", lambda: ex.check_ex5(*ex5_reference())),
@@ -717,8 +835,9 @@ def _assert_in_language(feedback, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize(("exercise", "name", "check", "hint"), BANK,
-                         ids=[f"{e}: {n}" for e, n, _, _ in BANK])
+@pytest.mark.parametrize(
+    ("exercise", "name", "check", "hint"), BANK, ids=[f"{e}: {n}" for e, n, _, _ in BANK]
+)
 def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
     with lang.use(language):
         start = time.perf_counter()
@@ -740,8 +859,9 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize(("exercise", "name", "check"), RIGHT,
-                         ids=[f"{e}: {n}" for e, n, _ in RIGHT])
+@pytest.mark.parametrize(
+    ("exercise", "name", "check"), RIGHT, ids=[f"{e}: {n}" for e, n, _ in RIGHT]
+)
 def test_right_answer_passes(exercise, name, check, language):
     with lang.use(language):
         feedback = check()
@@ -790,8 +910,10 @@ def test_zz_write_the_table():
     """Runs last in this module: the table of every verdict above."""
     if not _rows:
         pytest.skip("run the whole module to build the table")
-    lines = ["| exercise | answer | zh: verdict, hint id, s | en: verdict, hint id, s |",
-             "|---|---|---|---|"]
+    lines = [
+        "| exercise | answer | zh: verdict, hint id, s | en: verdict, hint id, s |",
+        "|---|---|---|---|",
+    ]
     for (exercise, name), by_language in _rows.items():
         cells = [by_language.get(code, "-").replace(" | ", ", ") for code in LANGUAGES]
         lines.append(f"| {exercise} | {name} | {cells[0]} | {cells[1]} |")

@@ -259,7 +259,10 @@ def test_a_crash_in_the_answer_is_reported_not_raised(language):
 def test_a_crash_with_a_hint_reads_as_two_sentences():
     message = ex.check_ex3(lambda a: ex.control_flow_f(a).backward()).message
     assert message.startswith("Your code raised RuntimeError: ")
-    assert "scalar outputs. d is no longer a scalar" in message
+    assert "scalar outputs. It happened in <lambda>, line " in message
+    assert message.endswith(
+        ". d is no longer a scalar: backward needs to know what weight each component of d carries."
+    )
 
 
 # --- the language switch ---------------------------------------------------------------------
@@ -368,7 +371,7 @@ def test_ex4_any_piecewise_function_with_its_derivative_passes(scale, offset):
         return scale if a > offset else 2 * a
 
     feedback = ex.check_ex4(g, dg)
-    points = torch.tensor(ex._EX4_POINTS)
+    points = torch.tensor(ex.EX4_POINTS)
     both_sides = bool((points > offset).any() and (points <= offset).any())
     assert feedback.status == (CORRECT if both_sides else WRONG), feedback
 
@@ -393,3 +396,133 @@ def test_english_solutions_edition_stores_english_verdicts():
     for number, text in verdicts.items():
         assert f"Exercise {number} [Correct]" in text, text
         assert not CJK.search(text), text
+
+
+# --- learner code runs time-limited, untraced, and leaves the kernel as it found it -----------
+
+
+def runaway(a):
+    while True:
+        pass
+
+
+def swallowing(a):
+    """A loop that swallows its errors (but, like the kernel's interrupt, not a BaseException)."""
+    b = a
+    while True:
+        try:
+            b = b * 2
+        except Exception:
+            pass
+
+
+def swallowing_once(a):
+    """Catches even the time limit once, then loops on: the repeated alarm stops it."""
+    try:
+        while True:
+            pass
+    except BaseException:
+        pass
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("answer", [runaway, swallowing, swallowing_once])
+def test_a_runaway_loop_is_stopped_in_the_main_thread(answer):
+    import signal
+    import time
+
+    handler = signal.getsignal(signal.SIGALRM)
+    start = time.perf_counter()
+    feedback = ex.check_ex3(answer)
+    seconds = time.perf_counter() - start
+    assert feedback.hint == "timeout", feedback
+    assert seconds < ex.LIMIT + 1.0
+    assert signal.getsignal(signal.SIGALRM) is handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_runaway_loop_is_stopped_outside_the_main_thread():
+    """No SIGALRM there: the loop runs in a worker that is stopped, not left burning a core."""
+    import threading
+    import time
+
+    result = {}
+    before = threading.active_count()
+
+    def check():
+        result["feedback"] = ex.check_ex3(runaway)
+
+    start = time.perf_counter()
+    thread = threading.Thread(target=check)
+    thread.start()
+    thread.join(ex.LIMIT * 4)
+    assert not thread.is_alive()
+    assert result["feedback"].hint == "timeout", result["feedback"]
+    assert time.perf_counter() - start < ex.LIMIT + 2.0
+    deadline = time.monotonic() + 2.0
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() == before, "the learner's loop is still running"
+
+
+def test_a_check_outside_the_main_thread_still_sees_autograd_work():
+    import threading
+
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(fb=ex.check_ex2(backward_twice)))
+    thread.start()
+    thread.join(30)
+    assert result["fb"].passed, result["fb"]
+
+
+def test_checks_do_not_trace_python():
+    """A debugger's or coverage tool's tracer stays in place while the learner's code runs."""
+    seen = []
+
+    def tracer(frame, event, arg):
+        return None
+
+    def answer(x):
+        seen.append(sys.gettrace())
+        return backward_twice(x)
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        feedback = ex.check_ex2(answer)
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(previous)
+    assert feedback.passed and seen == [tracer]
+
+
+def test_learner_warnings_stay_out_of_the_checks_output(recwarn):
+    import warnings
+
+    def noisy(x):
+        warnings.warn("the learner's own warning", UserWarning, stacklevel=1)
+        return backward_twice(x)
+
+    assert ex.check_ex2(noisy).passed
+    assert not [w for w in recwarn if "learner" in str(w.message)]
+
+
+def test_placeholder_and_none_are_told_apart():
+    from autograd_lab.exercises.sandbox import is_placeholder
+
+    def documented(x):
+        """Only a docstring."""
+
+    def forgot_return(f, x):
+        y = f(x) * 2  # noqa: F841
+
+    def returns_string(x):
+        return "a squared"
+
+    assert is_placeholder(placeholder) and is_placeholder(documented) and is_placeholder(...)
+    assert not is_placeholder(forgot_return) and not is_placeholder(returns_string)
+    assert not is_placeholder(lambda x: 0)
+    assert ex.check_ex1(placeholder).status == NOT_ATTEMPTED
+    assert ex.check_ex1(lambda f, x: None).status == NOT_ATTEMPTED  # `lambda f, x: None` is empty
+    assert ex.check_ex1(forgot_return).hint == "returned_none"

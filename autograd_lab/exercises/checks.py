@@ -17,7 +17,7 @@ import torch
 
 from autograd_lab.exercises import reference, sandbox
 from autograd_lab.exercises.feedback import Feedback, join, not_attempted, right, say, wrong
-from autograd_lab.exercises.probes import AutogradUsed, BackwardProbe, Spy, by_hand
+from autograd_lab.exercises.probes import AutogradUsed, BackwardProbe, Spy, by_hand, calls_of
 from autograd_lab.exercises.sandbox import LIMIT, Outcome, as_tensor, close
 
 # Messages of PyTorch 2.13 that name a misconception, each with the hint that answers it.
@@ -295,6 +295,14 @@ def _ex4_autograd(out: object, a: torch.Tensor) -> torch.Tensor:
     return torch.zeros((), dtype=torch.float64) if grad is None else grad
 
 
+def _at(args: tuple, point: float) -> bool:
+    """Whether a call of g was made at the point itself (a formula may use g's value there)."""
+    if len(args) != 1:
+        return False
+    value = as_tensor(args[0])
+    return value is not None and value.numel() == 1 and float(value) == point
+
+
 def check_ex4(g: object, dg: object) -> Feedback:
     """Check your own function `g(a)` with control flow against your formula `dg(a)`."""
     if sandbox.is_placeholder(g) or sandbox.is_placeholder(dg):
@@ -333,9 +341,14 @@ def check_ex4(g: object, dg: object) -> Feedback:
         if not auto.ok:
             return failed(4, auto, _call_text("g", shown))
 
-        def run_dg(point=point):
-            with by_hand():
-                return dg(torch.tensor(point, dtype=torch.float64))
+        calls: list[tuple] = []
+
+        def run_dg(point=point, calls=calls):
+            with by_hand(), calls_of(g, getattr(dg, "__globals__", None)) as seen:
+                try:
+                    return dg(torch.tensor(point, dtype=torch.float64))
+                finally:
+                    calls.extend(seen)
 
         by_formula = sandbox.run(run_dg)
         if not by_formula.ok:
@@ -343,6 +356,8 @@ def check_ex4(g: object, dg: object) -> Feedback:
             if by_formula.error is not None and "require grad" in sandbox.text_of(by_formula.error):
                 hint = "by_hand_autograd"
             return failed(4, by_formula, _call_text("dg", shown), hint)
+        if any(not _at(args, point) for args in calls):
+            return wrong(4, "ex4_dg_difference")
         if by_formula.value is None:
             return wrong(4, "returned_none", function="dg")
         formula = as_tensor(by_formula.value)

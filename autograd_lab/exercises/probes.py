@@ -9,6 +9,9 @@
   autograd (`backward`, `torch.autograd.grad`, `requires_grad_`, which `torch.func` uses too).
 - `Spy` wraps a function the learner must differentiate with autograd, and records whether a
   backward pass ever flowed through its output.
+- `calls_of` records, for one block, the arguments with which the learner's code calls one of
+  the learner's own functions by its global name (a derivative that evaluates g at a ± h is a
+  difference quotient, not a formula).
 """
 
 from __future__ import annotations
@@ -128,3 +131,23 @@ class Spy:
 
     def _through(self, grad: torch.Tensor) -> None:
         self.backward_through_output += 1
+
+
+@contextlib.contextmanager
+def calls_of(fn: object, namespace: object) -> Iterator[list[tuple]]:
+    """Record the arguments of every call of `fn` made through its name in `namespace`."""
+    calls: list[tuple] = []
+    name = getattr(fn, "__name__", None)
+    if not isinstance(namespace, dict) or not name or namespace.get(name) is not fn:
+        yield calls  # nothing to watch: a lambda, or a name bound to something else
+        return
+
+    def recording(*args, **kwargs):
+        calls.append(args)
+        return fn(*args, **kwargs)
+
+    namespace[name] = recording
+    try:
+        yield calls
+    finally:
+        namespace[name] = fn  # the learner's namespace is left as it was

@@ -6,10 +6,14 @@ finish in time"). The time limit is enforced without tracing:
 
 - in the main thread (a notebook kernel, pytest), a `SIGALRM` timer raises `Timeout` inside
   the learner's loop; a repeating interval re-raises it should the learner's code swallow it
-  with a bare `except:`, so a runaway loop really stops and the kernel is free again;
+  once with a bare `except:`, so a runaway loop really stops and the kernel is free again;
 - elsewhere (no `SIGALRM`, or not the main thread) the call runs in a worker thread; when the
   deadline passes, `Timeout` is raised asynchronously in that thread, which stops a Python loop
   at its next bytecode.
+
+A loop that catches every exception on every iteration (a bare `except:` inside `while True`)
+also swallows the kernel's own interrupt: no in-process limit can stop it, and only a restart
+of the kernel does. Catching `Exception`, as code usually does, does not catch `Timeout`.
 """
 
 from __future__ import annotations
