@@ -390,6 +390,20 @@ def test_solutions_edition_stores_a_correct_check_for_every_exercise():
         assert f"练习 {number} 【正确】" in text, text
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"), [("zh", "预测 {n} 【正确】"), ("en", "Prediction {n} [Correct]")]
+)
+def test_solutions_edition_stores_a_right_prediction_for_every_item(language, heading):
+    import nbformat
+
+    nb = nbformat.read(COURSE.path("07_exercises", language), as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "ex.check_predict" in c.source]
+    assert len(cells) == 4
+    for number, cell in enumerate(cells, start=1):
+        (output,) = cell.outputs
+        assert output.data["text/plain"].startswith(heading.format(n=number)), output
+
+
 def test_english_solutions_edition_stores_english_verdicts():
     verdicts = stored_verdicts(COURSE.path("07_exercises", "en"))
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
