@@ -540,3 +540,35 @@ def test_placeholder_and_none_are_told_apart():
     assert ex.check_ex1(placeholder).status == NOT_ATTEMPTED
     assert ex.check_ex1(lambda f, x: None).status == NOT_ATTEMPTED  # `lambda f, x: None` is empty
     assert ex.check_ex1(forgot_return).hint == "returned_none"
+
+
+def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_path):
+    """A notebook kernel runs cells in its main thread: the alarm works there, and the line
+    quoted is the learner's line of the cell."""
+    import time
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = [
+        "import time, torch\nfrom autograd_lab import exercises as ex",
+        "def g(a):\n    b = a\n    while b < 10:\n        b = b * 2\n    return b\n\n\n"
+        "def dg(a):\n    return 1.0",
+        "start = time.perf_counter()\nfeedback = ex.check_ex4(g, dg)\n"
+        "print(feedback.hint, round(time.perf_counter() - start, 1) < ex.LIMIT + 1)",
+        "x = 1\n\n\nprint(ex.check_ex2(lambda x: x.grad.zero_()).message)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    (tmp_path / "en").mkdir()
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=60,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path / "en")}},
+    ).execute()
+    assert time.perf_counter() - start < 30
+    hang, crash = nb.cells[2].outputs[0].text, nb.cells[3].outputs[0].text
+    assert hang.strip() == "timeout True", hang
+    assert "It happened in <lambda>, line 4: print(ex.check_ex2(lambda x: x.grad.zero_())" in crash
+    assert "/tmp/" not in crash and "ipykernel" not in crash, crash
