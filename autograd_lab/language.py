@@ -414,6 +414,11 @@ EXERCISES: dict[str, dict[str, str]] = {
         "zh": "x.grad 是空的：没有任何一次反向传播到达 x，所以 dy_dx 不是 autograd 算出来的。",
         "en": "x.grad is empty: no backward pass reached x, so dy_dx was not computed by autograd.",
     },
+    "ex5_not_leaf": {
+        "zh": "x 是由别的张量算出来的（不是叶子节点），反向传播不会把梯度留在它的 .grad 里。",
+        "en": "x was computed from another tensor (it is not a leaf), so backward leaves no "
+        "gradient in its .grad.",
+    },
     "ex5_not_grad": {
         "zh": "dy_dx 不是反向传播留在 x.grad 里的值：让 dy_dx 就是 autograd 算出的梯度。",
         "en": "dy_dx is not what backward left in x.grad: let dy_dx be the gradient autograd "

@@ -119,6 +119,10 @@ def sd_unprintable(f, x):
     raise Unprintable()
 
 
+def sd_exits(f, x):
+    raise SystemExit(1)
+
+
 def placeholder(*args):
     """What a student-edition answer cell defines: a function whose body is `...`."""
     ...
@@ -475,6 +479,12 @@ def ex5_other_than_grad():
     return x, grad + 1e-3
 
 
+def ex5_not_leaf():
+    x = torch.linspace(-2.0, 2.0, 100, requires_grad=True) * torch.pi
+    torch.sin(x).sum().backward()
+    return x, torch.cos(x.detach())
+
+
 def ex5_integers():
     return torch.arange(-10, 10), torch.ones(20)
 
@@ -575,6 +585,7 @@ BANK = [
     ("ex1", "forgot return", lambda: ex.check_ex1(sd_forgot_return), "returned_none"),
     ("ex1", "summed to one number", lambda: ex.check_ex1(sd_summed), "ex1_shape"),
     ("ex1", "exception whose __str__ fails", lambda: ex.check_ex1(sd_unprintable), "raised"),
+    ("ex1", "sys.exit() inside", lambda: ex.check_ex1(sd_exits), "raised"),
     ("ex1", "a value, not a function", lambda: ex.check_ex1(torch.zeros(9)), "ex1_not_callable"),
     ("ex1", "placeholder left", lambda: ex.check_ex1(placeholder), "not_attempted"),
     # exercise 2
@@ -687,6 +698,7 @@ BANK = [
         lambda: ex.check_ex5(*ex5_other_than_grad()),
         "ex5_not_grad",
     ),
+    ("ex5", "x not a leaf", lambda: ex.check_ex5(*ex5_not_leaf()), "ex5_not_leaf"),
     ("ex5", "integer x", lambda: ex.check_ex5(*ex5_integers()), "ex5_integers"),
     ("ex5", "complex x", lambda: ex.check_ex5(*ex5_complex()), "ex5_complex"),
     ("ex5", "less than a period", lambda: ex.check_ex5(*ex5_short()), "ex5_short_range"),

@@ -572,3 +572,19 @@ def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_pat
     assert hang.strip() == "timeout True", hang
     assert "It happened in <lambda>, line 4: print(ex.check_ex2(lambda x: x.grad.zero_())" in crash
     assert "/tmp/" not in crash and "ipykernel" not in crash, crash
+
+
+def test_a_timer_set_by_someone_else_survives_a_check():
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        assert ex.check_ex2(backward_twice).passed
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25.0 < left <= 30.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired

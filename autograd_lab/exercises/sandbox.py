@@ -91,13 +91,15 @@ def _run_with_alarm(thunk, limit):
         raise Timeout
 
     previous = signal.signal(signal.SIGALRM, alarm)
+    started = time.monotonic()
+    outer = (0.0, 0.0)
     try:
-        signal.setitimer(signal.ITIMER_REAL, limit, _REPEAT)
+        outer = signal.setitimer(signal.ITIMER_REAL, limit, _REPEAT)  # someone else's timer?
         try:
             return thunk(), None, False
         except Timeout:
             return None, None, True
-        except Exception as err:  # the learner's exception, reported as a verdict
+        except (Exception, SystemExit) as err:  # the learner's exception, reported as a verdict
             return None, err, False
         finally:
             _disarm()
@@ -106,6 +108,9 @@ def _run_with_alarm(thunk, limit):
     finally:
         _disarm()
         signal.signal(signal.SIGALRM, previous)
+        if outer[0] > 0:  # give the timer we borrowed back, less the time we took
+            left = max(outer[0] - (time.monotonic() - started), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, outer[1])
 
 
 def _disarm() -> None:
@@ -140,7 +145,7 @@ def _run_in_thread(thunk, limit):
             )
             worker.join(_REPEAT)
         return None, None, True
-    if "error" in box and not isinstance(box["error"], Exception):
+    if "error" in box and not isinstance(box["error"], (Exception, SystemExit)):
         raise box["error"]  # KeyboardInterrupt and the like belong to the caller
     return box.get("value"), box.get("error"), bool(box.get("timed_out"))
 
