@@ -320,6 +320,11 @@ EXERCISES: dict[str, dict[str, str]] = {
         "zh": "反向传播跑了，但返回的不是它给 a 算出的梯度。",
         "en": "A backward pass ran, but what you return is not the gradient it computed for a.",
     },
+    "ex3_one_component": {
+        "zh": "只有 d 的第一个分量对梯度有贡献：Σ d_i 的梯度里，d 的每个分量都要算进去。",
+        "en": "Only the first component of d contributed to the gradient: the gradient of Σ d_i "
+        "takes every component of d into account.",
+    },
     "ex3_wrong": {
         "zh": "形状 {shape} 的输入上梯度不对：检查传给 backward 的权重，"
         "以及 a.grad 在调用前是不是空的。",

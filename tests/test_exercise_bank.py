@@ -66,6 +66,10 @@ def sd_hessian(f, x):
     return torch.diagonal(hessian)
 
 
+def sd_torch_func(f, x):
+    return torch.func.vmap(torch.func.grad(torch.func.grad(f)))(x)
+
+
 def sd_no_create_graph(f, x):
     x = x.detach().requires_grad_(True)
     (df_dx,) = torch.autograd.grad(f(x).sum(), x)
@@ -121,6 +125,14 @@ def sd_unprintable(f, x):
 
 def sd_exits(f, x):
     raise SystemExit(1)
+
+
+def not_implemented(f, x):
+    raise NotImplementedError
+
+
+def returns_ellipsis(f, x):
+    return ...
 
 
 def placeholder(*args):
@@ -588,6 +600,13 @@ BANK = [
     ("ex1", "sys.exit() inside", lambda: ex.check_ex1(sd_exits), "raised"),
     ("ex1", "a value, not a function", lambda: ex.check_ex1(torch.zeros(9)), "ex1_not_callable"),
     ("ex1", "placeholder left", lambda: ex.check_ex1(placeholder), "not_attempted"),
+    (
+        "ex1",
+        "raise NotImplementedError left",
+        lambda: ex.check_ex1(not_implemented),
+        "not_attempted",
+    ),
+    ("ex1", "return ... left", lambda: ex.check_ex1(returns_ellipsis), "not_attempted"),
     # exercise 2
     ("ex2", "graph freed", lambda: ex.check_ex2(bt_freed), "ex2_freed"),
     ("ex2", "lambda x: 4 * x", lambda: ex.check_ex2(bt_no_backward), "ex2_no_backward"),
@@ -617,7 +636,7 @@ BANK = [
     ("ex3", "backward on a vector", lambda: ex.check_ex3(gf_scalar_backward), "ex3_not_scalar"),
     ("ex3", "weights of a fixed shape", lambda: ex.check_ex3(gf_fixed_shape), "ex3_any_shape"),
     ("ex3", "wrong weights", lambda: ex.check_ex3(gf_wrong_weights), "ex3_wrong"),
-    ("ex3", "first component only", lambda: ex.check_ex3(gf_first_component), "ex3_wrong"),
+    ("ex3", "first component only", lambda: ex.check_ex3(gf_first_component), "ex3_one_component"),
     ("ex3", "f under no_grad", lambda: ex.check_ex3(gf_no_grad), "err_no_graph"),
     (
         "ex3",
@@ -806,6 +825,7 @@ RIGHT = [
     ("ex1", "reference: autograd.grad twice", lambda: ex.check_ex1(sd_reference)),
     ("ex1", "backward twice, gradient reset", lambda: ex.check_ex1(sd_backward_twice)),
     ("ex1", "diagonal of the Hessian", lambda: ex.check_ex1(sd_hessian)),
+    ("ex1", "torch.func, grad of grad", lambda: ex.check_ex1(sd_torch_func)),
     ("ex2", "reference", lambda: ex.check_ex2(bt_reference)),
     ("ex2", "dot and torch.autograd.backward", lambda: ex.check_ex2(bt_dot)),
     ("ex3", "reference: weights of ones", lambda: ex.check_ex3(gf_reference)),

@@ -196,6 +196,7 @@ _TRIVIAL = {"RESUME", "NOP", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST", "CACH
 
 def is_placeholder(answer: object) -> bool:
     """Return True for `...`, None, or a function whose body does nothing (`...`, `pass`)."""
+    # (`raise NotImplementedError`, the other usual placeholder, is told by `checks.failed`.)
     if answer is None or answer is Ellipsis:
         return True
     code = getattr(answer, "__code__", None)
@@ -206,7 +207,7 @@ def is_placeholder(answer: object) -> bool:
     except TypeError:
         return False
     doc = getattr(answer, "__doc__", None)
-    constants = [c for c in code.co_consts if c is not None and c != doc]
+    constants = [c for c in code.co_consts if c is not None and c is not Ellipsis and c != doc]
     return ops <= _TRIVIAL and not code.co_names and not constants
 
 
