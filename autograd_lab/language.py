@@ -82,9 +82,11 @@ def say(key: str, lang: str | None = None, **fields: object) -> str:
 
 
 # --- exercises: the checks' feedback (autograd_lab.exercises) ---------------------------------
-# Hints point at the mistake and never name the function or argument that fixes it.
+# Hints point at the mistake and never name the function or argument that fixes it. Each key
+# is also the hint id a Feedback carries (`Feedback.hint`).
 EXERCISES: dict[str, dict[str, str]] = {
     "heading": {"zh": "练习 {number} {label}", "en": "Exercise {number} {label}"},
+    "heading_prediction": {"zh": "预测 {number} {label}", "en": "Prediction {number} {label}"},
     "label_correct": {"zh": "【正确】", "en": "[Correct]"},
     "label_wrong": {"zh": "【再想想】", "en": "[Think again]"},
     "label_not_attempted": {"zh": "【未作答】", "en": "[Not attempted]"},
@@ -93,14 +95,98 @@ EXERCISES: dict[str, dict[str, str]] = {
         "en": "Replace the ... in the answer cell with your code, run it, then run this cell "
         "to check.",
     },
+    "predict_not_attempted": {
+        "zh": "先在上一格把 ... 换成你的预测并运行，再运行这一格：写下预测之后才会显示结果。",
+        "en": "First replace the ... in the cell above with your prediction and run it, then "
+        "run this cell: the result is shown once you have written a prediction.",
+    },
+    # whatever the learner's code does, the check answers with one of these
     "raised": {
         "zh": "你的代码抛出了 {error}：{detail}",
         "en": "Your code raised {error}: {detail}",
+    },
+    "raised_at": {
+        "zh": "出错的是 {function} 的第 {line} 行：{code}",
+        "en": "It happened in {function}, line {line}: {code}",
+    },
+    "timeout": {
+        "zh": "{call} 在 {limit:g} 秒内没有结束，检查把它停下了：是不是有一个循环在这个输入上"
+        "永远停不下来？",
+        "en": "{call} did not finish within {limit:g} s, so the check stopped it: is there a "
+        "loop that never ends for this input?",
+    },
+    "returned_none": {
+        "zh": "{function} 运行完了，但返回的是 None：是不是忘了把结果 return 出来？",
+        "en": "{function} ran to the end but returned None: did it forget to return its result?",
+    },
+    "by_hand_autograd": {
+        "zh": "这个导数要你手推：检查在关掉 autograd 的情况下运行它，而你的代码用到了 autograd。"
+        "写出导数的公式，再用张量运算算出来。",
+        "en": "This derivative is to be worked out by hand: the check runs it with autograd "
+        "switched off, and your code reaches for autograd. Write down the formula of the "
+        "derivative and compute it with tensor operations.",
+    },
+    "approximate": {
+        "zh": "与 autograd 只在前 {digits} 位有效数字上一致；手推的公式应当一致到最后几位。"
+        "这是数值近似（比如差分），还是用了较低的精度（float32）？",
+        "en": "Agrees with autograd to only {digits} significant digits; a formula worked out "
+        "by hand agrees to the last digits. Is this a numerical approximation (such as a "
+        "difference quotient), or computed in lower precision (float32)?",
+    },
+    # hints for PyTorch errors that name a misconception
+    "err_freed": {
+        "zh": "反向传播结束后，计算图里保存的中间结果已被释放，第二次走这张图时它们不在了。",
+        "en": "When a backward pass ends, the intermediate results saved in the graph are "
+        "freed, so a second pass over that graph finds them gone.",
+    },
+    "err_no_graph": {
+        "zh": "被求导的张量没有计算图：它的输入不要求梯度，或者图在某处被切断了。",
+        "en": "The tensor being differentiated has no graph: its inputs do not require "
+        "gradients, or the graph was cut somewhere.",
+    },
+    "err_complex": {
+        "zh": "结果是复数：这里的反向传播只接受实数标量。",
+        "en": "The result is complex: backward here takes real scalars only.",
+    },
+    "err_not_scalar": {
+        "zh": "对非标量调用 backward 时，它需要知道每个分量各占多少权重。",
+        "en": "Called on a non-scalar, backward needs to know what weight each component carries.",
+    },
+    "err_none": {
+        "zh": "有个值是 None，而代码把它当成了张量：.grad 在第一次反向传播到达之前就是 None。",
+        "en": "A value is None where the code expects a tensor: .grad stays None until a "
+        "first backward pass reaches the tensor.",
+    },
+    "err_inplace_leaf": {
+        "zh": "对要求梯度的叶子张量做了原地修改：autograd 不允许这样改它。",
+        "en": "A leaf tensor that requires grad was changed in place, which autograd forbids.",
+    },
+    "err_inplace_saved": {
+        "zh": "反向传播要用的某个中间结果在前向之后被原地改掉了。",
+        "en": "A value that the backward pass needs was changed in place after the forward "
+        "pass saved it.",
+    },
+    "err_numpy": {
+        "zh": "还连着计算图的张量不能直接转成 NumPy：先把它从图上取下来。",
+        "en": "A tensor still attached to a graph cannot become a NumPy array as it is: take it "
+        "off the graph first.",
+    },
+    "err_gradient_shape": {
+        "zh": "传给 backward 的权重与输出的形状不一样。",
+        "en": "The weights passed to backward do not have the output's shape.",
+    },
+    "err_unused": {
+        "zh": "要对它求导的张量没有参与这次计算。",
+        "en": "The tensor to differentiate with respect to took no part in this computation.",
     },
     # exercise 1
     "ex1_not_callable": {
         "zh": "需要一个函数 second_derivative(f, x)，而不是一个值。",
         "en": "Expected a function second_derivative(f, x), not a value.",
+    },
+    "ex1_input_no_grad": {
+        "zh": "f 收到的输入不要求梯度，所以 autograd 什么都没有记录。",
+        "en": "The input f receives does not require gradients, so autograd recorded nothing.",
     },
     "ex1_no_graph": {
         "zh": "一阶导数没有带着计算图，autograd 没法再对它求导。",
@@ -108,20 +194,37 @@ EXERCISES: dict[str, dict[str, str]] = {
         "differentiate it again.",
     },
     "ex1_shape": {
-        "zh": "结果应是与 x 形状相同的张量 {shape}。",
-        "en": "The result should be a tensor of the same shape as x, {shape}.",
+        "zh": "结果应是与 x 形状相同的张量 {shape}：每个点一个值。",
+        "en": "The result should be a tensor of the same shape as x, {shape}: one value per point.",
+    },
+    "ex1_not_autograd": {
+        "zh": "没有任何一次反向传播经过 f：结果不是 autograd 算出来的（差分或手推的公式都不算）。",
+        "en": "No backward pass went through f: the result was not computed by autograd "
+        "(difference quotients and formulas worked out by hand do not count).",
     },
     "ex1_first_derivative": {
-        "zh": "对 f(x) = {function}，你返回的是一阶导数：还要再求一次。",
-        "en": "For f(x) = {function} you returned the first derivative: differentiate once more.",
+        "zh": "你返回的是一阶导数：还要再求一次。",
+        "en": "You returned the first derivative: differentiate once more.",
+    },
+    "ex1_accumulated": {
+        "zh": "结果是一阶导数与二阶导数之和：两次求导的结果累加到了同一个 .grad 里。",
+        "en": "The result is the sum of the first and the second derivative: both ended up "
+        "accumulated in the same .grad.",
+    },
+    "ex1_hidden_mismatch": {
+        "zh": "题目里列出的函数都对了，但检查另备的一个函数上不对：答案是不是只适用于这几个函数？",
+        "en": "Right for the functions the exercise lists, wrong for another one the check keeps "
+        "to itself: does the answer only work for those few functions?",
     },
     "ex1_mismatch": {
         "zh": "对 f(x) = {function}，结果与 autograd 的二阶导数不一致。",
         "en": "For f(x) = {function} the result does not match autograd's second derivative.",
     },
     "ex1_correct": {
-        "zh": "{functions} 个函数、各 {points} 个点上都与二阶导数一致。",
-        "en": "Matches the second derivative for {functions} functions at {points} points each.",
+        "zh": "{functions} 个函数（包括检查另备的）、各 {points} 个点上都与二阶导数一致，"
+        "而且是 autograd 算出来的。",
+        "en": "Matches the second derivative for {functions} functions (some kept by the "
+        "check) at {points} points each, computed by autograd.",
     },
     # exercise 2
     "ex2_not_callable": {
@@ -135,14 +238,43 @@ EXERCISES: dict[str, dict[str, str]] = {
         "intermediate results saved in the graph were freed. Look for a way to make the first "
         "backward keep the graph.",
     },
+    "ex2_no_backward": {
+        "zh": "没有任何一次反向传播到达 x：返回的值不是 backward 算出来的。",
+        "en": "No backward pass reached x: the value returned was not computed by backward.",
+    },
     "ex2_shape": {
         "zh": "请返回 x.grad（与 x 形状相同的张量）。",
         "en": "Return x.grad (a tensor of the same shape as x).",
     },
+    "ex2_not_grad": {
+        "zh": "返回的不是 backward 留在 x.grad 里的梯度：题目要的正是 x.grad。",
+        "en": "What you return is not the gradient backward left in x.grad, which is what the "
+        "exercise asks for.",
+    },
+    "ex2_one_pass": {
+        "zh": "数值像两次的结果，但只有一次反向传播到达了 x：题目要的是对同一个 y 反向传播两次。",
+        "en": "The value looks like two passes, but only one backward pass reached x: the "
+        "exercise asks for two backward passes over the same y.",
+    },
     "ex2_once": {
-        "zh": "这是只反向传播一次的梯度。两次之间是不是清零了，或者只调用了一次？",
-        "en": "This is the gradient of a single backward pass. Did you zero it between the two "
-        "passes, or call backward only once?",
+        "zh": "只有一次反向传播到达了 x：第二次呢？",
+        "en": "Only one backward pass reached x: where is the second?",
+    },
+    "ex2_rebuilt": {
+        "zh": "两次反向传播走的是两张图：第二次之前图又建了一遍。题目要求只建一次图，"
+        "让第二次也走同一张图。",
+        "en": "The two backward passes ran on two graphs: the graph was built again before the "
+        "second. The exercise asks to build it once and run the second pass over the same "
+        "graph.",
+    },
+    "ex2_too_many": {
+        "zh": "反向传播到达了 x {count} 次：题目要的是两次。",
+        "en": "Backward reached x {count} times: the exercise asks for two.",
+    },
+    "ex2_zeroed": {
+        "zh": "两次反向传播都跑了，返回的却是一次的梯度：两次之间是不是把梯度清零了？",
+        "en": "Both backward passes ran, yet you return the gradient of one: did you zero it "
+        "between the two?",
     },
     "ex2_neither": {
         "zh": "结果既不是一次也不是两次反向传播的梯度：每次只对同一个 y 调用。",
@@ -150,9 +282,9 @@ EXERCISES: dict[str, dict[str, str]] = {
         "on the same y each time, and on nothing else.",
     },
     "ex2_correct": {
-        "zh": "两次反向传播后 x.grad 是一次的两倍：梯度在累加。",
-        "en": "After two backward passes x.grad is twice the gradient of one: gradients "
-        "accumulate.",
+        "zh": "同一张图上两次反向传播，x.grad 是一次的两倍：梯度在累加。",
+        "en": "Two backward passes over one graph, and x.grad is twice the gradient of one: "
+        "gradients accumulate.",
     },
     # exercise 3
     "ex3_not_callable": {
@@ -164,32 +296,74 @@ EXERCISES: dict[str, dict[str, str]] = {
         "en": "d is no longer a scalar: backward needs to know what weight each component of d "
         "carries.",
     },
+    "ex3_any_shape": {
+        "zh": "对一种形状的 a 能行，换一种形状就不行：a 可以是任意形状，答案里别写死形状。",
+        "en": "It works for one shape of a and fails for another: a may have any shape, so "
+        "nothing in the answer should assume one.",
+    },
+    "ex3_grad_empty": {
+        "zh": "返回的 a.grad 还是 None：没有任何一次反向传播到达 a。",
+        "en": "The a.grad you return is still None: no backward pass reached a.",
+    },
     "ex3_shape": {
         "zh": "梯度应与 a 形状相同；形状 {shape} 时不对。",
         "en": "The gradient should have the same shape as a; it does not for shape {shape}.",
     },
+    "ex3_no_backward": {
+        "zh": "没有任何一次反向传播到达 a：这个值不是 autograd 算出来的。题目要的是 autograd "
+        "给出的梯度，不是由结论反推的公式。",
+        "en": "No backward pass reached a: this value was not computed by autograd. The "
+        "exercise asks for the gradient autograd gives, not a formula taken from the "
+        "conclusion.",
+    },
+    "ex3_not_backward_result": {
+        "zh": "反向传播跑了，但返回的不是它给 a 算出的梯度。",
+        "en": "A backward pass ran, but what you return is not the gradient it computed for a.",
+    },
+    "ex3_one_component": {
+        "zh": "只有 d 的第一个分量对梯度有贡献：Σ d_i 的梯度里，d 的每个分量都要算进去。",
+        "en": "Only the first component of d contributed to the gradient: the gradient of Σ d_i "
+        "takes every component of d into account.",
+    },
     "ex3_wrong": {
-        "zh": "形状 {shape} 的输入上梯度不对：检查传给 backward 的向量，"
+        "zh": "形状 {shape} 的输入上梯度不对：检查传给 backward 的权重，"
         "以及 a.grad 在调用前是不是空的。",
-        "en": "Wrong gradient for an input of shape {shape}: check the vector you pass to "
+        "en": "Wrong gradient for an input of shape {shape}: check the weights you pass to "
         "backward, and whether a.grad is empty before the call.",
     },
     "ex3_correct": {
-        "zh": "向量和矩阵输入、两个分支上都与 autograd 一致。",
-        "en": "Matches autograd for vector and matrix inputs, on both branches.",
+        "zh": "向量和矩阵输入（包括检查另备的形状）、两个分支上都与 autograd 一致，"
+        "而且梯度来自反向传播。",
+        "en": "Matches autograd for vector and matrix inputs (one shape kept by the check) on "
+        "both branches, and the gradient comes from backward.",
     },
     # exercise 4
     "ex4_not_callable": {
         "zh": "需要两个函数：g(a) 和你手推的导数 dg(a)。",
         "en": "Expected two functions: g(a) and dg(a), the derivative you worked out by hand.",
     },
-    "ex4_not_tensor": {
-        "zh": "g({point}) 应是由 a 算出来的标量张量。",
-        "en": "g({point}) should be a scalar tensor computed from a.",
+    "ex4_g_backward": {
+        "zh": "g 自己做了反向传播：g 只负责计算结果，求导交给检查里的 autograd。",
+        "en": "g runs a backward pass itself: g should only compute its result and leave the "
+        "differentiating to autograd in the check.",
+    },
+    "ex4_complex": {
+        "zh": "g({point}) 是复数：请让 g 返回实数。",
+        "en": "g({point}) is complex: make g return a real number.",
+    },
+    "ex4_not_scalar": {
+        "zh": "g({point}) 应是一个数：由 a 算出来的标量张量，或者某个分支上的常数。",
+        "en": "g({point}) should be a single number: a scalar tensor computed from a, or a "
+        "constant on some branch.",
     },
     "ex4_dg_not_number": {
-        "zh": "dg({point}) 应返回一个数或标量张量。",
-        "en": "dg({point}) should return a number or a scalar tensor.",
+        "zh": "dg({point}) 应返回一个实数或标量张量。",
+        "en": "dg({point}) should return a real number or a scalar tensor.",
+    },
+    "ex4_dg_difference": {
+        "zh": "dg 在 a 以外的点上计算 g：这是用差分近似导数，不是手推的公式。",
+        "en": "dg evaluates g at points other than a: that approximates the derivative by a "
+        "difference quotient instead of a formula worked out by hand.",
     },
     "ex4_mismatch": {
         "zh": "在 a = {point} 处，你的 dg 与 autograd 不一致：看看这个输入走的是哪条路径，"
@@ -197,19 +371,33 @@ EXERCISES: dict[str, dict[str, str]] = {
         "en": "At a = {point} your dg disagrees with autograd: see which path this input takes, "
         "and which factors are multiplied in along that path.",
     },
+    "ex4_no_dependence": {
+        "zh": "在检查用的每个点上，g 的结果都与 a 无关（autograd 眼里是常数）：让 g 由 a 算出来。",
+        "en": "At every point of the check, g's result does not depend on a (a constant in "
+        "autograd's eyes): make g compute from a.",
+    },
     "ex4_one_path": {
         "zh": "在检查用的 {points} 个点上 g 都走同一条路径：让循环次数或分支依赖 a 的值。",
         "en": "At all {points} points of the check g takes the same path: make the number of "
         "loop iterations or the branch depend on the value of a.",
     },
     "ex4_correct": {
-        "zh": "g 在 {points} 个点上走了 {paths} 条不同的路径，dg 处处正确。",
-        "en": "g took {paths} different paths over {points} points, and dg is right everywhere.",
+        "zh": "g 在 {points} 个点上走了 {paths} 条不同的路径，手推的 dg 处处正确。",
+        "en": "g took {paths} different paths over {points} points, and the dg you worked out "
+        "by hand is right everywhere.",
     },
     # exercise 5
     "ex5_not_tensors": {
         "zh": "x 和 dy_dx 都应是张量。",
         "en": "x and dy_dx should both be tensors.",
+    },
+    "ex5_complex": {
+        "zh": "x 是复数张量：这里要实数点。",
+        "en": "x is a complex tensor: the points should be real.",
+    },
+    "ex5_integers": {
+        "zh": "x 里是整数：autograd 只对浮点张量求导。",
+        "en": "x holds integers: autograd only differentiates floating-point tensors.",
     },
     "ex5_few_points": {
         "zh": "x 应是至少 50 个点的一维张量，曲线才画得平滑。",
@@ -227,17 +415,33 @@ EXERCISES: dict[str, dict[str, str]] = {
         "zh": "dy_dx 与 sin(x) 本身相同：这是函数值，不是导数。",
         "en": "dy_dx equals sin(x) itself: these are the function's values, not its derivative.",
     },
+    "ex5_no_backward": {
+        "zh": "x.grad 是空的：没有任何一次反向传播到达 x，所以 dy_dx 不是 autograd 算出来的。",
+        "en": "x.grad is empty: no backward pass reached x, so dy_dx was not computed by autograd.",
+    },
+    "ex5_not_leaf": {
+        "zh": "x 是由别的张量算出来的（不是叶子节点），反向传播不会把梯度留在它的 .grad 里。",
+        "en": "x was computed from another tensor (it is not a leaf), so backward leaves no "
+        "gradient in its .grad.",
+    },
+    "ex5_not_grad": {
+        "zh": "dy_dx 不是反向传播留在 x.grad 里的值：让 dy_dx 就是 autograd 算出的梯度。",
+        "en": "dy_dx is not what backward left in x.grad: let dy_dx be the gradient autograd "
+        "computed.",
+    },
     "ex5_doubled": {
         "zh": "dy_dx 恰好是导数的两倍：梯度是不是累加了两次？",
         "en": "dy_dx is exactly twice the derivative: did the gradient accumulate twice?",
     },
     "ex5_mismatch": {
-        "zh": "dy_dx 与 autograd 在这些点上的导数不一致。",
-        "en": "dy_dx does not match autograd's derivative at these points.",
+        "zh": "x.grad 与 sin 在这些点上的导数不一致：反向传播的是 sin(x) 吗？",
+        "en": "x.grad does not match the derivative of sin at these points: is it sin(x) that "
+        "backward ran on?",
     },
     "ex5_correct": {
-        "zh": "{points} 个点上的导数都与 autograd 一致。",
-        "en": "The derivative matches autograd at all {points} points.",
+        "zh": "{points} 个点上的导数都与 autograd 一致，而且就是反向传播留下的 x.grad。",
+        "en": "The derivative matches autograd at all {points} points, and it is the x.grad "
+        "backward left.",
     },
     # exercise 6
     "ex6_not_callable": {
@@ -245,26 +449,165 @@ EXERCISES: dict[str, dict[str, str]] = {
         "en": "Expected a function df(x) that returns f'(x).",
     },
     "ex6_shape": {
-        "zh": "df(x) 应返回与 x 形状相同的张量。",
-        "en": "df(x) should return a tensor of the same shape as x.",
+        "zh": "df(x) 应返回与 x 形状相同的实数张量。",
+        "en": "df(x) should return a real tensor of the same shape as x.",
     },
     "ex6_correct": {
-        "zh": "{points} 个点（正负两侧）上都与 autograd 一致。",
-        "en": "Matches autograd at {points} points, on both the negative and the positive side.",
+        "zh": "{points} 个点（正负两侧，另有检查另备的点）上都与 autograd 一致，"
+        "而且是在关掉 autograd 的情况下算出来的。",
+        "en": "Matches autograd at {points} points on both the negative and the positive side, "
+        "and at points the check keeps to itself, computed with autograd switched off.",
+    },
+    "ex6_value": {
+        "zh": "返回的是 f(x) 本身的值，不是它的导数。",
+        "en": "This is the value of f(x) itself, not its derivative.",
     },
     "ex6_inner": {
         "zh": "log(x²) 的导数不对：它是复合函数，内层 x² 也要求导。",
         "en": "The derivative of log(x²) is wrong: it is a composite function, so the inner x² "
         "must be differentiated too.",
     },
+    "ex6_log_rule": {
+        "zh": "log(x²) 的导数不对：它的自变量是 x²，不是 x。",
+        "en": "The derivative of log(x²) is wrong: its argument is x², not x.",
+    },
     "ex6_sign": {
         "zh": "1/x 这一项的导数符号不对。",
         "en": "The derivative of the 1/x term has the wrong sign.",
+    },
+    "ex6_product": {
+        "zh": "log(x²)·sin(x) 是乘积：它的导数有两项，每项只对一个因子求导。",
+        "en": "log(x²)·sin(x) is a product: its derivative has two terms, each differentiating "
+        "one factor only.",
+    },
+    "ex6_missing_term": {
+        "zh": "1/x 这一项的导数没有算进去。",
+        "en": "The derivative of the 1/x term is missing.",
     },
     "ex6_other": {
         "zh": "与 autograd 不一致：把 f 拆成两项，分别用乘积法则和链式法则。",
         "en": "Does not match autograd: split f into its two terms and work through each with "
         "the product rule and the chain rule.",
+    },
+    # predict, then run
+    "predict_changed": {
+        "zh": "这一格的代码被改过了（或者没有运行）：按原样运行它，检查才能比较你的预测。",
+        "en": "The code in this cell was changed (or did not run): run it as given, so that "
+        "the check can compare your prediction.",
+    },
+    "predict_gap": {
+        "zh": "你预测的是 {predicted}，运行的结果是 {actual}。",
+        "en": "You predicted {predicted}; the run gives {actual}.",
+    },
+    "predict_right": {
+        "zh": "预测对了：{actual}。",
+        "en": "Right: {actual}.",
+    },
+    "predict_an_error": {"zh": "报错", "en": "an error"},
+    "predict_no_error": {
+        "zh": "这里不会报错：每次反向传播走的都是刚建好的图，没有用到被释放的中间结果。",
+        "en": "Nothing fails here: each backward pass runs on a graph just built, and uses no "
+        "intermediate result that was freed.",
+    },
+    "predict_not_value": {
+        "zh": "请把预测写成一个数、一个列表或一个张量。",
+        "en": "Write the prediction as a number, a list or a tensor.",
+    },
+    "predict_layout": {
+        "zh": "数值对了，形状不对：你写的是 {predicted}，结果的形状是 {actual}。",
+        "en": "The numbers are right but not the shape: you wrote {predicted}, the result has "
+        "shape {actual}.",
+    },
+    "predict_shape": {
+        "zh": "形状就不一样：你写的是 {predicted}，结果是 {actual}。梯度的形状总是与它所属的张量"
+        "相同，而不是与输出相同。",
+        "en": "Even the shape differs: you wrote {predicted}, the result is {actual}. A "
+        "gradient always has the shape of the tensor it belongs to, not that of the output.",
+    },
+    "p1_right": {
+        "zh": "每次反向传播都把 4x 加进 x.grad，两次就是 8x。",
+        "en": "Each backward pass adds 4x into x.grad; two passes give 8x.",
+    },
+    "p1_once": {
+        "zh": "这是一次反向传播的梯度。第二次并不覆盖 x.grad。",
+        "en": "This is the gradient of one backward pass. The second pass does not overwrite "
+        "x.grad.",
+    },
+    "p1_factor": {
+        "zh": "y 里还有一个因子 2，dot(x, x) 的导数也别忘了。",
+        "en": "y has a factor 2 in front, and mind the derivative of dot(x, x) itself.",
+    },
+    "p1_multiplied": {
+        "zh": "累加是相加，不是相乘。",
+        "en": "Accumulating means adding, not multiplying.",
+    },
+    "p1_gap": {
+        "zh": "先算一次反向传播给出的梯度，再想想第二次对 x.grad 做了什么。",
+        "en": "Work out the gradient of one backward pass first, then think about what the "
+        "second pass does to x.grad.",
+    },
+    "p2_right": {
+        "zh": "广播把 w 复制到了两行，两份副本的梯度加在一起：每个分量是 X 对应一列的和。",
+        "en": "Broadcasting copied w into both rows, and the gradients of the two copies add "
+        "up: each component is the sum of the matching column of X.",
+    },
+    "p2_one_row": {
+        "zh": "广播让 w 参与了 X 的每一行，每一行都贡献梯度。",
+        "en": "Broadcasting lets w take part in every row of X, and every row contributes to "
+        "the gradient.",
+    },
+    "p2_ones": {
+        "zh": "X·w 对 w 的导数是 X 的元素，不是 1。",
+        "en": "The derivative of X·w with respect to w is an element of X, not 1.",
+    },
+    "p2_gap": {
+        "zh": "对每个 w_j，数一数它与 X 的哪些元素相乘。",
+        "en": "For each w_j, list the elements of X it is multiplied with.",
+    },
+    "p3_right": {
+        "zh": "u 被 detach 了，autograd 把它当常数：z = u·x 对 x 的导数就是 u。",
+        "en": "u was detached, so autograd treats it as a constant: the derivative of z = u·x "
+        "with respect to x is u.",
+    },
+    "p3_through": {
+        "zh": "你让梯度也经过了 u = y.detach() 流回 x；但 detach 切断了这条路，u 是常数。",
+        "en": "You let the gradient flow back to x through u = y.detach() as well; detach cuts "
+        "that path, and u is a constant.",
+    },
+    "p3_x": {
+        "zh": "z = u·x 对 x 的导数是 u 的值，不是 x 的值。",
+        "en": "The derivative of z = u·x with respect to x is the value of u, not that of x.",
+    },
+    "p3_gap": {
+        "zh": "想想 autograd 眼里 u 是什么：它还记得自己是由 x 算出来的吗？",
+        "en": "Think about what u is in autograd's eyes: does it still remember being computed "
+        "from x?",
+    },
+    "p4_right": {
+        "zh": "a 为负，走 else 分支；沿这条路径 f 是 a 乘一个常数，a.grad 就是这个常数。",
+        "en": "a is negative, so the else branch is taken; along this path f is a times a "
+        "constant, and a.grad is that constant.",
+    },
+    "p4_branch": {
+        "zh": "循环次数对了，但 a 为负时 b 的和也为负：走的是哪个分支？",
+        "en": "The number of iterations is right, but for a negative a the sum of b is "
+        "negative too: which branch is taken?",
+    },
+    "p4_sign": {
+        "zh": "符号不对：乘以 100 的导数是 +100，a 的符号只决定走哪个分支。",
+        "en": "The sign is wrong: multiplying by 100 has derivative +100; the sign of a only "
+        "decides the branch.",
+    },
+    "p4_count": {
+        "zh": "倍数差了 2 的幂：再数一遍乘了几次 2（别漏了循环前那一次），循环在 |b| 一达到 1000 "
+        "时就停。",
+        "en": "Off by a power of 2: count the doublings again (including the one before the "
+        "loop); the loop stops as soon as |b| reaches 1000.",
+    },
+    "p4_gap": {
+        "zh": "一步步跟着 b 走：循环前乘一次 2，循环里每次再乘 2，最后看分支。",
+        "en": "Follow b step by step: one doubling before the loop, one per iteration, then "
+        "the branch.",
     },
 }
 

@@ -259,7 +259,10 @@ def test_a_crash_in_the_answer_is_reported_not_raised(language):
 def test_a_crash_with_a_hint_reads_as_two_sentences():
     message = ex.check_ex3(lambda a: ex.control_flow_f(a).backward()).message
     assert message.startswith("Your code raised RuntimeError: ")
-    assert "scalar outputs. d is no longer a scalar" in message
+    assert "scalar outputs. It happened in <lambda>, line " in message
+    assert message.endswith(
+        ". d is no longer a scalar: backward needs to know what weight each component of d carries."
+    )
 
 
 # --- the language switch ---------------------------------------------------------------------
@@ -368,7 +371,7 @@ def test_ex4_any_piecewise_function_with_its_derivative_passes(scale, offset):
         return scale if a > offset else 2 * a
 
     feedback = ex.check_ex4(g, dg)
-    points = torch.tensor(ex._EX4_POINTS)
+    points = torch.tensor(ex.EX4_POINTS)
     both_sides = bool((points > offset).any() and (points <= offset).any())
     assert feedback.status == (CORRECT if both_sides else WRONG), feedback
 
@@ -387,9 +390,201 @@ def test_solutions_edition_stores_a_correct_check_for_every_exercise():
         assert f"练习 {number} 【正确】" in text, text
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"), [("zh", "预测 {n} 【正确】"), ("en", "Prediction {n} [Correct]")]
+)
+def test_solutions_edition_stores_a_right_prediction_for_every_item(language, heading):
+    import nbformat
+
+    nb = nbformat.read(COURSE.path("07_exercises", language), as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "ex.check_predict" in c.source]
+    assert len(cells) == 4
+    for number, cell in enumerate(cells, start=1):
+        (output,) = cell.outputs
+        assert output.data["text/plain"].startswith(heading.format(n=number)), output
+
+
 def test_english_solutions_edition_stores_english_verdicts():
     verdicts = stored_verdicts(COURSE.path("07_exercises", "en"))
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"Exercise {number} [Correct]" in text, text
         assert not CJK.search(text), text
+
+
+# --- learner code runs time-limited, untraced, and leaves the kernel as it found it -----------
+
+
+def runaway(a):
+    while True:
+        pass
+
+
+def swallowing(a):
+    """A loop that swallows its errors (but, like the kernel's interrupt, not a BaseException)."""
+    b = a
+    while True:
+        try:
+            b = b * 2
+        except Exception:
+            pass
+
+
+def swallowing_once(a):
+    """Catches even the time limit once, then loops on: the repeated alarm stops it."""
+    try:
+        while True:
+            pass
+    except BaseException:
+        pass
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("answer", [runaway, swallowing, swallowing_once])
+def test_a_runaway_loop_is_stopped_in_the_main_thread(answer):
+    import signal
+    import time
+
+    handler = signal.getsignal(signal.SIGALRM)
+    start = time.perf_counter()
+    feedback = ex.check_ex3(answer)
+    seconds = time.perf_counter() - start
+    assert feedback.hint == "timeout", feedback
+    assert seconds < ex.LIMIT + 1.0
+    assert signal.getsignal(signal.SIGALRM) is handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_runaway_loop_is_stopped_outside_the_main_thread():
+    """No SIGALRM there: the loop runs in a worker that is stopped, not left burning a core."""
+    import threading
+    import time
+
+    result = {}
+    before = threading.active_count()
+
+    def check():
+        result["feedback"] = ex.check_ex3(runaway)
+
+    start = time.perf_counter()
+    thread = threading.Thread(target=check)
+    thread.start()
+    thread.join(ex.LIMIT * 4)
+    assert not thread.is_alive()
+    assert result["feedback"].hint == "timeout", result["feedback"]
+    assert time.perf_counter() - start < ex.LIMIT + 2.0
+    deadline = time.monotonic() + 2.0
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() == before, "the learner's loop is still running"
+
+
+def test_a_check_outside_the_main_thread_still_sees_autograd_work():
+    import threading
+
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(fb=ex.check_ex2(backward_twice)))
+    thread.start()
+    thread.join(30)
+    assert result["fb"].passed, result["fb"]
+
+
+def test_checks_do_not_trace_python():
+    """A debugger's or coverage tool's tracer stays in place while the learner's code runs."""
+    seen = []
+
+    def tracer(frame, event, arg):
+        return None
+
+    def answer(x):
+        seen.append(sys.gettrace())
+        return backward_twice(x)
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        feedback = ex.check_ex2(answer)
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(previous)
+    assert feedback.passed and seen == [tracer]
+
+
+def test_learner_warnings_stay_out_of_the_checks_output(recwarn):
+    import warnings
+
+    def noisy(x):
+        warnings.warn("the learner's own warning", UserWarning, stacklevel=1)
+        return backward_twice(x)
+
+    assert ex.check_ex2(noisy).passed
+    assert not [w for w in recwarn if "learner" in str(w.message)]
+
+
+def test_placeholder_and_none_are_told_apart():
+    from autograd_lab.exercises.sandbox import is_placeholder
+
+    def documented(x):
+        """Only a docstring."""
+
+    def forgot_return(f, x):
+        y = f(x) * 2  # noqa: F841
+
+    def returns_string(x):
+        return "a squared"
+
+    assert is_placeholder(placeholder) and is_placeholder(documented) and is_placeholder(...)
+    assert not is_placeholder(forgot_return) and not is_placeholder(returns_string)
+    assert not is_placeholder(lambda x: 0)
+    assert ex.check_ex1(placeholder).status == NOT_ATTEMPTED
+    assert ex.check_ex1(lambda f, x: None).status == NOT_ATTEMPTED  # `lambda f, x: None` is empty
+    assert ex.check_ex1(forgot_return).hint == "returned_none"
+
+
+def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_path):
+    """A notebook kernel runs cells in its main thread: the alarm works there, and the line
+    quoted is the learner's line of the cell."""
+    import time
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = [
+        "import time, torch\nfrom autograd_lab import exercises as ex",
+        "def g(a):\n    b = a\n    while b < 10:\n        b = b * 2\n    return b\n\n\n"
+        "def dg(a):\n    return 1.0",
+        "start = time.perf_counter()\nfeedback = ex.check_ex4(g, dg)\n"
+        "print(feedback.hint, round(time.perf_counter() - start, 1) < ex.LIMIT + 1)",
+        "x = 1\n\n\nprint(ex.check_ex2(lambda x: x.grad.zero_()).message)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    (tmp_path / "en").mkdir()
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=60,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path / "en")}},
+    ).execute()
+    assert time.perf_counter() - start < 30
+    hang, crash = nb.cells[2].outputs[0].text, nb.cells[3].outputs[0].text
+    assert hang.strip() == "timeout True", hang
+    assert "It happened in <lambda>, line 4: print(ex.check_ex2(lambda x: x.grad.zero_())" in crash
+    assert "/tmp/" not in crash and "ipykernel" not in crash, crash
+
+
+def test_a_timer_set_by_someone_else_survives_a_check():
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        assert ex.check_ex2(backward_twice).passed
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25.0 < left <= 30.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired

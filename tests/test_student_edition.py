@@ -82,6 +82,18 @@ def test_every_check_answers_not_attempted_cleanly(language, student):
             assert output.output_type != "error" and output.get("name") != "stderr", cell.id
 
 
+def test_every_prediction_answers_not_attempted_and_keeps_the_result_back(language, student):
+    """A prediction's result is shown only once a prediction was written."""
+    checks = [c for c in student.cells if c.cell_type == "code" and "ex.check_predict" in c.source]
+    assert len(checks) == 4
+    heading = {"zh": "预测", "en": "Prediction"}[language]
+    for number, cell in enumerate(checks, start=1):
+        (output,) = cell.outputs
+        text = output.data["text/plain"]
+        assert text.startswith(f"{heading} {number} {NOT_ATTEMPTED[language]}"), text
+        assert not re.search(r"\d{3}", text), f"the result shows before a prediction: {text}"
+
+
 def test_english_student_edition_is_english_throughout():
     """Placeholders, prose, code comments and printed text: no Chinese (but the course title)."""
     student = nbformat.read(EDITIONS["en"][1], as_version=4)

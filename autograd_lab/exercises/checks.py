@@ -1,0 +1,505 @@
+"""The checks of exercises 1-6: what the answer does, and how it was obtained.
+
+Each check runs the learner's answer with real PyTorch (through `sandbox.run`: time-limited,
+never raising) and compares what it does with autograd, on the inputs the exercise shows and on
+inputs it keeps to itself. Where the exercise prescribes the method, the check watches it with
+autograd's own instruments (`probes`): how many backward passes reached the input and on which
+graph, whether a backward pass went through the function to differentiate, whether a derivative
+"by hand" is evaluated with autograd switched off. Any method that respects the exercise passes.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+
+import torch
+
+from autograd_lab.exercises import reference, sandbox
+from autograd_lab.exercises.feedback import Feedback, join, not_attempted, right, say, wrong
+from autograd_lab.exercises.probes import AutogradUsed, BackwardProbe, Spy, by_hand, calls_of
+from autograd_lab.exercises.sandbox import LIMIT, Outcome, as_tensor, close
+
+# Messages of PyTorch 2.13 that name a misconception, each with the hint that answers it.
+_KNOWN_ERRORS = (
+    ("through the graph a second time", "err_freed"),
+    ("does not require grad and does not have a grad_fn", "err_no_graph"),
+    ("only for real scalar outputs", "err_complex"),
+    ("implicitly created only for scalar outputs", "err_not_scalar"),
+    ("'NoneType' object has no attribute", "err_none"),
+    ("leaf Variable that requires grad is being used in an in-place", "err_inplace_leaf"),
+    ("modified by an inplace operation", "err_inplace_saved"),
+    ("numpy() on Tensor that requires grad", "err_numpy"),
+    ("Mismatch in shape", "err_gradient_shape"),
+    ("appears to not have been used in the graph", "err_unused"),
+)
+
+
+def _known_hint(err: BaseException) -> str:
+    text = sandbox.text_of(err)
+    return next((hint for fragment, hint in _KNOWN_ERRORS if fragment in text), "")
+
+
+def failed(number: int, outcome: Outcome, call: str, hint: str = "") -> Feedback:
+    """Return the verdict for learner code that raised or did not finish: what, where, why."""
+    if outcome.timed_out:
+        return wrong(number, "timeout", call=call, limit=LIMIT)
+    err = outcome.error
+    if type(err) is NotImplementedError:  # the other placeholder: `raise NotImplementedError`
+        return not_attempted(number)
+    if isinstance(err, AutogradUsed):
+        hint = hint or "by_hand_autograd"
+        return wrong(number, hint)
+    message = say("raised", error=type(err).__name__, detail=sandbox.text_of(err))
+    place = sandbox.learner_line(err)
+    if place is not None:
+        function, line, code = place
+        message = join(message, say("raised_at", function=function, line=line, code=code))
+    hint = hint or _known_hint(err)
+    if hint:
+        message = join(message, say(hint))
+    return Feedback(number, "wrong", message, hint=hint or "raised")
+
+
+def _call_text(name: str, *args: object) -> str:
+    return f"{name}({', '.join(str(a) for a in args)})"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+# --- exercise 1: second derivatives --------------------------------------------------------
+
+# Elementwise functions with their first and second derivatives written out, so the check does
+# not lean on the very mechanism (nested autograd) the learner is asked to use. The last ones
+# are never shown: an answer that knows the shown functions' derivatives still fails there.
+_EX1_FUNCTIONS: tuple[tuple[str | None, Callable, Callable, Callable], ...] = (
+    ("sin(x)", torch.sin, torch.cos, lambda x: -torch.sin(x)),
+    ("x³", lambda x: x**3, lambda x: 3 * x**2, lambda x: 6 * x),
+    (
+        "x·exp(x)",
+        lambda x: x * torch.exp(x),
+        lambda x: (x + 1) * torch.exp(x),
+        lambda x: (x + 2) * torch.exp(x),
+    ),
+    (
+        None,
+        lambda x: torch.exp(-x * x),
+        lambda x: -2 * x * torch.exp(-x * x),
+        lambda x: (4 * x * x - 2) * torch.exp(-x * x),
+    ),
+    (None, lambda x: x**4 - 2 * x, lambda x: 4 * x**3 - 2, lambda x: 12 * x**2),
+)
+EX1_SHOWN = tuple(name for name, *_ in _EX1_FUNCTIONS if name)
+
+
+def check_ex1(second_derivative: object) -> Feedback:
+    """Check a function `second_derivative(f, x)` that returns f''(x) element-wise."""
+    if sandbox.is_placeholder(second_derivative):
+        return not_attempted(1)
+    if not callable(second_derivative):
+        return wrong(1, "ex1_not_callable")
+    x = torch.linspace(-2.0, 2.0, 9, dtype=torch.float64)
+    for name, f, df, d2f in _EX1_FUNCTIONS:
+        spy = Spy(f)
+        point = x.clone()
+
+        def attempt(spy=spy, point=point):
+            with torch.enable_grad():
+                return second_derivative(spy, point)
+
+        outcome = sandbox.run(attempt)
+        if not outcome.ok:
+            hint = ""
+            if outcome.error is not None and "does not require grad" in sandbox.text_of(
+                outcome.error
+            ):
+                hint = "ex1_input_no_grad" if spy.calls_with_grad == 0 else "ex1_no_graph"
+            return failed(1, outcome, "second_derivative(f, x)", hint)
+        if outcome.value is None:
+            return wrong(1, "returned_none", function="second_derivative")
+        result = as_tensor(outcome.value)
+        if result is None or result.shape != x.shape:
+            return wrong(1, "ex1_shape", shape=tuple(x.shape))
+        if spy.backward_through_output == 0:
+            return wrong(1, "ex1_not_autograd")
+        if close(result, d2f(x)):
+            continue
+        if close(result, df(x)):
+            return wrong(1, "ex1_first_derivative")
+        if close(result, df(x) + d2f(x)):
+            return wrong(1, "ex1_accumulated")
+        if name is None:
+            return wrong(1, "ex1_hidden_mismatch")
+        return wrong(1, "ex1_mismatch", function=name)
+    return right(1, "ex1_correct", functions=len(_EX1_FUNCTIONS), points=x.numel())
+
+
+# --- exercise 2: backward twice --------------------------------------------------------------
+
+
+def check_ex2(backward_twice: object) -> Feedback:
+    """Check `backward_twice(x)`: one graph of sum(x*x), two backward passes, x.grad returned."""
+    if sandbox.is_placeholder(backward_twice):
+        return not_attempted(2)
+    if not callable(backward_twice):
+        return wrong(2, "ex2_not_callable")
+    x = torch.arange(4.0, requires_grad=True)
+    once = 2 * x.detach()
+    probe = BackwardProbe(x)
+
+    def attempt():
+        with torch.enable_grad(), probe.watching():
+            return backward_twice(x)
+
+    outcome = sandbox.run(attempt)
+    probe.close()
+    if not outcome.ok:
+        if outcome.error is not None and "a second time" in sandbox.text_of(outcome.error):
+            return wrong(2, "ex2_freed")
+        return failed(2, outcome, "backward_twice(x)")
+    if probe.count == 0:
+        return wrong(2, "ex2_no_backward")
+    if outcome.value is None:
+        return wrong(2, "returned_none", function="backward_twice")
+    result = as_tensor(outcome.value)
+    if result is None or result.shape != x.shape:
+        return wrong(2, "ex2_shape")
+    if x.grad is None or not close(result, x.grad.detach(), tol=0.0):
+        return wrong(2, "ex2_not_grad")
+    if probe.count == 1:
+        return wrong(2, "ex2_one_pass" if close(result, 2 * once) else "ex2_once")
+    if probe.rebuilt():
+        return wrong(2, "ex2_rebuilt")
+    if probe.count > 2:
+        return wrong(2, "ex2_too_many", count=probe.count)
+    if close(result, once):
+        return wrong(2, "ex2_zeroed")
+    if not close(result, 2 * once):
+        return wrong(2, "ex2_neither")
+    return right(2, "ex2_correct")
+
+
+# --- exercise 3: control flow with a vector input ---------------------------------------------
+
+
+def _ex3_inputs() -> list[torch.Tensor]:
+    gen = torch.Generator().manual_seed(5)
+    inputs = [torch.randn(3, generator=gen, dtype=torch.float64) for _ in range(2)]
+    inputs.append(torch.randn(2, 3, generator=gen, dtype=torch.float64))
+    inputs.append(torch.randn(2, 2, 2, generator=gen, dtype=torch.float64))  # never shown
+    # Both branches of the `if`: force one input with a positive and one with a negative sum.
+    inputs[0] = inputs[0].abs()
+    inputs[1] = -inputs[1].abs()
+    return inputs
+
+
+def _ex3_reference(value: torch.Tensor) -> torch.Tensor:
+    a = value.clone().requires_grad_(True)
+    with torch.enable_grad():
+        (grad,) = torch.autograd.grad(reference._CONTROL_FLOW_F(a).sum(), a)
+    return grad
+
+
+def _first_component_only(result: torch.Tensor, expected: torch.Tensor) -> bool:
+    """Whether only d's first component was differentiated (`d[0].backward()`)."""
+    got, want = result.reshape(-1).double(), expected.reshape(-1)
+    return got.numel() > 1 and close(got[:1], want[:1]) and not bool(got[1:].any())
+
+
+def check_ex3(grad_f: object) -> Feedback:
+    """Check a function `grad_f(a)` that returns the gradient of sum(f(a)) for a tensor `a`."""
+    if sandbox.is_placeholder(grad_f):
+        return not_attempted(3)
+    if not callable(grad_f):
+        return wrong(3, "ex3_not_callable")
+    for index, value in enumerate(_ex3_inputs()):
+        expected = _ex3_reference(value)
+        a = value.clone().requires_grad_(True)
+        probe = BackwardProbe(a)
+
+        def attempt(a=a):
+            with torch.enable_grad():
+                return grad_f(a)
+
+        outcome = sandbox.run(attempt)
+        probe.close()
+        shape = tuple(value.shape)
+        if not outcome.ok:
+            hint = ""
+            text = sandbox.text_of(outcome.error) if outcome.error is not None else ""
+            if "implicitly created only for scalar" in text:
+                hint = "ex3_not_scalar"
+            elif "Mismatch in shape" in text or (index > 0 and outcome.error is not None):
+                hint = "ex3_any_shape"
+            return failed(3, outcome, "grad_f(a)", hint)
+        if outcome.value is None:
+            if probe.count == 0:
+                return wrong(3, "ex3_grad_empty")
+            return wrong(3, "returned_none", function="grad_f")
+        result = as_tensor(outcome.value)
+        if result is None or result.shape != value.shape:
+            return wrong(3, "ex3_shape", shape=shape)
+        if probe.count == 0:
+            return wrong(3, "ex3_no_backward")
+        produced = a.grad.detach() if a.grad is not None else probe.total()
+        if not close(result, produced, tol=0.0):
+            return wrong(3, "ex3_not_backward_result")
+        if not close(result, expected):
+            if _first_component_only(result, expected):
+                return wrong(3, "ex3_one_component")
+            return wrong(3, "ex3_wrong", shape=shape)
+    return right(3, "ex3_correct")
+
+
+# --- exercise 4: your own function with control flow -------------------------------------------
+
+# Dyadic points avoid ties at branch boundaries a learner may pick (0, ±1, ±2); 0 itself is not
+# among them (the notes' f and many loops never end there).
+EX4_POINTS = tuple(x / 4 for x in range(-11, 12, 2))
+
+
+_SAVED: dict[type, tuple[str, ...]] = {}
+_MAX_NODES = 5000  # a longer path is told apart by its first nodes and its length
+
+
+def _constants(node) -> tuple:
+    """The numbers a backward node saved that do not depend on the input (e.g. the 3 of 3*a)."""
+    found = []
+    kind = type(node)
+    if kind not in _SAVED:
+        _SAVED[kind] = tuple(sorted(n for n in dir(node) if n.startswith("_saved_")))
+    for name in _SAVED[kind]:
+        try:
+            saved = getattr(node, name)
+        except Exception:  # noqa: S112 - an attribute a node cannot give back tells nothing
+            continue
+        if isinstance(saved, (bool, int, float)):
+            found.append(saved)
+        elif isinstance(saved, torch.Tensor) and not saved.requires_grad and saved.numel() == 1:
+            found.append(round(saved.item(), 12) if not saved.is_complex() else str(saved))
+    return tuple(found)
+
+
+def graph_signature(out: object, a: torch.Tensor) -> tuple:
+    """Each node of the backward graph with its inputs and constants, depth first: the path."""
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return ("constant",)
+    if out is a or out.grad_fn is None:
+        return ("input",)
+    names: list[object] = []
+    stack = [out.grad_fn]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if len(seen) > _MAX_NODES:
+            names.append(("...", len(stack)))
+            break
+        inputs = ",".join(
+            type(fn).__name__ if fn is not None else "-" for fn, _ in node.next_functions
+        )
+        names.append((f"{type(node).__name__}({inputs})", _constants(node)))
+        stack.extend(fn for fn, _ in reversed(node.next_functions))
+    return tuple(names)
+
+
+def _ex4_autograd(out: object, a: torch.Tensor) -> torch.Tensor:
+    """The derivative of g at this point as autograd sees it (0 for a constant branch)."""
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return torch.zeros((), dtype=torch.float64)
+    (grad,) = torch.autograd.grad(out.reshape(()), a, allow_unused=True)
+    return torch.zeros((), dtype=torch.float64) if grad is None else grad
+
+
+def _at(args: tuple, point: float) -> bool:
+    """Whether a call of g was made at the point itself (a formula may use g's value there)."""
+    if len(args) != 1:
+        return False
+    value = as_tensor(args[0])
+    return value is not None and value.numel() == 1 and float(value) == point
+
+
+def check_ex4(g: object, dg: object) -> Feedback:
+    """Check your own function `g(a)` with control flow against your formula `dg(a)`."""
+    if sandbox.is_placeholder(g) or sandbox.is_placeholder(dg):
+        return not_attempted(4)
+    if not (callable(g) and callable(dg)):
+        return wrong(4, "ex4_not_callable")
+    paths = set()
+    depends = False
+    for point in EX4_POINTS:
+        shown = _fmt(point)
+        a = torch.tensor(point, dtype=torch.float64, requires_grad=True)
+        probe = BackwardProbe(a)
+
+        def run_g(a=a):
+            with torch.enable_grad():
+                return g(a)
+
+        outcome = sandbox.run(run_g)
+        probe.close()
+        if not outcome.ok:
+            return failed(4, outcome, _call_text("g", shown))
+        if probe.count:
+            return wrong(4, "ex4_g_backward")
+        out = outcome.value
+        if out is None:
+            return wrong(4, "returned_none", function="g")
+        if (isinstance(out, torch.Tensor) and out.is_complex()) or isinstance(out, complex):
+            return wrong(4, "ex4_complex", point=shown)
+        if isinstance(out, torch.Tensor) and out.numel() != 1:
+            return wrong(4, "ex4_not_scalar", point=shown)
+        if not isinstance(out, (torch.Tensor, int, float)) or isinstance(out, bool):
+            return wrong(4, "ex4_not_scalar", point=shown)
+        depends = depends or (isinstance(out, torch.Tensor) and out.requires_grad)
+        paths.add(graph_signature(out, a))
+        auto = sandbox.run(lambda out=out, a=a: _ex4_autograd(out, a))
+        if not auto.ok:
+            return failed(4, auto, _call_text("g", shown))
+
+        calls: list[tuple] = []
+
+        def run_dg(point=point, calls=calls):
+            with by_hand(), calls_of(g, getattr(dg, "__globals__", None)) as seen:
+                try:
+                    return dg(torch.tensor(point, dtype=torch.float64))
+                finally:
+                    calls.extend(seen)
+
+        by_formula = sandbox.run(run_dg)
+        if not by_formula.ok:
+            hint = ""
+            if by_formula.error is not None and "require grad" in sandbox.text_of(by_formula.error):
+                hint = "by_hand_autograd"
+            return failed(4, by_formula, _call_text("dg", shown), hint)
+        if any(not _at(args, point) for args in calls):
+            return wrong(4, "ex4_dg_difference")
+        if by_formula.value is None:
+            return wrong(4, "returned_none", function="dg")
+        formula = as_tensor(by_formula.value)
+        if formula is None or formula.numel() != 1 or formula.is_complex():
+            return wrong(4, "ex4_dg_not_number", point=shown)
+        formula, expected = formula.reshape(()).double(), auto.value.double()
+        if not close(formula, expected, tol=1e-9):
+            if close(formula, expected, tol=1e-3):
+                return wrong(4, "approximate", digits=sandbox.agreement_digits(formula, expected))
+            return wrong(4, "ex4_mismatch", point=shown)
+    if not depends:
+        return wrong(4, "ex4_no_dependence")
+    if len(paths) < 2:
+        return wrong(4, "ex4_one_path", points=len(EX4_POINTS))
+    return right(4, "ex4_correct", points=len(EX4_POINTS), paths=len(paths))
+
+
+# --- exercise 5: sin and its derivative ----------------------------------------------------------
+
+
+def check_ex5(x: object, dy_dx: object) -> Feedback:
+    """Check `dy_dx`, the derivative of sin that backward left in `x.grad` at the points `x`."""
+    if sandbox.is_placeholder(x) or dy_dx is None or dy_dx is Ellipsis:
+        return not_attempted(5)
+    if not isinstance(x, torch.Tensor):
+        return wrong(5, "ex5_not_tensors")
+    if x.is_complex():
+        return wrong(5, "ex5_complex")
+    if not x.is_floating_point():
+        return wrong(5, "ex5_integers")
+    values = as_tensor(dy_dx)
+    if values is None:
+        return wrong(5, "ex5_not_tensors")
+    points = x.detach().double()
+    if points.dim() != 1 or points.numel() < 50:
+        return wrong(5, "ex5_few_points")
+    ordered = points.sort().values
+    step = float(ordered.diff().max())
+    # One period, give or take a grid step: arange(-π, π, h) stops just short of π.
+    if float(ordered[-1] - ordered[0]) + step < 2 * math.pi - 1e-6:
+        return wrong(5, "ex5_short_range")
+    if values.shape != x.shape:
+        return wrong(5, "ex5_shape")
+    if close(values, torch.sin(points)):
+        return wrong(5, "ex5_values")
+    with warnings.catch_warnings():  # .grad of a non-leaf warns; the verdict says it instead
+        warnings.simplefilter("ignore")
+        grad = x.grad
+    if grad is None:
+        return wrong(5, "ex5_not_leaf" if x.requires_grad and not x.is_leaf else "ex5_no_backward")
+    if not close(values, grad.detach(), tol=0.0):
+        return wrong(5, "ex5_not_grad")
+    ref_x = points.clone().requires_grad_(True)
+    with torch.enable_grad():
+        (expected,) = torch.autograd.grad(torch.sin(ref_x).sum(), ref_x)
+    if close(values, 2 * expected, tol=1e-5):
+        return wrong(5, "ex5_doubled")
+    if not close(values, expected, tol=1e-5):
+        return wrong(5, "ex5_mismatch")
+    return right(5, "ex5_correct", points=x.numel())
+
+
+# --- exercise 6: the chain rule by hand -----------------------------------------------------------
+
+_EX6_SHOWN = torch.cat([torch.linspace(-4.0, -0.5, 8), torch.linspace(0.5, 4.0, 8)]).double()
+_EX6_HIDDEN = torch.tensor([-3.3, -1.7, -0.3, 0.7, 1.9, 5.5], dtype=torch.float64)
+
+# The slips learners make most often, each with the rule that fixes it. `x` is float64.
+_EX6_SLIPS: tuple[tuple[str, Callable[[torch.Tensor], torch.Tensor]], ...] = (
+    ("ex6_value", reference._EX6_F),
+    ("ex6_inner", lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2),
+    ("ex6_log_rule", lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2),
+    (
+        "ex6_sign",
+        lambda x: 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x) + 1 / x**2,
+    ),
+    ("ex6_product", lambda x: 2 / x * torch.cos(x) - 1 / x**2),
+    ("ex6_product", lambda x: 2 * torch.sin(x) / x - 1 / x**2),
+    ("ex6_product", lambda x: torch.log(x**2) * torch.cos(x) - 1 / x**2),
+    ("ex6_missing_term", lambda x: 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x)),
+)
+
+
+def _ex6_reference(x: torch.Tensor) -> torch.Tensor:
+    ref = x.clone().requires_grad_(True)
+    with torch.enable_grad():
+        (grad,) = torch.autograd.grad(reference._EX6_F(ref).sum(), ref)
+    return grad
+
+
+def check_ex6(df: object) -> Feedback:
+    """Check `df(x)`, a hand-derived derivative of `ex6_f`, against autograd on a grid."""
+    if sandbox.is_placeholder(df):
+        return not_attempted(6)
+    if not callable(df):
+        return wrong(6, "ex6_not_callable")
+    for x in (_EX6_SHOWN, _EX6_HIDDEN):
+
+        def attempt(x=x):
+            with by_hand():
+                return df(x.clone())
+
+        outcome = sandbox.run(attempt)
+        if not outcome.ok:
+            hint = ""
+            if outcome.error is not None and "require grad" in sandbox.text_of(outcome.error):
+                hint = "by_hand_autograd"
+            return failed(6, outcome, "df(x)", hint)
+        if outcome.value is None:
+            return wrong(6, "returned_none", function="df")
+        result = as_tensor(outcome.value)
+        if result is None or result.shape != x.shape or result.is_complex():
+            return wrong(6, "ex6_shape")
+        result = result.double()
+        expected = _ex6_reference(x)
+        if close(result, expected, tol=1e-9):
+            continue
+        if close(result, expected, tol=1e-3):
+            return wrong(6, "approximate", digits=sandbox.agreement_digits(result, expected))
+        for hint, slip in _EX6_SLIPS:
+            if close(result, slip(x), tol=1e-6):
+                return wrong(6, hint)
+        return wrong(6, "ex6_other")
+    return right(6, "ex6_correct", points=_EX6_SHOWN.numel())

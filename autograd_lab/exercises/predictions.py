@@ -1,0 +1,169 @@
+"""Predict, then run: four short items where the learner writes down what a cell will give.
+
+Each check runs the item's code itself (the learner's cell runs it too and passes what it got,
+so a changed cell is noticed), compares the prediction with the result and explains the gap
+with the misconception that typically produces that prediction. The result is only shown once
+a prediction has been written: an unanswered item gives nothing away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from autograd_lab.exercises import reference, sandbox
+from autograd_lab.exercises.feedback import (
+    CORRECT,
+    PREDICTION,
+    WRONG,
+    Feedback,
+    join,
+    not_attempted,
+    say,
+    wrong,
+)
+
+
+def _two_passes() -> torch.Tensor:
+    x = torch.arange(4.0, requires_grad=True)
+    for _ in range(2):
+        y = 2 * torch.dot(x, x)
+        y.backward()
+    return x.grad
+
+
+def _broadcast() -> torch.Tensor:
+    w = torch.ones(3, requires_grad=True)
+    X = torch.arange(6.0).reshape(2, 3)
+    (X * w).sum().backward()
+    return w.grad
+
+
+def _detached() -> torch.Tensor:
+    x = torch.arange(4.0, requires_grad=True)
+    y = x * x
+    u = y.detach()
+    z = u * x
+    z.sum().backward()
+    return x.grad
+
+
+def _control_flow() -> torch.Tensor:
+    a = torch.tensor(-0.3, requires_grad=True)
+    reference._CONTROL_FLOW_F(a).backward()
+    return a.grad
+
+
+# number -> (what runs, the misconceptions a prediction may reveal: (hint, predicted value))
+_ITEMS: dict[int, tuple[Callable[[], torch.Tensor], tuple[tuple[str, object], ...]]] = {
+    1: (
+        _two_passes,
+        (
+            ("p1_once", [0.0, 4.0, 8.0, 12.0]),
+            ("p1_factor", [0.0, 2.0, 4.0, 6.0]),
+            ("p1_multiplied", [0.0, 16.0, 32.0, 48.0]),
+        ),
+    ),
+    2: (
+        _broadcast,
+        (
+            ("p2_one_row", [0.0, 1.0, 2.0]),
+            ("p2_one_row", [3.0, 4.0, 5.0]),
+            ("p2_ones", [1.0, 1.0, 1.0]),
+            ("p2_ones", [2.0, 2.0, 2.0]),
+        ),
+    ),
+    3: (
+        _detached,
+        (
+            ("p3_through", [0.0, 3.0, 12.0, 27.0]),
+            ("p3_through", [0.0, 2.0, 8.0, 18.0]),
+            ("p3_x", [0.0, 1.0, 2.0, 3.0]),
+            ("p3_x", [0.0, 2.0, 4.0, 6.0]),
+        ),
+    ),
+    4: (
+        _control_flow,
+        (
+            ("p4_branch", 4096.0),
+            ("p4_sign", -409600.0),
+            ("p4_count", 204800.0),
+            ("p4_count", 819200.0),
+            ("p4_count", 2048.0),
+            ("p4_count", 8192.0),
+        ),
+    ),
+}
+
+
+def _shown(value: torch.Tensor) -> str:
+    if value.dim() == 0:
+        return f"{value.item():g}"
+    return "[" + ", ".join(_shown(v) for v in value) + "]"
+
+
+def _is_error_prediction(prediction: object) -> bool:
+    if isinstance(prediction, str):
+        return any(word in prediction.lower() for word in ("error", "报错", "错误", "异常"))
+    return isinstance(prediction, type) and issubclass(prediction, BaseException)
+
+
+def check_prediction(number: int, prediction: object, observed: object) -> Feedback:
+    """Compare the prediction for item `number` with what its code gives, and explain the gap."""
+    if number not in _ITEMS:
+        raise ValueError(f"no prediction item {number}: choose one of {sorted(_ITEMS)}")
+    run, slips = _ITEMS[number]
+    if sandbox.is_placeholder(prediction):
+        return not_attempted(number, PREDICTION)
+    with torch.enable_grad():
+        actual = run()
+    seen = sandbox.as_tensor(observed)
+    if seen is None or not sandbox.close(seen, actual):
+        return wrong(number, "predict_changed", PREDICTION)
+    if _is_error_prediction(prediction):
+        gap = say("predict_gap", predicted=say("predict_an_error"), actual=_shown(actual))
+        return Feedback(
+            number, WRONG, join(gap, say("predict_no_error")), "predict_no_error", PREDICTION
+        )
+    guess = sandbox.as_tensor(prediction)
+    if guess is None:
+        return wrong(number, "predict_not_value", PREDICTION)
+    guess = guess.double()
+    gap = say("predict_gap", predicted=_shown(guess), actual=_shown(actual))
+    if guess.shape != actual.shape:
+        if guess.numel() == actual.numel() and sandbox.close(guess.reshape(actual.shape), actual):
+            hint = "predict_layout"
+        else:
+            hint = "predict_shape"
+        fields = {"predicted": tuple(guess.shape), "actual": tuple(actual.shape)}
+        return Feedback(number, WRONG, join(gap, say(hint, **fields)), hint, PREDICTION)
+    if sandbox.close(guess, actual, tol=1e-4):
+        hint = f"p{number}_right"
+        message = join(say("predict_right", actual=_shown(actual)), say(hint))
+        return Feedback(number, CORRECT, message, hint, PREDICTION)
+    for hint, value in slips:
+        if sandbox.close(guess, torch.tensor(value, dtype=torch.float64), tol=1e-4):
+            return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
+    hint = f"p{number}_gap"
+    return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
+
+
+def check_predict1(prediction: object, observed: object = None) -> Feedback:
+    """Check the prediction of x.grad after two backward passes without zeroing."""
+    return check_prediction(1, prediction, observed)
+
+
+def check_predict2(prediction: object, observed: object = None) -> Feedback:
+    """Check the prediction of the gradient of a broadcast weight."""
+    return check_prediction(2, prediction, observed)
+
+
+def check_predict3(prediction: object, observed: object = None) -> Feedback:
+    """Check the prediction of x.grad when a factor was detached from the graph."""
+    return check_prediction(3, prediction, observed)
+
+
+def check_predict4(prediction: object, observed: object = None) -> Feedback:
+    """Check the prediction of a.grad for the control-flow f at a = -0.3."""
+    return check_prediction(4, prediction, observed)

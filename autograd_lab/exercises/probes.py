@@ -1,0 +1,153 @@
+"""Watch how an answer was obtained, with autograd's own instruments (no tracing of Python).
+
+- `BackwardProbe` counts the backward passes that reach an input (a hook on the tensor) and
+  tells which graph each pass ran on: saved-tensor hooks number every tensor a graph saves
+  when it is built, and a pass that unpacks the saved tensors of an earlier pass ran on that
+  same graph; one that unpacks only new ones ran on a graph built anew.
+- `by_hand()` switches autograd off for a derivative that must be worked out by hand: it runs
+  under `torch.inference_mode()`, and a torch-function mode refuses the entry points of
+  autograd (`backward`, `torch.autograd.grad`, `requires_grad_`, which `torch.func` uses too).
+- `Spy` wraps a function the learner must differentiate with autograd, and records whether a
+  backward pass ever flowed through its output.
+- `calls_of` records, for one block, the arguments with which the learner's code calls one of
+  the learner's own functions by its global name (a derivative that evaluates g at a ± h is a
+  difference quotient, not a formula).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+
+class BackwardProbe:
+    """Count backward passes into `leaf`, the gradients they brought, and the graphs they used."""
+
+    def __init__(self, leaf: torch.Tensor):
+        self.leaf = leaf
+        self.passes: list[frozenset[int]] = []  # per pass: the saved tensors it unpacked
+        self.gradients: list[torch.Tensor] = []
+        self._packed = 0
+        self._unpacked: set[int] = set()
+        self._handle = leaf.register_hook(self._arrived)
+
+    def _arrived(self, grad: torch.Tensor) -> None:
+        self.passes.append(frozenset(self._unpacked))
+        self._unpacked.clear()
+        self.gradients.append(grad.detach().clone())
+
+    def _pack(self, tensor: torch.Tensor) -> tuple[int, torch.Tensor]:
+        self._packed += 1
+        return self._packed, tensor
+
+    def _unpack(self, packed: tuple[int, torch.Tensor]) -> torch.Tensor:
+        number, tensor = packed
+        self._unpacked.add(number)
+        return tensor
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[BackwardProbe]:
+        """Number the tensors saved by graphs built inside the block."""
+        with torch.autograd.graph.saved_tensors_hooks(self._pack, self._unpack):
+            yield self
+
+    def close(self) -> None:
+        """Remove the hook from the leaf."""
+        self._handle.remove()
+
+    @property
+    def count(self) -> int:
+        """Return how many backward passes reached the leaf."""
+        return len(self.passes)
+
+    def rebuilt(self) -> bool:
+        """Return True if some pass ran on a graph built after the previous pass."""
+        for before, after in zip(self.passes, self.passes[1:], strict=False):
+            if before and after and not (before & after):
+                return True
+        return False
+
+    def total(self) -> torch.Tensor | None:
+        """Return the sum of the gradients that reached the leaf, or None if none did."""
+        if not self.gradients:
+            return None
+        return torch.stack(self.gradients).sum(0)
+
+
+class AutogradUsed(RuntimeError):
+    """Raised when code that must work by hand reaches for autograd."""
+
+
+# Entry points into autograd, as a torch-function mode sees them (torch.func calls these too).
+_AUTOGRAD_ENTRIES = {"grad", "backward", "requires_grad_"}
+_AUTOGRAD_CALLS = {
+    torch.autograd.grad,
+    torch.autograd.backward,
+    torch.Tensor.backward,
+    torch.Tensor.requires_grad_,
+}
+
+
+class _NoAutograd(TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = getattr(func, "__name__", "")
+        if func in _AUTOGRAD_CALLS or name in _AUTOGRAD_ENTRIES:
+            raise AutogradUsed(name)
+        if name == "_set_grad_enabled" and args and args[0]:  # no_grad() inside stays allowed
+            raise AutogradUsed(name)
+        setter = getattr(func, "__self__", None)
+        if name == "__set__" and getattr(setter, "__name__", "") == "requires_grad":
+            raise AutogradUsed("requires_grad")
+        return func(*args, **(kwargs or {}))
+
+
+@contextlib.contextmanager
+def by_hand() -> Iterator[None]:
+    """Run the block with autograd unavailable: inference mode, and its entry points refused."""
+    with torch.inference_mode(), _NoAutograd():
+        yield
+
+
+class Spy:
+    """Wrap `f`; record each call's input and whether a backward pass flowed through its output."""
+
+    def __init__(self, f: Callable[[torch.Tensor], torch.Tensor]):
+        self.f = f
+        self.calls = 0
+        self.calls_with_grad = 0
+        self.backward_through_output = 0
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        if isinstance(x, torch.Tensor) and x.requires_grad:
+            self.calls_with_grad += 1
+        out = self.f(x)
+        if isinstance(out, torch.Tensor) and out.requires_grad:
+            out.register_hook(self._through)
+        return out
+
+    def _through(self, grad: torch.Tensor) -> None:
+        self.backward_through_output += 1
+
+
+@contextlib.contextmanager
+def calls_of(fn: object, namespace: object) -> Iterator[list[tuple]]:
+    """Record the arguments of every call of `fn` made through its name in `namespace`."""
+    calls: list[tuple] = []
+    name = getattr(fn, "__name__", None)
+    if not isinstance(namespace, dict) or not name or namespace.get(name) is not fn:
+        yield calls  # nothing to watch: a lambda, or a name bound to something else
+        return
+
+    def recording(*args, **kwargs):
+        calls.append(args)
+        return fn(*args, **kwargs)
+
+    namespace[name] = recording
+    try:
+        yield calls
+    finally:
+        namespace[name] = fn  # the learner's namespace is left as it was

@@ -1,0 +1,954 @@
+"""The bank of wrong answers: every typical mistake gets its own verdict and hint, in both
+languages; every reference solution and at least one other correct method passes.
+
+Run with `-s` to see the table exercise × wrong answer → verdict and hint id; it is also
+written to build/exercise-bank/table.md. Every answer below runs on real PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from autograd_lab import exercises as ex
+from autograd_lab import language as lang
+from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
+from tests.helpers import ROOT
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+TABLE = ROOT / "build" / "exercise-bank" / "table.md"
+# Words that would hand the answer over: no hint may contain them.
+GIVEAWAYS = ("retain_graph", "create_graph", "ones_like", ".sum()", "cos(x)", "torch.cos")
+
+
+def f(a):
+    """The notes' control-flow f, as the notebook defines it (never ends at a = 0)."""
+    b = a * 2
+    while b.norm() < 1000:
+        b = b * 2
+    if b.sum() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+def f6(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+
+# --- exercise 1 ----------------------------------------------------------------------------
+
+
+def sd_reference(f, x):
+    x = x.detach().requires_grad_(True)
+    (df_dx,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    (d2f_dx2,) = torch.autograd.grad(df_dx.sum(), x)
+    return d2f_dx2
+
+
+def sd_backward_twice(f, x):
+    x = x.detach().requires_grad_(True)
+    f(x).sum().backward(create_graph=True)
+    first = x.grad
+    x.grad = None
+    first.sum().backward()
+    return x.grad
+
+
+def sd_hessian(f, x):
+    hessian = torch.autograd.functional.hessian(lambda t: f(t).sum(), x)
+    return torch.diagonal(hessian)
+
+
+def sd_torch_func(f, x):
+    return torch.func.vmap(torch.func.grad(torch.func.grad(f)))(x)
+
+
+def sd_no_create_graph(f, x):
+    x = x.detach().requires_grad_(True)
+    (df_dx,) = torch.autograd.grad(f(x).sum(), x)
+    return torch.autograd.grad(df_dx.sum(), x)[0]
+
+
+def sd_forgot_requires_grad(f, x):
+    (df_dx,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return torch.autograd.grad(df_dx.sum(), x)[0]
+
+
+def sd_first_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    return torch.autograd.grad(f(x).sum(), x)[0]
+
+
+def sd_finite_differences(f, x):
+    h = 1e-4
+    return (f(x + h) - 2 * f(x) + f(x - h)) / h**2
+
+
+def sd_hard_coded(f, x):
+    return -torch.sin(x)
+
+
+def sd_accumulated(f, x):
+    x = x.detach().requires_grad_(True)
+    f(x).sum().backward(create_graph=True)
+    x.grad.sum().backward()
+    return x.grad
+
+
+def sd_forgot_return(f, x):
+    x = x.detach().requires_grad_(True)
+    (df_dx,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    torch.autograd.grad(df_dx.sum(), x)
+
+
+def sd_summed(f, x):
+    x = x.detach().requires_grad_(True)
+    (df_dx,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return torch.autograd.grad(df_dx.sum(), x)[0].sum()
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("cannot print this")
+
+
+def sd_unprintable(f, x):
+    raise Unprintable()
+
+
+def sd_exits(f, x):
+    raise SystemExit(1)
+
+
+def not_implemented(f, x):
+    raise NotImplementedError
+
+
+def returns_ellipsis(f, x):
+    return ...
+
+
+def placeholder(*args):
+    """What a student-edition answer cell defines: a function whose body is `...`."""
+    ...
+
+
+# --- exercise 2 ----------------------------------------------------------------------------
+
+
+def bt_reference(x):
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    return x.grad
+
+
+def bt_dot(x):
+    y = torch.dot(x, x)
+    torch.autograd.backward(y, retain_graph=True)
+    torch.autograd.backward(y)
+    return x.grad.clone()
+
+
+def bt_freed(x):
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+    return x.grad
+
+
+def bt_no_backward(x):
+    return 4 * x
+
+
+def bt_constant(x):
+    return torch.tensor([0.0, 4.0, 8.0, 12.0])
+
+
+def bt_rebuilt(x):
+    (x * x).sum().backward()
+    (x * x).sum().backward()
+    return x.grad
+
+
+def bt_doubled_loss(x):
+    (2 * (x * x).sum()).backward()
+    return x.grad
+
+
+def bt_once(x):
+    (x * x).sum().backward()
+    return x.grad
+
+
+def bt_zeroed(x):
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    x.grad.zero_()
+    y.backward()
+    return x.grad
+
+
+def bt_autograd_grad(x):
+    y = (x * x).sum()
+    (first,) = torch.autograd.grad(y, x, retain_graph=True)
+    (second,) = torch.autograd.grad(y, x)
+    return first + second
+
+
+def bt_three(x):
+    y = (x * x).sum()
+    for _ in range(3):
+        y.backward(retain_graph=True)
+    return x.grad
+
+
+def bt_zero_first(x):
+    x.grad.zero_()
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    return x.grad
+
+
+def bt_grad_off(x):
+    torch.set_grad_enabled(False)
+    return 4 * x
+
+
+def bt_forgot_return(x):
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+
+
+# --- exercise 3 ----------------------------------------------------------------------------
+
+
+def gf_reference(a):
+    d = f(a)
+    d.backward(torch.ones_like(d))
+    return a.grad
+
+
+def gf_sum(a):
+    f(a).sum().backward()
+    return a.grad
+
+
+def gf_autograd_grad(a):
+    return torch.autograd.grad(f(a).sum(), a)[0]
+
+
+def gf_component_by_component(a):
+    d = f(a).reshape(-1)
+    for i in range(d.numel()):
+        d[i].backward(retain_graph=True)
+    return a.grad
+
+
+def gf_the_conclusion(a):
+    return f(a) / a
+
+
+def gf_scalar_backward(a):
+    f(a).backward()
+    return a.grad
+
+
+def gf_fixed_shape(a):
+    d = f(a)
+    d.backward(torch.ones(3))
+    return a.grad
+
+
+def gf_wrong_weights(a):
+    d = f(a)
+    d.backward(torch.arange(float(d.numel())).reshape(d.shape))
+    return a.grad
+
+
+def gf_first_component(a):
+    d = f(a).reshape(-1)
+    d[0].backward()
+    return a.grad
+
+
+def gf_no_grad(a):
+    with torch.no_grad():
+        d = f(a)
+    d.sum().backward()
+    return a.grad
+
+
+def gf_grad_off_for_good(a):
+    torch.set_grad_enabled(False)
+    return f(a) / a
+
+
+def gf_forgot_return(a):
+    f(a).sum().backward()
+
+
+def gf_patched(a):
+    """After `ex.control_flow_f = lambda a: a * 2`: uses the patched function."""
+    ex.control_flow_f(a).sum().backward()
+    return a.grad
+
+
+# --- exercise 4 ----------------------------------------------------------------------------
+
+
+def g_reference(a):
+    b = a
+    while b.abs() < 1:
+        b = 3 * b
+    if b > 0:
+        return b * b
+    return -b
+
+
+def dg_reference(a):
+    b, k = a, 1
+    while abs(b) < 1:
+        b, k = 3 * b, 3 * k
+    if b > 0:
+        return 2 * b * k
+    return -k
+
+
+def dg_from_value(a):
+    """Legitimate: on the b² branch, d(b²)/da = 2 g(a) / a; on the other, -g(a) / a."""
+    return 2 * g_reference(a) / a if a > 0 else g_reference(a) / a
+
+
+def g_identity_or_constant(a):
+    """A legitimate branch may return a itself, another a constant."""
+    if a > 1:
+        return a
+    if a < -1:
+        return 5.0
+    return a * a
+
+
+def dg_identity_or_constant(a):
+    if a > 1:
+        return 1.0
+    if a < -1:
+        return 0.0
+    return 2 * a
+
+
+def g_for_loop(a):
+    out = a
+    for _ in range(int(abs(float(a))) + 1):
+        out = out * a
+    return out
+
+
+def dg_for_loop(a):
+    n = int(abs(float(a))) + 2
+    return n * a ** (n - 1)
+
+
+def g_scaled(a):
+    if a > 0:
+        return 2 * a
+    return 3 * a
+
+
+def dg_scaled(a):
+    return 2.0 if a > 0 else 3.0
+
+
+def g_hangs(a):
+    b = a
+    while b < 10:
+        b = b * 2
+    return b
+
+
+def dg_hangs(a):
+    return 1.0
+
+
+def g_ignores_a(a):
+    return torch.tensor(1.0)
+
+
+def g_backward_inside(a):
+    out = a * a if a > 0 else -a
+    out.backward()
+    return out
+
+
+def g_complex(a):
+    return (a * 1j) if a > 0 else a * 2j
+
+
+def g_one_path(a):
+    return a * a
+
+
+def dg_one_path(a):
+    return 2 * a
+
+
+def dg_autograd(a):
+    a = a.clone().requires_grad_(True)
+    g_reference(a).backward()
+    return a.grad
+
+
+def dg_torch_func(a):
+    return torch.func.grad(g_reference)(a)
+
+
+def dg_finite_differences(a):
+    h = 1e-5
+    return (g_reference(a + h) - g_reference(a - h)) / (2 * h)
+
+
+def dg_wrong(a):
+    return 2 * a
+
+
+def g_string(a):
+    return "a squared"
+
+
+def dg_forgot_return(a):
+    b, k = a, 1
+    while abs(b) < 1:
+        b, k = 3 * b, 3 * k
+
+
+def dg_infinite(a):
+    while True:
+        pass
+
+
+# --- exercise 5 ----------------------------------------------------------------------------
+
+
+def sin_grid(x):
+    x = x.clone().requires_grad_(True)
+    torch.sin(x).sum().backward()
+    return x, x.grad
+
+
+def ex5_reference():
+    return sin_grid(torch.linspace(-2 * torch.pi, 2 * torch.pi, 200))
+
+
+def ex5_arange():
+    return sin_grid(torch.arange(-math.pi, math.pi, 0.01, dtype=torch.float64))
+
+
+def ex5_clone():
+    x, grad = sin_grid(torch.linspace(0.0, 7.0, 100))
+    return x, grad.clone()
+
+
+def ex5_cos():
+    x = torch.linspace(-2 * torch.pi, 2 * torch.pi, 200, requires_grad=True)
+    return x, torch.cos(x)
+
+
+def ex5_finite_differences():
+    x = torch.linspace(-2 * math.pi, 2 * math.pi, 200, dtype=torch.float64)
+    h = 1e-6
+    return x, (torch.sin(x + h) - torch.sin(x - h)) / (2 * h)
+
+
+def ex5_values():
+    x, _ = ex5_reference()
+    return x, torch.sin(x).detach()
+
+
+def ex5_doubled():
+    x = torch.linspace(-2 * torch.pi, 2 * torch.pi, 200, requires_grad=True)
+    torch.sin(x).sum().backward()
+    torch.sin(x).sum().backward()
+    return x, x.grad
+
+
+def ex5_wrong_function():
+    return_x = torch.linspace(-2 * torch.pi, 2 * torch.pi, 200, requires_grad=True)
+    torch.cos(return_x).sum().backward()
+    return return_x, return_x.grad
+
+
+def ex5_other_than_grad():
+    x, grad = ex5_reference()
+    return x, grad + 1e-3
+
+
+def ex5_not_leaf():
+    x = torch.linspace(-2.0, 2.0, 100, requires_grad=True) * torch.pi
+    torch.sin(x).sum().backward()
+    return x, torch.cos(x.detach())
+
+
+def ex5_integers():
+    return torch.arange(-10, 10), torch.ones(20)
+
+
+def ex5_complex():
+    x = torch.linspace(-7, 7, 100, dtype=torch.complex64)
+    return x, x
+
+
+def ex5_short():
+    return sin_grid(torch.linspace(0.0, 3.0, 100))
+
+
+def ex5_few():
+    return sin_grid(torch.linspace(-7.0, 7.0, 10))
+
+
+# --- exercise 6 ----------------------------------------------------------------------------
+
+
+def df_reference(x):
+    return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - 1 / x**2
+
+
+def df_factored(x):
+    return (2 * torch.sin(x) + x * torch.log(x * x) * torch.cos(x) - 1 / x) / x
+
+
+def df_numpy(x):
+    v = x.numpy()
+    return 2 / v * np.sin(v) + np.log(v**2) * np.cos(v) - 1 / v**2
+
+
+def df_list(x):
+    return df_reference(x).tolist()
+
+
+def df_autograd(x):
+    x = x.clone().requires_grad_(True)
+    f6(x).sum().backward()
+    return x.grad
+
+
+def df_torch_func(x):
+    return torch.func.vmap(torch.func.grad(f6))(x)
+
+
+def df_finite_differences(x):
+    h = 1e-4
+    return (f6(x + h) - f6(x - h)) / (2 * h)
+
+
+def df_float32(x):
+    return df_reference(x.float())
+
+
+def df_lookup(x):
+    grid = torch.cat([torch.linspace(-4.0, -0.5, 8), torch.linspace(0.5, 4.0, 8)])
+    return df_reference(grid.double())
+
+
+def df_raises(x):
+    return x.nonexistent()
+
+
+# --- the bank: exercise, name, check, expected verdict and hint id ---------------------------
+
+
+def predict(number, prediction):
+    runs = {1: ex.predictions._two_passes, 2: ex.predictions._broadcast}
+    runs |= {3: ex.predictions._detached, 4: ex.predictions._control_flow}
+    return ex.check_prediction(number, prediction, runs[number]())
+
+
+BANK = [
+    # exercise 1
+    ("ex1", "no create_graph", lambda: ex.check_ex1(sd_no_create_graph), "ex1_no_graph"),
+    (
+        "ex1",
+        "forgot requires_grad_",
+        lambda: ex.check_ex1(sd_forgot_requires_grad),
+        "ex1_input_no_grad",
+    ),
+    ("ex1", "first derivative", lambda: ex.check_ex1(sd_first_derivative), "ex1_first_derivative"),
+    (
+        "ex1",
+        "second-order finite differences",
+        lambda: ex.check_ex1(sd_finite_differences),
+        "ex1_not_autograd",
+    ),
+    ("ex1", "hard-coded -sin(x)", lambda: ex.check_ex1(sd_hard_coded), "ex1_not_autograd"),
+    (
+        "ex1",
+        "both derivatives in one .grad",
+        lambda: ex.check_ex1(sd_accumulated),
+        "ex1_accumulated",
+    ),
+    ("ex1", "forgot return", lambda: ex.check_ex1(sd_forgot_return), "returned_none"),
+    ("ex1", "summed to one number", lambda: ex.check_ex1(sd_summed), "ex1_shape"),
+    ("ex1", "exception whose __str__ fails", lambda: ex.check_ex1(sd_unprintable), "raised"),
+    ("ex1", "sys.exit() inside", lambda: ex.check_ex1(sd_exits), "raised"),
+    ("ex1", "a value, not a function", lambda: ex.check_ex1(torch.zeros(9)), "ex1_not_callable"),
+    ("ex1", "placeholder left", lambda: ex.check_ex1(placeholder), "not_attempted"),
+    (
+        "ex1",
+        "raise NotImplementedError left",
+        lambda: ex.check_ex1(not_implemented),
+        "not_attempted",
+    ),
+    ("ex1", "return ... left", lambda: ex.check_ex1(returns_ellipsis), "not_attempted"),
+    # exercise 2
+    ("ex2", "graph freed", lambda: ex.check_ex2(bt_freed), "ex2_freed"),
+    ("ex2", "lambda x: 4 * x", lambda: ex.check_ex2(bt_no_backward), "ex2_no_backward"),
+    (
+        "ex2",
+        "constant tensor([0., 4., 8., 12.])",
+        lambda: ex.check_ex2(bt_constant),
+        "ex2_no_backward",
+    ),
+    ("ex2", "graph built twice", lambda: ex.check_ex2(bt_rebuilt), "ex2_rebuilt"),
+    (
+        "ex2",
+        "one backward of a doubled loss",
+        lambda: ex.check_ex2(bt_doubled_loss),
+        "ex2_one_pass",
+    ),
+    ("ex2", "backward once", lambda: ex.check_ex2(bt_once), "ex2_once"),
+    ("ex2", "zeroed between the passes", lambda: ex.check_ex2(bt_zeroed), "ex2_zeroed"),
+    ("ex2", "autograd.grad twice, summed", lambda: ex.check_ex2(bt_autograd_grad), "ex2_not_grad"),
+    ("ex2", "three passes", lambda: ex.check_ex2(bt_three), "ex2_too_many"),
+    ("ex2", "x.grad.zero_() before any backward", lambda: ex.check_ex2(bt_zero_first), "err_none"),
+    ("ex2", "switches grad off for good", lambda: ex.check_ex2(bt_grad_off), "ex2_no_backward"),
+    ("ex2", "forgot return", lambda: ex.check_ex2(bt_forgot_return), "returned_none"),
+    ("ex2", "division by zero", lambda: ex.check_ex2(lambda x: 1 / 0), "raised"),
+    # exercise 3
+    ("ex3", "return f(a) / a", lambda: ex.check_ex3(gf_the_conclusion), "ex3_no_backward"),
+    ("ex3", "backward on a vector", lambda: ex.check_ex3(gf_scalar_backward), "ex3_not_scalar"),
+    ("ex3", "weights of a fixed shape", lambda: ex.check_ex3(gf_fixed_shape), "ex3_any_shape"),
+    ("ex3", "wrong weights", lambda: ex.check_ex3(gf_wrong_weights), "ex3_wrong"),
+    ("ex3", "first component only", lambda: ex.check_ex3(gf_first_component), "ex3_one_component"),
+    ("ex3", "f under no_grad", lambda: ex.check_ex3(gf_no_grad), "err_no_graph"),
+    (
+        "ex3",
+        "switches grad off for good",
+        lambda: ex.check_ex3(gf_grad_off_for_good),
+        "ex3_no_backward",
+    ),
+    ("ex3", "forgot return", lambda: ex.check_ex3(gf_forgot_return), "returned_none"),
+    ("ex3", "after monkeypatching ex.control_flow_f", lambda: _patched_check(), "ex3_wrong"),
+    # exercise 4
+    (
+        "ex4",
+        "while b < 10 never ends for a <= 0",
+        lambda: ex.check_ex4(g_hangs, dg_hangs),
+        "timeout",
+    ),
+    ("ex4", "dg never ends", lambda: ex.check_ex4(g_reference, dg_infinite), "timeout"),
+    (
+        "ex4",
+        "g does not use a",
+        lambda: ex.check_ex4(g_ignores_a, lambda a: 0.0),
+        "ex4_no_dependence",
+    ),
+    (
+        "ex4",
+        "g calls backward",
+        lambda: ex.check_ex4(g_backward_inside, dg_reference),
+        "ex4_g_backward",
+    ),
+    ("ex4", "complex g", lambda: ex.check_ex4(g_complex, lambda a: 1j), "ex4_complex"),
+    (
+        "ex4",
+        "dg by autograd (backward)",
+        lambda: ex.check_ex4(g_reference, dg_autograd),
+        "by_hand_autograd",
+    ),
+    (
+        "ex4",
+        "dg by torch.func.grad",
+        lambda: ex.check_ex4(g_reference, dg_torch_func),
+        "by_hand_autograd",
+    ),
+    (
+        "ex4",
+        "dg by central differences",
+        lambda: ex.check_ex4(g_reference, dg_finite_differences),
+        "ex4_dg_difference",
+    ),
+    ("ex4", "wrong formula", lambda: ex.check_ex4(g_reference, dg_wrong), "ex4_mismatch"),
+    ("ex4", "one path only", lambda: ex.check_ex4(g_one_path, dg_one_path), "ex4_one_path"),
+    ("ex4", "g returns a string", lambda: ex.check_ex4(g_string, dg_wrong), "ex4_not_scalar"),
+    (
+        "ex4",
+        "dg forgot return",
+        lambda: ex.check_ex4(g_reference, dg_forgot_return),
+        "returned_none",
+    ),
+    ("ex4", "placeholders left", lambda: ex.check_ex4(placeholder, placeholder), "not_attempted"),
+    # exercise 5
+    ("ex5", "dy_dx = torch.cos(x)", lambda: ex.check_ex5(*ex5_cos()), "ex5_no_backward"),
+    (
+        "ex5",
+        "float64 finite differences",
+        lambda: ex.check_ex5(*ex5_finite_differences()),
+        "ex5_no_backward",
+    ),
+    ("ex5", "values of sin", lambda: ex.check_ex5(*ex5_values()), "ex5_values"),
+    ("ex5", "accumulated twice", lambda: ex.check_ex5(*ex5_doubled()), "ex5_doubled"),
+    (
+        "ex5",
+        "backward of another function",
+        lambda: ex.check_ex5(*ex5_wrong_function()),
+        "ex5_mismatch",
+    ),
+    (
+        "ex5",
+        "not the x.grad backward left",
+        lambda: ex.check_ex5(*ex5_other_than_grad()),
+        "ex5_not_grad",
+    ),
+    ("ex5", "x not a leaf", lambda: ex.check_ex5(*ex5_not_leaf()), "ex5_not_leaf"),
+    ("ex5", "integer x", lambda: ex.check_ex5(*ex5_integers()), "ex5_integers"),
+    ("ex5", "complex x", lambda: ex.check_ex5(*ex5_complex()), "ex5_complex"),
+    ("ex5", "less than a period", lambda: ex.check_ex5(*ex5_short()), "ex5_short_range"),
+    ("ex5", "ten points", lambda: ex.check_ex5(*ex5_few()), "ex5_few_points"),
+    (
+        "ex5",
+        "the function sin itself",
+        lambda: ex.check_ex5(ex5_reference()[0], torch.sin),
+        "ex5_not_tensors",
+    ),
+    ("ex5", "placeholders left", lambda: ex.check_ex5(..., ...), "not_attempted"),
+    # exercise 6
+    ("ex6", "df by autograd", lambda: ex.check_ex6(df_autograd), "by_hand_autograd"),
+    ("ex6", "df by torch.func", lambda: ex.check_ex6(df_torch_func), "by_hand_autograd"),
+    (
+        "ex6",
+        "forgot the inner 2x",
+        lambda: ex.check_ex6(
+            lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2
+        ),
+        "ex6_inner",
+    ),
+    (
+        "ex6",
+        "log(x²) treated as log x",
+        lambda: ex.check_ex6(
+            lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2
+        ),
+        "ex6_log_rule",
+    ),
+    (
+        "ex6",
+        "sign of the 1/x term",
+        lambda: ex.check_ex6(lambda x: df_reference(x) + 2 / x**2),
+        "ex6_sign",
+    ),
+    (
+        "ex6",
+        "product rule: one term only",
+        lambda: ex.check_ex6(lambda x: torch.log(x**2) * torch.cos(x) - 1 / x**2),
+        "ex6_product",
+    ),
+    (
+        "ex6",
+        "product rule: product of derivatives",
+        lambda: ex.check_ex6(lambda x: 2 / x * torch.cos(x) - 1 / x**2),
+        "ex6_product",
+    ),
+    (
+        "ex6",
+        "1/x term forgotten",
+        lambda: ex.check_ex6(lambda x: df_reference(x) + 1 / x**2),
+        "ex6_missing_term",
+    ),
+    ("ex6", "returns f itself", lambda: ex.check_ex6(f6), "ex6_value"),
+    ("ex6", "central differences", lambda: ex.check_ex6(df_finite_differences), "approximate"),
+    ("ex6", "computed in float32", lambda: ex.check_ex6(df_float32), "approximate"),
+    ("ex6", "lookup table of the shown grid", lambda: ex.check_ex6(df_lookup), "ex6_shape"),
+    ("ex6", "something else", lambda: ex.check_ex6(torch.cos), "ex6_other"),
+    ("ex6", "raises AttributeError", lambda: ex.check_ex6(df_raises), "raised"),
+    # predict, then run
+    ("predict 1", "one pass's gradient", lambda: predict(1, [0.0, 4.0, 8.0, 12.0]), "p1_once"),
+    ("predict 1", "an error", lambda: predict(1, "error"), "predict_no_error"),
+    ("predict 1", "multiplied", lambda: predict(1, [0.0, 16.0, 32.0, 48.0]), "p1_multiplied"),
+    ("predict 1", "something else", lambda: predict(1, [1.0, 1.0, 1.0, 1.0]), "p1_gap"),
+    (
+        "predict 1",
+        "cell changed",
+        lambda: ex.check_predict1([0.0], torch.zeros(4)),
+        "predict_changed",
+    ),
+    (
+        "predict 2",
+        "the output's shape",
+        lambda: predict(2, [[0.0, 1, 2], [3, 4, 5]]),
+        "predict_shape",
+    ),
+    ("predict 2", "one row", lambda: predict(2, [0.0, 1.0, 2.0]), "p2_one_row"),
+    ("predict 2", "ones", lambda: predict(2, [1.0, 1.0, 1.0]), "p2_ones"),
+    (
+        "predict 3",
+        "through the detached u",
+        lambda: predict(3, [0.0, 3.0, 12.0, 27.0]),
+        "p3_through",
+    ),
+    ("predict 3", "the value of x", lambda: predict(3, [0.0, 1.0, 2.0, 3.0]), "p3_x"),
+    ("predict 4", "the if branch", lambda: predict(4, 4096), "p4_branch"),
+    ("predict 4", "one doubling short", lambda: predict(4, 204800), "p4_count"),
+    ("predict 4", "negative", lambda: predict(4, -409600.0), "p4_sign"),
+    ("predict 4", "a word, not a value", lambda: predict(4, "big"), "predict_not_value"),
+    ("predict 4", "placeholder left", lambda: predict(4, ...), "predict_not_attempted"),
+]
+
+
+def _patched_check():
+    saved = ex.control_flow_f
+    ex.control_flow_f = lambda a: a * 2
+    try:
+        return ex.check_ex3(gf_patched)
+    finally:
+        ex.control_flow_f = saved
+
+
+RIGHT = [
+    ("ex1", "reference: autograd.grad twice", lambda: ex.check_ex1(sd_reference)),
+    ("ex1", "backward twice, gradient reset", lambda: ex.check_ex1(sd_backward_twice)),
+    ("ex1", "diagonal of the Hessian", lambda: ex.check_ex1(sd_hessian)),
+    ("ex1", "torch.func, grad of grad", lambda: ex.check_ex1(sd_torch_func)),
+    ("ex2", "reference", lambda: ex.check_ex2(bt_reference)),
+    ("ex2", "dot and torch.autograd.backward", lambda: ex.check_ex2(bt_dot)),
+    ("ex3", "reference: weights of ones", lambda: ex.check_ex3(gf_reference)),
+    ("ex3", "sum, then backward", lambda: ex.check_ex3(gf_sum)),
+    ("ex3", "torch.autograd.grad", lambda: ex.check_ex3(gf_autograd_grad)),
+    ("ex3", "component by component", lambda: ex.check_ex3(gf_component_by_component)),
+    ("ex4", "reference", lambda: ex.check_ex4(g_reference, dg_reference)),
+    ("ex4", "dg using the value of g at a", lambda: ex.check_ex4(g_reference, dg_from_value)),
+    (
+        "ex4",
+        "branches returning a and a constant",
+        lambda: ex.check_ex4(g_identity_or_constant, dg_identity_or_constant),
+    ),
+    ("ex4", "a for loop", lambda: ex.check_ex4(g_for_loop, dg_for_loop)),
+    ("ex4", "same ops, other constants", lambda: ex.check_ex4(g_scaled, dg_scaled)),
+    ("ex5", "reference", lambda: ex.check_ex5(*ex5_reference())),
+    ("ex5", "arange(-π, π, 0.01) in float64", lambda: ex.check_ex5(*ex5_arange())),
+    ("ex5", "a copy of x.grad", lambda: ex.check_ex5(*ex5_clone())),
+    ("ex6", "reference", lambda: ex.check_ex6(df_reference)),
+    ("ex6", "factored", lambda: ex.check_ex6(df_factored)),
+    ("ex6", "NumPy", lambda: ex.check_ex6(df_numpy)),
+    ("ex6", "a list", lambda: ex.check_ex6(df_list)),
+    ("predict 1", "right", lambda: predict(1, torch.tensor([0.0, 8.0, 16.0, 24.0]))),
+    ("predict 2", "right", lambda: predict(2, (3, 5, 7))),
+    ("predict 3", "right", lambda: predict(3, np.array([0.0, 1.0, 4.0, 9.0]))),
+    ("predict 4", "right", lambda: predict(4, 409600)),
+]
+
+LANGUAGES = ("zh", "en")
+_rows: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _assert_in_language(feedback, language):
+    assert feedback.language == language
+    if language == "en":
+        assert not CJK.search(str(feedback)), f"Chinese in English feedback: {feedback}"
+    else:
+        assert CJK.search(feedback.message), f"no Chinese in Chinese feedback: {feedback}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("exercise", "name", "check", "hint"), BANK, ids=[f"{e}: {n}" for e, n, _, _ in BANK]
+)
+def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
+    with lang.use(language):
+        start = time.perf_counter()
+        feedback = check()
+        seconds = time.perf_counter() - start
+    expected = NOT_ATTEMPTED if hint.endswith("not_attempted") else WRONG
+    assert feedback.status == expected, feedback
+    assert feedback.hint == hint, feedback
+    _assert_in_language(feedback, language)
+    hint_text = lang.template(f"exercises.{hint}")  # the message also quotes the learner's code
+    for word in GIVEAWAYS:
+        assert word not in hint_text, f"the hint gives away {word!r}: {feedback}"
+    assert "autograd_lab" not in feedback.message and "site-packages" not in feedback.message
+    assert torch.is_grad_enabled(), "a check must leave autograd switched on"
+    assert seconds < ex.LIMIT * 2 + 2, f"{name}: {seconds:.1f} s"
+    _rows.setdefault((exercise, name), {})[language] = (
+        f"{feedback.status} | `{feedback.hint}` | {seconds:.2f}"
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("exercise", "name", "check"), RIGHT, ids=[f"{e}: {n}" for e, n, _ in RIGHT]
+)
+def test_right_answer_passes(exercise, name, check, language):
+    with lang.use(language):
+        feedback = check()
+    assert feedback.status == CORRECT, feedback
+    _assert_in_language(feedback, language)
+    _rows.setdefault((exercise, f"RIGHT: {name}"), {})[language] = (
+        f"{feedback.status} | `{feedback.hint}` | "
+    )
+
+
+def test_the_bank_is_large_and_covers_every_exercise():
+    wrong = [row for row in BANK if not row[3].endswith("not_attempted")]
+    assert len(wrong) >= 40
+    exercises = {e for e, *_ in BANK}
+    assert {f"ex{n}" for n in range(1, 7)} <= exercises
+    assert {f"predict {n}" for n in range(1, 5)} <= exercises
+    for n in range(1, 7):
+        assert len([r for r in RIGHT if r[0] == f"ex{n}"]) >= 2, f"ex{n}: one right way only"
+
+
+def test_the_hang_is_answered_within_the_time_limit():
+    start = time.perf_counter()
+    feedback = ex.check_ex4(g_hangs, dg_hangs)
+    seconds = time.perf_counter() - start
+    assert feedback.hint == "timeout", feedback
+    assert ex.LIMIT <= seconds < ex.LIMIT + 1.0, f"{seconds:.2f} s"
+    assert "g(-2.75)" in feedback.message
+    TABLE.parent.mkdir(parents=True, exist_ok=True)
+    (TABLE.parent / "hang.txt").write_text(
+        f"check_ex4 with `while b < 10: b = b * 2`: verdict after {seconds:.3f} s "
+        f"(limit {ex.LIMIT:g} s)\n{feedback}\n",
+        encoding="utf-8",
+    )
+    print(f"\nhang answered in {seconds:.3f} s: {feedback}")
+
+
+def test_a_crash_quotes_the_learners_own_line():
+    with lang.use("en"):
+        feedback = ex.check_ex2(bt_zero_first)
+    assert "In bt_zero_first" in feedback.message or "in bt_zero_first" in feedback.message
+    assert "x.grad.zero_()" in feedback.message, feedback
+    assert "AttributeError" in feedback.message
+
+
+def test_zz_write_the_table():
+    """Runs last in this module: the table of every verdict above."""
+    if not _rows:
+        pytest.skip("run the whole module to build the table")
+    lines = [
+        "| exercise | answer | zh: verdict, hint id, s | en: verdict, hint id, s |",
+        "|---|---|---|---|",
+    ]
+    for (exercise, name), by_language in _rows.items():
+        cells = [by_language.get(code, "-").replace(" | ", ", ") for code in LANGUAGES]
+        lines.append(f"| {exercise} | {name} | {cells[0]} | {cells[1]} |")
+    TABLE.parent.mkdir(parents=True, exist_ok=True)
+    TABLE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n" + "\n".join(lines))
