@@ -7,6 +7,7 @@ Nothing here changes matplotlib at import time: callers apply `course_rc()` thro
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
 
 import matplotlib as mpl
@@ -57,10 +58,12 @@ def use_course_style() -> str | None:
     """Apply the course style to this session (notebook set-up); return the CJK family used."""
     mpl.rcParams.update(course_rc())
     silence_missing_glyphs()
-    try:  # inline figures as PNG: nbval compares SVG output as text, PNG not at all
+    # Inline figures as PNG: nbval compares SVG output as text, PNG not at all. Only inside a
+    # running IPython: set_matplotlib_formats would otherwise create a shell, and with it an
+    # IPython history database in the home folder.
+    ipython = sys.modules.get("IPython")
+    if ipython is not None and ipython.get_ipython() is not None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
         set_matplotlib_formats("png")
-    except ImportError:  # plain Python, no IPython: nothing to configure
-        pass
     return cjk_family()
