@@ -178,6 +178,15 @@ class Graph:
         hidden_nodes = sum(map(len, hidden)) + sum(
             max(0, len(r) - row_nodes) for r in _shown(rows, depth)
         )
+        if not hidden:  # every level is shown, only wide ones cut short
+            widest = max(map(len, rows))
+            return say(
+                "errors.g_summary_wide",
+                hidden_nodes=hidden_nodes,
+                nodes=len(self.nodes),
+                widest=widest,
+                shown=row_nodes,
+            )
         return say(
             "errors.g_summary",
             hidden_levels=len(hidden),
@@ -348,6 +357,8 @@ def graph_text(
 
 def layers(graph: Graph) -> dict[str, int]:
     """Return each node's layer: 0 for the outputs, 1 + the deepest consumer for the rest."""
+    if not isinstance(graph, Graph):
+        fail(TypeError, "not_graph", func="layers", got=describe(graph))
     pending = {node.id: 0 for node in graph.nodes}  # consumers not yet placed
     for src, _ in graph.edges:
         pending[src] += 1
@@ -397,7 +408,7 @@ def draw_graph(
     layer = layers(graph)
     levels = max(layer.values()) + 1
     full = level_rows(graph, layer, levels)
-    gap = None
+    gap = note = None
     if (
         len(graph.nodes) > DRAW_MAX_NODES
         or levels > DRAW_MAX_LEVELS
@@ -405,10 +416,11 @@ def draw_graph(
     ):
         head = list(range(min(HEAD_LEVELS, levels)))
         tail = list(range(max(HEAD_LEVELS, levels - TAIL_LEVELS), levels))
-        shown = [full[i][:DRAW_ROW_NODES] for i in head]
-        gap = len(shown)
-        rows: list[list[str]] = [*shown, [], *(full[i][:DRAW_ROW_NODES] for i in tail)]
-        note = textwrap.fill(graph._gap(full, levels, DRAW_ROW_NODES), 70)
+        rows: list[list[str]] = [full[i][:DRAW_ROW_NODES] for i in head + tail]
+        if levels > HEAD_LEVELS + TAIL_LEVELS:  # an empty row where the left-out levels were
+            gap = len(head)
+            rows.insert(gap, [])
+        note = graph._gap(full, levels, DRAW_ROW_NODES)
     else:
         rows = full
     row_of = {node_id: r for r, row in enumerate(rows) for node_id in row}
@@ -417,7 +429,9 @@ def draw_graph(
     if ax is None:
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(max(3.0, 1.9 * width), 0.6 * depth + 0.8))
+        least = 3.0 if note is None else 6.0  # room for the summary's sentence
+        top = 0.0 if note is None or gap is not None else 0.7
+        fig, ax = plt.subplots(figsize=(max(least, 1.9 * width), 0.6 * depth + 0.8 + top))
         fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98 if title is None else 0.9)
 
     family = course_rc()["font.sans-serif"]
@@ -442,9 +456,13 @@ def draw_graph(
             )
             boxes[node_id] = (text, (x, y))
 
-    if gap is not None:
+    extra_top = 0.0
+    if note is not None:
+        columns = int(ax.figure.get_size_inches()[0] * ax.get_position().width * 12)
+        y, extra_top = (depth - 1 - gap, 0.0) if gap is not None else (depth - 0.3, 0.7)
         ax.text(
-            0, depth - 1 - gap, note, ha="center", va="center", fontsize=8, family=family,
+            0, y, textwrap.fill(note, max(columns, 30)), ha="center",
+            va="center" if gap is not None else "bottom", fontsize=8, family=family,
             color="#555555", style="italic",
         )  # fmt: skip
     edges = [(src, dst) for src, dst in graph.edges if src in row_of and dst in row_of]
@@ -495,7 +513,7 @@ def draw_graph(
     )
     half = max(width, 2) / 2
     ax.set_xlim(-half, half)
-    ax.set_ylim(-1.15, depth - 0.5)
+    ax.set_ylim(-1.15, depth - 0.5 + extra_top)
     ax.set_axis_off()
     if title is not None:
         ax.set_title(title, family=family, fontsize=10)

@@ -384,6 +384,14 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "{name} 应是字符串（或 None），而你传入的是 {got}。",
         "en": "{name} must be a string (or None), got {got}.",
     },
+    "not_str": {
+        "zh": "{name} 应是字符串，例如 {example}，而你传入的是 {got}。",
+        "en": "{name} must be a string, e.g. {example}, got {got}.",
+    },
+    "not_graph": {
+        "zh": "{func} 需要一个 Graph（例如 autograd_graph(y) 的结果），而你传入的是 {got}。",
+        "en": "{func} needs a Graph (e.g. the result of autograd_graph(y)), got {got}.",
+    },
     "not_strings": {
         "zh": "{name} 应是由字符串组成的列表，例如 {example}，而你传入的是 {got}。",
         "en": "{name} must be a list of strings, e.g. {example}, got {got}.",
@@ -617,6 +625,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "… {hidden_nodes} nodes in {hidden_levels} levels left out: the graph has "
         "{nodes} nodes in {levels} levels, too many to read; only the first {head} and the "
         "last {tail} levels are shown.",
+    },
+    "g_summary_wide": {
+        "zh": "… 省略了 {hidden_nodes} 个节点：这张图有 {nodes} 个节点，最多 {widest} 个并排，"
+        "太多，读不过来；每层只显示前 {shown} 个。",
+        "en": "… {hidden_nodes} nodes left out: the graph has {nodes} nodes, up to {widest} "
+        "side by side, too many to read; each level shows its first {shown}.",
     },
     "g_level": {"zh": "第 {level} 层：", "en": "level {level}:"},
     "g_more": {"zh": "另有 {count} 个", "en": "{count} more"},

@@ -22,6 +22,7 @@ from autograd_lab.validation import (
     check_choice,
     check_figsize,
     check_limits,
+    check_str,
     check_strings,
     check_text,
     describe,
@@ -198,7 +199,7 @@ def plot_with_derivative(
         entries = check_strings(value, name, '("f(x)", "f\'(x)")')
         if len(entries) != 2:
             fail(ValueError, "two_entries", name=name, got=describe(value))
-    check_text(xlabel, "xlabel")
+    check_str(xlabel, "xlabel", '"x"')
     check_text(title, "title")
     figsize = check_figsize(figsize)
     xs = points(x, one_d=True, minimum=2)
@@ -235,7 +236,7 @@ def plot_tangent(
     check_axes(ax)
     check_text(label, "label")
     check_bool(show_f, "show_f")
-    check_text(fmt, "fmt")
+    check_str(fmt, "fmt", '"r:"')
     figsize = check_figsize(figsize)
     grid = points(x, one_d=True, minimum=2) if x is not None else None
     value, slope = tangent(f, x0)

@@ -63,6 +63,12 @@ def check_text(value: object, name: str) -> None:
         fail(TypeError, "not_text", name=name, got=describe(value))
 
 
+def check_str(value: object, name: str, example: str) -> None:
+    """A string (a format such as "r:", a label)."""
+    if not isinstance(value, str):
+        fail(TypeError, "not_str", name=name, example=example, got=describe(value))
+
+
 def check_bool(value: object, name: str) -> None:
     """True or False (not 1, not "yes")."""
     if not isinstance(value, (bool, np.bool_)):
