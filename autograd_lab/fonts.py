@@ -10,9 +10,6 @@ import functools
 import sys
 import warnings
 
-import matplotlib as mpl
-from matplotlib import font_manager
-
 # In order of preference; the first one installed wins.
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -32,6 +29,8 @@ GLYPH_WARNING = r"Glyph \d+ .*missing from (current )?font"
 @functools.cache
 def cjk_family() -> str | None:
     """Return the name of an installed CJK font family, or None if there is none."""
+    from matplotlib import font_manager  # imported on use: `import autograd_lab` stays light
+
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
@@ -56,6 +55,8 @@ def silence_missing_glyphs() -> None:
 
 def use_course_style() -> str | None:
     """Apply the course style to this session (notebook set-up); return the CJK family used."""
+    import matplotlib as mpl
+
     mpl.rcParams.update(course_rc())
     silence_missing_glyphs()
     # Inline figures as PNG: nbval compares SVG output as text, PNG not at all. Only inside a

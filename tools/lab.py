@@ -292,7 +292,7 @@ class SyncReport:
             f"updated {rel} (the course changed it; you had not edited it)" for rel in self.updated
         ]
         out += [
-            f"kept your edited {rel}; the course's new version is beside it: {new}"
+            f"kept your edited {rel}; the course's current version is beside it: {new}"
             for rel, new in self.offered
         ]
         out += [f"removed {rel} (no longer in the course, not edited)" for rel in self.removed]
