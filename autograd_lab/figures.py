@@ -1,12 +1,14 @@
-"""Draw the seven lecture figures (F1-F7) of the course into `assets/`.
+"""Draw the seven lecture figures (F1-F7) of the course, in each of its languages.
 
-This module is the only code that writes into `assets/`, always through `ASSETS`:
+This module is the only code that writes into `assets/`, one folder per language:
 
-    python -m autograd_lab.figures            # redraw every figure into assets/
-    python -m autograd_lab.figures OUT_DIR    # or into another folder (the tests use this)
+    python -m autograd_lab.figures            # redraw every figure into assets/<lang>/
+    python -m autograd_lab.figures OUT_DIR    # or into OUT_DIR/<lang>/ (the tests use this)
 
-Every figure is drawn on a fresh `Figure` (no pyplot state) inside
-`matplotlib.rc_context(course_rc())`, and saved as PNG at a fixed dpi with no
+Each figure has one drawing function, `draw_fN(lang)`; every word it draws is looked up in
+the `figures` topic of `autograd_lab.language`, so a language is one more column of words,
+never another copy of a figure. Every figure is drawn on a fresh `Figure` (no pyplot state)
+inside `matplotlib.rc_context(course_rc())`, and saved as PNG at a fixed dpi with no
 timestamp or software tag, so redrawing on the same versions gives the same pixels.
 """
 
@@ -15,18 +17,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from autograd_lab.fonts import course_rc, silence_missing_glyphs
+from autograd_lab import language
+from autograd_lab.course import ASSETS, LANGUAGES
+from autograd_lab.fonts import GLYPH_WARNING, course_rc
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets" / "zh"
 DPI = 150
+MEASURED_IN = "05"  # the notebook that measures the two modes, named in F7's subtitle
 
 # Okabe-Ito colours (safe for colour-blind readers); every meaning is also carried by a
 # line style, hatch or marker, so the figures survive a black-and-white printer.
@@ -42,15 +48,38 @@ BACKWARD = {"color": RED, "linestyle": "--"}
 # Code in the figures: a monospace font first, the CJK font for the Chinese comments.
 MONO = ["DejaVu Sans Mono", "Noto Sans CJK SC", "DejaVu Sans"]
 
-Drawer = Callable[[], Figure]
+Drawer = Callable[[str | None], Figure]
+
+
+def _words(lang: str | None) -> Callable[..., str]:
+    """Return say() for the figures topic in one language: words("f1_title")."""
+    lang = language.current(lang)
+
+    def words(key: str, **fields: object) -> str:
+        return language.say(f"figures.{key}", lang, **fields)
+
+    return words
 
 
 # ----------------------------------------------------------------------------- drawing kit
 
 
+def _figure(width: float, height: float) -> Figure:
+    """Return an empty figure on an Agg canvas, so text can be measured before saving."""
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _width(ax, text) -> float:
+    """Return the drawn width of a text artist in inches (the data units of `_canvas`)."""
+    box = text.get_window_extent(ax.figure.canvas.get_renderer())
+    return box.width / ax.figure.dpi
+
+
 def _canvas(width: float, height: float) -> tuple[Figure, object]:
     """Return a figure and one axes spanning it, in data units equal to inches."""
-    fig = Figure(figsize=(width, height))
+    fig = _figure(width, height)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
@@ -151,21 +180,16 @@ def _title(ax, width, height, text, sub=None):
 # ----------------------------------------------------------------------------- F1
 
 
-def draw_f1() -> Figure:
+def draw_f1(lang: str | None = None) -> Figure:
     """Draw F1: the chain rule from scalars to vectors, with the shape of every factor."""
+    words = _words(lang)
     width, height = 11.0, 6.4
     fig, ax = _canvas(width, height)
-    _title(
-        ax,
-        width,
-        height,
-        "链式法则：从标量到向量",
-        "分子布局：标量对列向量求导得到行向量；形状按 (行, 列) 书写",
-    )
+    _title(ax, width, height, words("f1_title"), words("f1_subtitle"))
     n, k, m = 4, 3, 2
     rows = [
         (
-            "标量",
+            words("f1_scalars"),
             r"$\dfrac{\partial y}{\partial x} = \dfrac{\partial y}{\partial u}\,"
             r"\dfrac{\partial u}{\partial x}$",
             (1, 1),
@@ -174,7 +198,7 @@ def draw_f1() -> Figure:
             "(1,1) = (1,1)(1,1)",
         ),
         (
-            "向量 $\\mathbf{x}$",
+            words("f1_vector", names=r"$\mathbf{x}$"),
             r"$\dfrac{\partial y}{\partial \mathbf{x}} = "
             r"\dfrac{\partial y}{\partial u}\,\dfrac{\partial u}{\partial \mathbf{x}}$",
             (1, n),
@@ -183,7 +207,7 @@ def draw_f1() -> Figure:
             "(1,n) = (1,1)(1,n)",
         ),
         (
-            "向量 $\\mathbf{u}$, $\\mathbf{x}$",
+            words("f1_vectors", names=r"$\mathbf{u}$, $\mathbf{x}$"),
             r"$\dfrac{\partial y}{\partial \mathbf{x}} = "
             r"\dfrac{\partial y}{\partial \mathbf{u}}\,"
             r"\dfrac{\partial \mathbf{u}}{\partial \mathbf{x}}$",
@@ -193,7 +217,7 @@ def draw_f1() -> Figure:
             "(1,n) = (1,k)(k,n)",
         ),
         (
-            "向量 $\\mathbf{y}$, $\\mathbf{u}$, $\\mathbf{x}$",
+            words("f1_vectors", names=r"$\mathbf{y}$, $\mathbf{u}$, $\mathbf{x}$"),
             r"$\dfrac{\partial \mathbf{y}}"
             r"{\partial \mathbf{x}} = \dfrac{\partial \mathbf{y}}{\partial \mathbf{u}}\,"
             r"\dfrac{\partial \mathbf{u}}{\partial \mathbf{x}}$",
@@ -205,7 +229,8 @@ def draw_f1() -> Figure:
     ]
     top = height - 1.3
     step = 1.15
-    for x, head in ((0.35, "情形"), (2.55, "公式"), (5.2, "形状（按比例画出）"), (8.35, "形状")):
+    columns = ("f1_col_case", "f1_col_formula", "f1_col_blocks", "f1_col_shapes")
+    for x, head in zip((0.35, 2.55, 5.2, 8.35), map(words, columns), strict=True):
         ax.text(x, top + 0.05, head, ha="left", va="center", fontsize=11.5, color=GREY)
     top -= 0.1
     for i, (label, formula, result, left, right, shapes) in enumerate(rows):
@@ -231,8 +256,12 @@ def draw_f1() -> Figure:
     ax.text(
         0.35,
         0.3,
-        r"示例取 $n=4,\ k=3,\ m=2$。PyTorch 把 $\partial y/\partial \mathbf{x}$ 存成与 "
-        r"$\mathbf{x}$ 同形状的 x.grad（形状 (n,)），即上面行向量的转置。",
+        words(
+            "f1_note",
+            sizes=r"$n=4,\ k=3,\ m=2$",
+            dydx=r"$\partial y/\partial \mathbf{x}$",
+            x=r"$\mathbf{x}$",
+        ),
         ha="left",
         va="center",
         fontsize=11,
@@ -249,16 +278,22 @@ def _d(num: str, den: str) -> str:
     return r"$\dfrac{\partial " + num + r"}{\partial " + den + "}$"
 
 
-def _chain_panel(ax, top, heading, given, steps, factors, values, result, shapes):
+def _chain_panel(ax, words, top, heading, given, steps, factors, values, result, shapes):
     """Draw one worked example: its decomposition on the left, the chain rule on the right."""
     _box(ax, (0.25, top - 3.05), 11.5, 2.95, GREY, round_=0.12, lw=1.0)
-    ax.text(0.5, top - 0.38, heading, ha="left", va="center", fontsize=14.5, weight="bold")
-    ax.text(4.1, top - 0.38, given, ha="left", va="center", fontsize=13.5)
-    ax.text(0.5, top - 0.95, "分解", ha="left", va="center", fontsize=11.5, color=GREY)
+    head = ax.text(0.5, top - 0.38, heading, ha="left", va="center", fontsize=14.5, weight="bold")
+    # the givens start at the chain-rule column, or after a heading that reaches past it
+    x_given = max(4.1, 0.5 + _width(ax, head) + 0.4)
+    ax.text(x_given, top - 0.38, given, ha="left", va="center", fontsize=13.5)
+    ax.text(
+        0.5, top - 0.95, words("f2_decompose"), ha="left", va="center", fontsize=11.5, color=GREY
+    )
     for i, step in enumerate(steps):
         ax.text(0.6, top - 1.45 - 0.55 * i, step, ha="left", va="center", fontsize=14)
     ax.plot([3.3, 3.3], [top - 0.8, top - 2.85], color="#CCCCCC", lw=1)
-    ax.text(3.6, top - 0.95, "链式法则", ha="left", va="center", fontsize=11.5, color=GREY)
+    ax.text(
+        3.6, top - 0.95, words("f2_chain_rule"), ha="left", va="center", fontsize=11.5, color=GREY
+    )
     xs = [4.1, 4.75, 5.5, 6.15, 6.9, 7.55, 8.3]
     row = top - 1.45
     for x, factor in zip(xs, factors, strict=True):
@@ -270,15 +305,17 @@ def _chain_panel(ax, top, heading, given, steps, factors, values, result, shapes
     ax.text(8.95, row, shapes, ha="left", va="center", fontsize=11.5, family=MONO, color=GREY)
 
 
-def draw_f2() -> Figure:
+def draw_f2(lang: str | None = None) -> Figure:
     """Draw F2: the chain rule on the squared error of one sample, and of a linear model."""
+    words = _words(lang)
     width, height = 12.0, 7.8
     fig, ax = _canvas(width, height)
-    _title(ax, width, height, "链式法则的两个例子")
+    _title(ax, width, height, words("f2_title"))
     _chain_panel(
         ax,
+        words,
         height - 0.75,
-        "例 1：一个样本的平方误差",
+        words("f2_example1"),
         r"$\mathbf{x},\mathbf{w}\in\mathbb{R}^n,\ y\in\mathbb{R},\quad "
         r"z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$",
         [r"$a = \langle\mathbf{x},\mathbf{w}\rangle$", r"$b = a - y$", r"$z = b^2$"],
@@ -297,8 +334,9 @@ def draw_f2() -> Figure:
     )
     _chain_panel(
         ax,
+        words,
         height - 3.9,
-        "例 2：线性模型的平方误差",
+        words("f2_example2"),
         r"$\mathbf{X}\in\mathbb{R}^{m\times n},\ \mathbf{w}\in\mathbb{R}^n,\ "
         r"\mathbf{y}\in\mathbb{R}^m,\quad z = \Vert\mathbf{X}\mathbf{w} - \mathbf{y}\Vert^2$",
         [
@@ -322,9 +360,12 @@ def draw_f2() -> Figure:
     ax.text(
         0.3,
         0.42,
-        r"按分子布局，结果是行向量 (1,n)。PyTorch 的 w.grad 与 $\mathbf{w}$ 同形状 (n,)："
-        r"例 1 为 $2(\langle\mathbf{x},\mathbf{w}\rangle - y)\,\mathbf{x}$，"
-        r"例 2 为 $2\mathbf{X}^{\top}(\mathbf{X}\mathbf{w} - \mathbf{y})$。",
+        words(
+            "f2_note",
+            w=r"$\mathbf{w}$",
+            grad1=r"$2(\langle\mathbf{x},\mathbf{w}\rangle - y)\,\mathbf{x}$",
+            grad2=r"$2\mathbf{X}^{\top}(\mathbf{X}\mathbf{w} - \mathbf{y})$",
+        ),
         ha="left",
         va="center",
         fontsize=11.5,
@@ -350,20 +391,21 @@ def _legend_row(ax, x, y, items, fontsize=11):
             _box(ax, (x - 0.16, y - 0.12), 0.32, 0.24, GREY, round_=0.04, lw=1.4)
         else:
             _node(ax, (x, y), "", kind, radius=0.15)
-        ax.text(x + 0.28, y, label, ha="left", va="center", fontsize=fontsize)
-        x += 0.5 + 0.2 * len(label)
+        text = ax.text(x + 0.28, y, label, ha="left", va="center", fontsize=fontsize)
+        x += 0.28 + _width(ax, text) + 0.55
 
 
-def draw_f3() -> Figure:
+def draw_f3(lang: str | None = None) -> Figure:
     """Draw F3: the computation graph of z = (<x, w> - y)^2."""
+    words = _words(lang)
     width, height = 11.0, 6.0
     fig, ax = _canvas(width, height)
     _title(
         ax,
         width,
         height,
-        "计算图：把程序拆成基本运算",
-        r"$z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$ 的有向无环图，箭头是前向计算的方向",
+        words("f3_title"),
+        words("f3_subtitle", z=r"$z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$"),
     )
     pos = {
         "x": (1.2, 4.25),
@@ -405,26 +447,35 @@ def draw_f3() -> Figure:
         ax,
         1.0,
         1.45,
-        [("leaf", "叶子（输入）"), ("value", "中间结果"), ("output", "输出"), ("op", "基本运算")],
+        [(kind, words(f"f3_{kind}")) for kind in ("leaf", "value", "output", "op")],
     )
     lines = [
-        ("符号求导", "对公式做变换，得到导函数的表达式"),
-        ("数值求导", r"用 $(f(x+h)-f(x))/h$ 近似，$h$ 取很小的数"),
-        ("自动求导", "在给定的数值上，沿程序的计算图求出导数的值"),
+        (words("f3_symbolic"), words("f3_symbolic_how")),
+        (
+            words("f3_numerical"),
+            words("f3_numerical_how", quotient=r"$(f(x+h)-f(x))/h$", h="$h$"),
+        ),
+        (words("f3_automatic"), words("f3_automatic_how")),
     ]
-    for i, (name, text) in enumerate(lines):
+    names = []
+    for i, (name, _) in enumerate(lines):
         yy = 0.95 - 0.3 * i
-        ax.text(
-            1.0,
-            yy,
-            name,
-            ha="left",
-            va="center",
-            fontsize=11.5,
-            weight="bold",
-            color=RED if i == 2 else INK,
+        names.append(
+            ax.text(
+                1.0,
+                yy,
+                name,
+                ha="left",
+                va="center",
+                fontsize=11.5,
+                weight="bold",
+                color=RED if i == 2 else INK,
+            )
         )
-        ax.text(2.1, yy, text, ha="left", va="center", fontsize=11.5)
+    # the explanations start in one column, after the widest name
+    x_text = max(2.1, 1.0 + max(_width(ax, name) for name in names) + 0.35)
+    for i, (_, text) in enumerate(lines):
+        ax.text(x_text, 0.95 - 0.3 * i, text, ha="left", va="center", fontsize=11.5)
     return fig
 
 
@@ -466,15 +517,16 @@ def _small_graph(ax, x0, y0, labels, kinds, ops):
         _arrow(ax, pos[u], pos[v], shrink=24)
 
 
-def draw_f4() -> Figure:
+def draw_f4(lang: str | None = None) -> Figure:
     """Draw F4: a graph declared before any data versus a graph recorded while running."""
+    words = _words(lang)
     width, height = 12.0, 6.6
     fig, ax = _canvas(width, height)
-    _title(ax, width, height, "构造计算图的两种方式", r"同一个函数 $c = 2a + b$")
+    _title(ax, width, height, words("f4_title"), words("f4_subtitle", c="$c = 2a + b$"))
     left, right = 0.35, 6.3
     for x, head, sub in (
-        (left, "显式构造：先定义，后运行", "TensorFlow 1、Theano、MXNet symbol（示意伪代码）"),
-        (right, "隐式构造：边运行，边记录", "PyTorch（以及 MXNet 的 autograd.record）"),
+        (left, words("f4_explicit"), words("f4_explicit_who")),
+        (right, words("f4_implicit"), words("f4_implicit_who")),
     ):
         ax.text(x, height - 1.2, head, ha="left", va="center", fontsize=14.5, weight="bold")
         ax.text(x, height - 1.58, sub, ha="left", va="center", fontsize=11, color=GREY)
@@ -483,11 +535,11 @@ def draw_f4() -> Figure:
         ax,
         (left, height - 1.85),
         [
-            "a = var('a')      # 占位符，没有数值",
+            "a = var('a')      " + words("f4_code_placeholder"),
             "b = var('b')",
-            "c = 2 * a + b     # 得到的是一张图",
-            "f = compile(c)    # 整张图交给框架",
-            "f(a=2.0, b=3.0)   # 之后才喂数据：7.0",
+            "c = 2 * a + b     " + words("f4_code_graph"),
+            "f = compile(c)    " + words("f4_code_compile"),
+            "f(a=2.0, b=3.0)   " + words("f4_code_feed"),
         ],
     )
     _code(
@@ -496,8 +548,8 @@ def draw_f4() -> Figure:
         [
             "a = torch.tensor(2.0, requires_grad=True)",
             "b = torch.tensor(3.0, requires_grad=True)",
-            "c = 2 * a + b     # 算出 7.0，同时记下运算",
-            "c.backward()      # 沿记录反向：a.grad=2, b.grad=1",
+            "c = 2 * a + b     " + words("f4_code_record"),
+            "c.backward()      " + words("f4_code_backward"),
         ],
     )
     _small_graph(
@@ -530,7 +582,7 @@ def draw_f4() -> Figure:
     ax.text(
         left,
         0.55,
-        "图的结构在数据到来之前就固定了；\n条件和循环要用框架自己的算子来写。",
+        words("f4_explicit_note"),
         ha="left",
         va="center",
         fontsize=11.5,
@@ -539,7 +591,7 @@ def draw_f4() -> Figure:
     ax.text(
         right,
         0.55,
-        "每执行一个运算就记下一个节点（grad_fn）；\nPython 的 if / while 走哪条路就记哪条。",
+        words("f4_implicit_note"),
         ha="left",
         va="center",
         fontsize=11.5,
@@ -551,17 +603,24 @@ def draw_f4() -> Figure:
 # ----------------------------------------------------------------------------- F5
 
 
-def draw_f5() -> Figure:
+def draw_f5(lang: str | None = None) -> Figure:
     """Draw F5: forward and reverse accumulation along a chain of Jacobians."""
+    words = _words(lang)
     width, height = 12.0, 7.6
     fig, ax = _canvas(width, height)
     _title(
         ax,
         width,
         height,
-        "两种累积模式",
-        r"复合函数 $y = f(\mathbf{x})$，$\mathbf{x}\in\mathbb{R}^d$，$y\in\mathbb{R}$，"
-        r"中间结果 $\mathbf{u}_1,\dots,\mathbf{u}_n$ 都在 $\mathbb{R}^k$ 中",
+        words("f5_title"),
+        words(
+            "f5_subtitle",
+            y=r"$y = f(\mathbf{x})$",
+            x=r"$\mathbf{x}\in\mathbb{R}^d$",
+            y_in=r"$y\in\mathbb{R}$",
+            u=r"$\mathbf{u}_1,\dots,\mathbf{u}_n$",
+            space=r"$\mathbb{R}^k$",
+        ),
     )
     ax.text(
         width / 2,
@@ -616,7 +675,7 @@ def draw_f5() -> Figure:
     ax.text(
         centres[-1] + 0.7,
         ymid + 1.45,
-        "反向",
+        words("f5_reverse"),
         ha="left",
         va="center",
         fontsize=13,
@@ -634,7 +693,7 @@ def draw_f5() -> Figure:
     ax.text(
         centres[0] - 0.7,
         ymid - 1.15,
-        "正向",
+        words("f5_forward"),
         ha="right",
         va="center",
         fontsize=13,
@@ -643,22 +702,22 @@ def draw_f5() -> Figure:
     )
     rows = [
         (
-            "正向累积：从输入一侧开始乘",
+            words("f5_forward_head"),
             BLUE,
             r"$\dfrac{\partial y}{\partial \mathbf{u}_n}\left(\dfrac{\partial \mathbf{u}_n}"
             r"{\partial \mathbf{u}_{n-1}}\left(\cdots\left(\dfrac{\partial \mathbf{u}_2}"
             r"{\partial \mathbf{u}_1}\,\dfrac{\partial \mathbf{u}_1}{\partial \mathbf{x}}"
             r"\right)\right)\right)$",
-            "每步 (k,k)·(k,d)：矩阵乘矩阵；\n相当于 d 次雅可比-向量积 (JVP)",
+            words("f5_forward_note"),
         ),
         (
-            "反向累积（反向传播）：从输出一侧开始乘",
+            words("f5_reverse_head"),
             RED,
             r"$\left(\left(\left(\dfrac{\partial y}{\partial \mathbf{u}_n}\,\dfrac{\partial "
             r"\mathbf{u}_n}{\partial \mathbf{u}_{n-1}}\right)\cdots\right)\dfrac{\partial "
             r"\mathbf{u}_2}{\partial \mathbf{u}_1}\right)\dfrac{\partial \mathbf{u}_1}"
             r"{\partial \mathbf{x}}$",
-            "每步 (1,k)·(k,k)：行向量乘矩阵；\n一次向量-雅可比积 (VJP) 得到全部 d 个偏导",
+            words("f5_reverse_note"),
         ),
     ]
     for i, (head, color, formula, note) in enumerate(rows):
@@ -674,17 +733,21 @@ def draw_f5() -> Figure:
 # ----------------------------------------------------------------------------- F6
 
 
-def draw_f6() -> Figure:
+def draw_f6(lang: str | None = None) -> Figure:
     """Draw F6: the forward graph of example 1 beside its backward graph."""
+    words = _words(lang)
     width, height = 13.6, 7.2
     fig, ax = _canvas(width, height)
     _title(
         ax,
         width,
         height,
-        "反向累积：前向保存，反向读取",
-        r"例 1：$z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$，只求 "
-        r"$\partial z/\partial\mathbf{w}$",
+        words("f6_title"),
+        words(
+            "f6_subtitle",
+            z=r"$z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$",
+            dz_dw=r"$\partial z/\partial\mathbf{w}$",
+        ),
     )
     fwd = {
         "z": (2.4, 5.5),
@@ -699,7 +762,7 @@ def draw_f6() -> Figure:
     ax.text(
         0.4,
         height - 1.15,
-        "前向：计算并保存中间结果",
+        words("f6_forward"),
         fontsize=13.5,
         weight="bold",
         color=BLUE,
@@ -708,7 +771,7 @@ def draw_f6() -> Figure:
     ax.text(
         5.4,
         height - 1.15,
-        "反向：沿相反方向，读取保存的值",
+        words("f6_backward"),
         fontsize=13.5,
         weight="bold",
         color=RED,
@@ -749,12 +812,12 @@ def draw_f6() -> Figure:
         mx, my = (bwd[u][0] + bwd[v][0]) / 2, (bwd[u][1] + bwd[v][1]) / 2
         ax.text(mx, my, r"$\times$", ha="center", va="center", fontsize=20, color=GREY)
     # what the backward pass reads from the forward pass
-    for src, dst, label, dy in (("b", "b", "读取 $b$", 0.2), ("x", "w", r"读取 $\mathbf{x}$", 0.2)):
+    for src, dst, value in (("b", "b", "$b$"), ("x", "w", r"$\mathbf{x}$")):
         _arrow(ax, fwd[src], bwd[dst], {"color": INK, "linestyle": (0, (1, 2))}, shrink=26, lw=1.4)
         ax.text(
             (fwd[src][0] + bwd[dst][0]) / 2,
-            fwd[src][1] + dy,
-            label,
+            fwd[src][1] + 0.2,
+            words("f6_reads", value=value),
             ha="center",
             va="bottom",
             fontsize=11,
@@ -784,10 +847,14 @@ def draw_f6() -> Figure:
     ax.text(
         0.4,
         0.38,
-        r"注：$\partial a/\partial\mathbf{w} = \mathbf{x}^{\top}$（原幻灯片此处误写成 "
-        r"$\partial a/\partial\mathbf{x}$ 与 $\mathbf{w}^{\top}$）。"
-        r"没有人要求 $\partial z/\partial y$、$\partial z/\partial\mathbf{x}$，"
-        "这两条路径被剪掉（×）。",
+        words(
+            "f6_note",
+            da_dw=r"$\partial a/\partial\mathbf{w} = \mathbf{x}^{\top}$",
+            da_dx=r"$\partial a/\partial\mathbf{x}$",
+            w_t=r"$\mathbf{w}^{\top}$",
+            dz_dy=r"$\partial z/\partial y$",
+            dz_dx=r"$\partial z/\partial\mathbf{x}$",
+        ),
         ha="left",
         va="center",
         fontsize=11.5,
@@ -799,25 +866,26 @@ def draw_f6() -> Figure:
 # ----------------------------------------------------------------------------- F7
 
 
-def draw_f7() -> Figure:
+def draw_f7(lang: str | None = None) -> Figure:
     """Draw F7: the cost of both modes in time and memory (a schematic, not a measurement)."""
-    fig = Figure(figsize=(12.0, 6.0))
-    fig.text(0.5, 0.955, "计算复杂度（示意）", ha="center", va="center", fontsize=18, weight="bold")
+    words = _words(lang)
+    fig = _figure(12.0, 6.4)
+    fig.text(0.5, 0.955, words("f7_title"), ha="center", va="center", fontsize=18, weight="bold")
     fig.text(
         0.5,
-        0.9,
-        "常数因子取典型值，只看增长趋势；实测见 notebook 02 第 7 节",
+        0.905,
+        words("f7_subtitle", notebook=MEASURED_IN),
         ha="center",
         va="center",
         fontsize=11.5,
         color=GREY,
     )
-    t_ax = fig.add_axes((0.07, 0.27, 0.4, 0.55))
-    m_ax = fig.add_axes((0.57, 0.27, 0.4, 0.55))
+    t_ax = fig.add_axes((0.07, 0.33, 0.4, 0.5))
+    m_ax = fig.add_axes((0.57, 0.33, 0.4, 0.5))
 
     n = np.arange(1, 33)
     t_ax.plot(
-        n, 2.0 * n, marker="o", markevery=4, lw=2.2, label="正向模式：每个输入一次 JVP", **FORWARD
+        n, 2.0 * n, marker="o", markevery=4, lw=2.2, label=words("f7_time_forward"), **FORWARD
     )
     t_ax.plot(
         n,
@@ -825,13 +893,13 @@ def draw_f7() -> Figure:
         marker="s",
         markevery=4,
         lw=2.2,
-        label="反向模式：一次前向 + 一次反向",
+        label=words("f7_time_reverse"),
         **BACKWARD,
     )
-    t_ax.plot(n, np.ones(n.shape), color=GREY, ls=":", lw=1.8, label="一次前向计算")
-    t_ax.set_title(r"时间：求 $f:\mathbb{R}^d\to\mathbb{R}$ 的全部 $d$ 个偏导", fontsize=13)
-    t_ax.set_xlabel("输入个数 $d$", fontsize=12)
-    t_ax.set_ylabel("代价（以一次前向计算为 1）", fontsize=12)
+    t_ax.plot(n, np.ones(n.shape), color=GREY, ls=":", lw=1.8, label=words("f7_time_one_pass"))
+    t_ax.set_title(words("f7_time_title", f=r"$f:\mathbb{R}^d\to\mathbb{R}$", d="$d$"), fontsize=13)
+    t_ax.set_xlabel(words("f7_time_xlabel", d="$d$"), fontsize=12)
+    t_ax.set_ylabel(words("f7_time_ylabel"), fontsize=12)
     t_ax.set_ylim(0, 66)
 
     length = np.arange(1, 65)
@@ -841,7 +909,7 @@ def draw_f7() -> Figure:
         marker="s",
         markevery=8,
         lw=2.2,
-        label="反向模式：保存全部中间结果",
+        label=words("f7_memory_reverse"),
         **BACKWARD,
     )
     m_ax.plot(
@@ -852,40 +920,54 @@ def draw_f7() -> Figure:
         lw=2.2,
         color=GREEN,
         ls="-.",
-        label=r"检查点：$\sqrt{n}$ 段，多一次前向",
+        label=words("f7_memory_checkpoint", segments=r"$\sqrt{n}$"),
     )
+    # On a chain the live values at any moment are one intermediate result, so forward mode
+    # carries one tangent of that size: flat in n (one unit here, whatever the width).
     m_ax.plot(
         length,
         np.ones(length.shape),
         marker="o",
         markevery=8,
         lw=2.2,
-        label="正向模式：只存当前值",
+        label=words("f7_memory_forward"),
         **FORWARD,
     )
-    m_ax.set_title("内存：长度为 $n$ 的运算链", fontsize=13)
-    m_ax.set_xlabel("运算个数 $n$", fontsize=12)
-    m_ax.set_ylabel("同时保存的中间结果个数", fontsize=12)
+    m_ax.set_title(words("f7_memory_title", n="$n$"), fontsize=13)
+    m_ax.set_xlabel(words("f7_memory_xlabel", n="$n$"), fontsize=12)
+    m_ax.set_ylabel(words("f7_memory_ylabel"), fontsize=12)
     m_ax.set_ylim(0, 66)
 
     for ax in (t_ax, m_ax):
         ax.grid(True, color="#E5E5E5", lw=0.8)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper left", fontsize=10.5, frameon=False)
+    o = r"\mathcal{O}"
     rows = [
-        ("反向模式", r"时间 $\mathcal{O}(n)$，约为前向的常数倍", r"内存 $\mathcal{O}(n)$"),
         (
-            "正向模式",
-            r"每个输入 $\mathcal{O}(n)$，$d$ 个输入共 $\mathcal{O}(n\,d)$",
-            r"额外内存 $\mathcal{O}(1)$",
+            words("f7_reverse"),
+            words("f7_reverse_time", cost=f"${o}(n)$"),
+            words("f7_reverse_memory", cost=f"${o}(n)$"),
         ),
-        ("检查点", "多一次前向计算", r"内存 $\mathcal{O}(\sqrt{n})$"),
+        (
+            words("f7_forward"),
+            words("f7_forward_time", per_input=f"${o}(n)$", d="$d$", total=rf"${o}(n\,d)$"),
+            words("f7_forward_memory", cost=f"${o}(1)$"),
+        ),
+        (
+            words("f7_checkpoint"),
+            words("f7_checkpoint_time"),
+            words("f7_checkpoint_memory", cost=rf"${o}(\sqrt{{n}})$"),
+        ),
     ]
-    for i, (name, time_cost, memory) in enumerate(rows):
-        y = 0.14 - 0.045 * i
+    y = 0.19
+    for name, time_cost, memory in rows:
+        lines = memory.count("\n") + 1
+        y -= 0.0225 * (lines - 1)  # a two-line entry is centred on its row
         fig.text(0.08, y, name, ha="left", va="center", fontsize=11.5, weight="bold")
         fig.text(0.2, y, time_cost, ha="left", va="center", fontsize=11.5)
-        fig.text(0.58, y, memory, ha="left", va="center", fontsize=11.5)
+        fig.text(0.55, y, memory, ha="left", va="center", fontsize=11.5, linespacing=1.4)
+        y -= 0.0225 * (lines - 1) + 0.05
     return fig
 
 
@@ -902,8 +984,33 @@ FIGURES: dict[str, Drawer] = {
 }
 
 
-def build_figures(out_dir: str | os.PathLike = ASSETS) -> list[Path]:
-    """Draw every lecture figure as PNG into out_dir (default: assets/) and return the paths."""
+def draw(name: str, lang: str | None = None) -> Figure:
+    """Draw the figure `name` (e.g. "f5_two_modes") in one language, with the course style."""
+    if name not in FIGURES:
+        raise ValueError(f"unknown figure {name!r}: one of {', '.join(FIGURES)}")
+    lang = language.check(lang) if lang is not None else language.current()
+    with mpl.rc_context(course_rc()):
+        return FIGURES[name](lang)
+
+
+def save(fig: Figure, path: str | os.PathLike) -> Path:
+    """Write a figure as PNG the way the builder does; return the path."""
+    # The font family is resolved when the text is drawn, so the course style must hold here
+    # too; and no timestamp or version tag goes into the file: same versions, same bytes.
+    with mpl.rc_context(course_rc()):
+        fig.savefig(path, dpi=DPI, metadata={"Software": None}, facecolor="white")
+    return Path(path)
+
+
+def figure_path(name: str, lang: str, root: str | os.PathLike = ASSETS) -> Path:
+    """Where the builder puts figure `name` in language `lang`: root/<lang>/<name>.png."""
+    return Path(root) / language.check(lang) / f"{name}.png"
+
+
+def build_figures(
+    out_dir: str | os.PathLike = ASSETS, languages: tuple[str, ...] = LANGUAGES
+) -> list[Path]:
+    """Draw every lecture figure in every language into out_dir/<lang>/; return the paths."""
     if not isinstance(out_dir, str | os.PathLike):
         raise TypeError(
             f"out_dir must be a folder path (str or Path), not {type(out_dir).__name__}"
@@ -911,16 +1018,19 @@ def build_figures(out_dir: str | os.PathLike = ASSETS) -> list[Path]:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ValueError(f"{out} is a file; pass a folder to write the figures into")
-    out.mkdir(parents=True, exist_ok=True)
-    silence_missing_glyphs()  # without a CJK font the labels become boxes, but still draw
+    if isinstance(languages, str):
+        raise TypeError(f"languages must be a tuple of language codes, e.g. ({languages!r},)")
+    for lang in languages:
+        language.check(lang)
     paths = []
-    with mpl.rc_context(course_rc()):
-        for name, draw in FIGURES.items():
-            fig = draw()
-            path = out / f"{name}.png"
-            # no timestamp or version tag in the file: same versions, same bytes
-            fig.savefig(path, dpi=DPI, metadata={"Software": None}, facecolor="white")
-            paths.append(path)
+    with warnings.catch_warnings():
+        # without a CJK font the labels become boxes, but the figures still draw
+        warnings.filterwarnings("ignore", message=GLYPH_WARNING, category=UserWarning)
+        for lang in languages:
+            for name in FIGURES:
+                path = figure_path(name, lang, out)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                paths.append(save(draw(name, lang), path))
     return paths
 
 
@@ -932,10 +1042,13 @@ def main(argv: list[str] | None = None) -> int:
         nargs="?",
         type=Path,
         default=ASSETS,
-        help="folder to write into (default: assets/)",
+        help="folder to write into, one subfolder per language (default: assets/)",
+    )
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, action="append", help="only this language (repeatable)"
     )
     args = parser.parse_args(argv)
-    for path in build_figures(args.out_dir):
+    for path in build_figures(args.out_dir, tuple(args.lang or LANGUAGES)):
         try:
             shown = path.relative_to(Path.cwd())
         except ValueError:

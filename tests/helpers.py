@@ -5,7 +5,14 @@ Tests import from here (`from tests.helpers import ...`), never from each other 
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 
@@ -19,6 +26,11 @@ __all__ = [
     "STUDENT",
     "IGNORE_MARKERS",
     "IGNORE_TAGS",
+    "MatrixRun",
+    "OutputRecorder",
+    "cell_key",
+    "is_notebook_cell",
+    "notebook_key",
     "all_notebooks",
     "notebook_ids",
     "exempt",
@@ -92,3 +104,113 @@ def stored_verdicts(path) -> dict[int, str]:
             (output,) = cell.outputs
             verdicts[int(match.group(1))] = output["data"]["text/plain"]
     return verdicts
+
+
+# --- the reproducibility matrix: tests/conftest.py runs it, tests/test_reproducibility.py reads it
+# The session's own strict nbval pass is the matrix's first configuration; one more nbval run,
+# started in the background when the session starts, is the second.
+MATRIX_TIMEOUT = 1200  # s for all notebooks in one run; a classroom notebook takes seconds
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+# An outer pytest's own settings must not leak into the inner run (xdist workers, addopts).
+PYTEST_VARS = ("PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT")
+MATRIX_CHILD = "AUTOGRAD_LAB_MATRIX_RUN"  # set in the inner run, which must not start another
+# The inner run: pytest with nbval plus the recorder below, outputs written as JSON.
+INNER = """\
+import json, sys
+import pytest
+from tests.helpers import OutputRecorder
+recorder = OutputRecorder()
+code = pytest.main(sys.argv[2:], plugins=[recorder])
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    json.dump(recorder.outputs, f)
+sys.exit(code)
+"""
+
+
+def notebook_key(path) -> str:
+    """A notebook's path relative to the repository, e.g. notebooks/en/01_autograd_basics.ipynb."""
+    return Path(path).resolve().relative_to(ROOT).as_posix()
+
+
+def cell_key(path, index: int) -> str:
+    """Name a code cell by its notebook and its position among the code cells (as nbval counts)."""
+    return f"{notebook_key(path)}::{index}"
+
+
+def is_notebook_cell(item) -> bool:
+    """Whether a collected pytest item is a notebook cell run by nbval."""
+    return Path(str(item.path)).suffix == ".ipynb" and hasattr(item, "cell_num")
+
+
+class OutputRecorder:
+    """A pytest plugin: keep each nbval cell's outputs as the kernel sent them, and its source."""
+
+    def __init__(self) -> None:
+        self.outputs: dict[str, dict] = {}
+
+    def pytest_runtest_teardown(self, item) -> None:
+        """Record the cell nbval just ran (nbval sets test_outputs when the cell ran)."""
+        outputs = getattr(item, "test_outputs", None)
+        if outputs is not None and is_notebook_cell(item):
+            cell = item.cell  # the cell as this run read it (the notebook may change later)
+            self.outputs[cell_key(item.path, item.cell_num)] = {
+                "id": cell.get("id"),
+                "source": cell.source,
+                "exempt": exempt(cell),
+                "outputs": json.loads(json.dumps(outputs)),  # as the inner run's JSON has them
+            }
+
+
+def other_configuration(env: Mapping[str, str]) -> dict[str, str]:
+    """Settings unlike this session's: another thread count and hash seed, the C locale."""
+    threads = "2" if env.get("OMP_NUM_THREADS") == "1" else "1"
+    seed = "2" if env.get("PYTHONHASHSEED") == "1" else "1"
+    return {"OMP_NUM_THREADS": threads, "PYTHONHASHSEED": seed, "LANG": "C.UTF-8"}
+
+
+@dataclass
+class MatrixRun:
+    """Strict nbval over some notebooks in another configuration, in a background process."""
+
+    notebooks: list[Path]
+    folder: Path
+    settings: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+    _result: dict | None = None
+
+    @property
+    def record(self) -> Path:
+        return self.folder / "outputs.json"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "nbval.log"
+
+    def start(self) -> None:
+        """Start the run; it works on its own while the session goes on."""
+        self.settings = other_configuration(os.environ)
+        drop = {*THREAD_VARS, *PYTEST_VARS, "LC_ALL", "LANGUAGE", "PYTHONHASHSEED"}
+        env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("LC_")}
+        env |= self.settings | {MATRIX_CHILD: "1"}
+        cmd = [sys.executable, "-c", INNER, str(self.record), "--nbval", "--nbval-current-env"]
+        cmd += ["-p", "no:cacheprovider", "-q", *(notebook_key(p) for p in self.notebooks)]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def result(self) -> dict:
+        """Wait for the run; return its exit code, log tail and recorded outputs."""
+        if self._result is None:
+            code = self.process.wait(MATRIX_TIMEOUT)
+            outputs = json.loads(self.record.read_text("utf-8")) if self.record.exists() else {}
+            self._result = {"code": code, "log": self.log.read_text("utf-8", "replace")}
+            self._result["outputs"] = outputs
+        return self._result
+
+    def stop(self) -> None:
+        """Kill the run if it is still going (the session ended early)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

@@ -1,12 +1,17 @@
-"""Run every notebook in a real JupyterLab, driven through Debian's chromium by playwright.
+"""Run notebooks in a real JupyterLab, driven through Debian's chromium by playwright.
 
 One JupyterLab serves all notebooks. It is started by `tools/lab.py` itself, the script
-`make lab` runs, with a temporary working copy and its own settings and workspaces. For each
-notebook the test opens it, clears it, runs Run All, waits for the last cell and an idle
-kernel, then reads the notebook *model* (JupyterLab does not keep off-screen cells in the
-page) and compares it with the stored notebook. Screenshots go to build/screenshots/:
-NAME.png (the end, as Run All leaves it), NAME-top.png, NAME-figure.png (the first figure,
-once its image has loaded) and ui_zh.png (the Chinese interface with the File menu open).
+`make lab` runs, with a temporary working copy and its own settings and workspaces. It serves
+every notebook of the course and the images they show. What only a browser adds (opening,
+Run All, images shown, menus, no notifications) is checked on a few notebooks that together
+cover it (`BROWSER_PATHS`): a Chinese notebook with lecture figures and plots, and the
+English student edition (a plot, unanswered exercises); strict nbval runs every notebook's
+code anyway. For each of them the test opens it, clears it, runs Run All, waits for the last
+cell and an idle kernel, then reads the notebook *model* (JupyterLab does not keep off-screen
+cells in the page) and compares it with the stored notebook. Screenshots go to
+build/screenshots/: NAME.png (the end, as Run All leaves it), NAME-top.png, NAME-figure.png
+(the first figure, once its image has loaded) and ui_zh.png (the Chinese interface with the
+File menu open).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.helpers import NOTEBOOKS, ROOT, all_notebooks, notebook_ids
+from tests.helpers import COURSE, NOTEBOOKS, ROOT, STUDENT, all_notebooks, notebook_ids
 
 # The Chromium flags known to work here are shared with the handout printer.
 from tools.handout import CHROMIUM_ARGS
@@ -65,6 +70,21 @@ needs_browser = pytest.mark.skipif(SKIP is not None, reason=f"browser test skipp
 NOTEBOOK_PATHS = all_notebooks()
 IDS = notebook_ids(NOTEBOOK_PATHS)
 
+
+def browser_paths() -> list[Path]:
+    """The notebooks Run All is tried on: the first one with lecture figures and plots in the
+    source language, and the first student edition in each other language."""
+    source, *others = COURSE.languages
+
+    def shows_figures(path: Path) -> bool:
+        nb = nbformat.read(path, as_version=4)
+        return bool(image_links(path, nb)) and first_figure(nb) is not None
+
+    figured = next(p for p in COURSE.files(source) if shows_figures(p))
+    students = [COURSE.files(lang, STUDENT)[0] for lang in others or [source]]
+    return [figured, *students]
+
+
 # Installed into the page once: opens a notebook, runs it, and reads its model. Run All's
 # promise settles when the last queued cell has finished (or execution stopped at an error).
 HELPERS = """() => {
@@ -87,7 +107,15 @@ HELPERS = """() => {
       await app.commands.execute('notebook:clear-all-cell-outputs');
       app.commands.execute('notebook:run-all-cells').finally(() => { this.done = true; });
     },
-    finished() { return this.done && this.kernelIdle(); },
+    // Run All settles at the first error reply, even from a cell tagged raises-exception,
+    // while the kernel goes on: finished means every code cell ran, or one stopped the run.
+    finished() {
+      if (!this.done || !this.kernelIdle()) return false;
+      const cells = this.widget.content.model.toJSON().cells.filter(c => c.cell_type === 'code');
+      const stopped = cells.some(c => c.outputs.some(o => o.output_type === 'error')
+        && !(c.metadata.tags || []).includes('raises-exception'));
+      return stopped || cells.every(c => c.execution_count !== null);
+    },
     cells() { return this.widget.content.model.toJSON().cells; },
     async scrollTo(index) {
       const notebook = this.widget.content;
@@ -293,8 +321,26 @@ def image_links(path: Path, nb) -> list[str]:
     return links
 
 
+BROWSER_PATHS = browser_paths()
+
+
 @needs_browser
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_jupyterlab_serves_every_notebook_and_its_images(lab_page, path):
+    lab, page, course = lab_page
+    rel = path.relative_to(ROOT).as_posix()
+    assert (course / rel).is_file(), f"{rel} is missing from the working copy"
+    model = page.request.get(lab.url(f"api/contents/{rel}"))
+    assert model.ok, f"JupyterLab cannot open {rel} ({model.status})"
+    body = model.json()
+    assert body["type"] == "notebook" and body["content"]["cells"], f"{rel} opens empty"
+    for link in image_links(path, nbformat.read(course / rel, as_version=4)):
+        response = page.request.get(lab.url(f"files/{link}"))
+        assert response.ok, f"JupyterLab cannot serve {link} ({response.status})"
+
+
+@needs_browser
+@pytest.mark.parametrize("path", BROWSER_PATHS, ids=notebook_ids(BROWSER_PATHS))
 def test_run_all_in_jupyterlab(lab_page, screenshots, path):
     lab, page, course = lab_page
     rel = path.relative_to(ROOT).as_posix()

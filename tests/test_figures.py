@@ -1,7 +1,8 @@
 """The lecture figures F1-F7: the builder redraws the committed PNGs, and the course shows them.
 
-The committed `assets/f*.png` are the builder's output; a change to `autograd_lab/figures.py`
-that alters a picture must come with the redrawn PNGs (`make figures`).
+The committed `assets/<lang>/f*.png` are the builder's output; a change to
+`autograd_lab/figures.py` or to the figures' words that alters a picture must come with the
+redrawn PNGs (`make figures`). What the figures say is checked in test_figure_text.py.
 """
 
 from __future__ import annotations
@@ -14,15 +15,23 @@ import pytest
 from matplotlib.testing.compare import compare_images
 
 from autograd_lab import figures
+from autograd_lab.course import LANGUAGES, language_of
 from autograd_lab.fonts import cjk_family, course_rc
-from tests.helpers import COURSE, ROOT, all_notebooks
+from tests.helpers import ASSETS, COURSE, all_notebooks, notebook_ids
 
 FONT = "Noto Sans CJK SC"  # the font the committed PNGs were drawn with (Debian fonts-noto-cjk)
 # RMS difference of pixel values (0-255) still counted as the same picture: room for
 # anti-aliasing noise, far below a moved arrow or a changed label (see the last test).
 TOL = 1.0
-NB02 = COURSE.path("03_chain_rule_and_graphs", "zh")
-ASSET_LINK = re.compile(r"!\[[^\]]*\]\(\.\./\.\./assets/zh/([^)\s]+)\)")
+# Which notebook shows which lecture figure: the chain-rule notebook F1-F6, the modes notebook F7.
+SHOWN_IN = {
+    "03_chain_rule_and_graphs": [name for name in figures.FIGURES if name != "f7_complexity"],
+    "05_modes_and_memory": ["f7_complexity"],
+}
+FIGURE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]*assets/[^)\s]+\.png)\)")
+BUILT = [(lang, name) for lang in LANGUAGES for name in figures.FIGURES]
+BUILT_IDS = [f"{lang}-{name}" for lang, name in BUILT]
+NOTEBOOK_PATHS = all_notebooks()
 
 needs_font = pytest.mark.skipif(
     cjk_family() != FONT,
@@ -31,49 +40,73 @@ needs_font = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory):
-    """Draw every figure once into a temporary folder."""
-    out = tmp_path_factory.mktemp("figures")
-    return {p.stem: p for p in figures.build_figures(out)}
+def build(tmp_path_factory):
+    """Run the builder's command line once, into a folder inside a folder with a neighbour."""
+    parent = tmp_path_factory.mktemp("build")
+    (parent / "neighbour.txt").write_text("untouched")
+    committed = {p: p.stat().st_mtime_ns for p in ASSETS.rglob("*.png")}
+    code = figures.main([str(parent / "out")])
+    return {"code": code, "parent": parent, "committed": committed}
 
 
-def markdown_links(path):
+@pytest.fixture(scope="module")
+def rebuilt(build):
+    """Every figure in every language, as the builder just drew them."""
+    out = build["parent"] / "out"
+    return {(p.parent.name, p.stem): p for p in out.glob("*/*.png")}
+
+
+def figure_links(path):
+    """The lecture-figure links in a notebook's markdown, as written."""
     nb = nbformat.read(path, as_version=4)
     return [
         link
         for cell in nb.cells
         if cell.cell_type == "markdown"
-        for link in ASSET_LINK.findall(cell.source)
+        for link in FIGURE_LINK.findall(cell.source)
     ]
 
 
-def test_assets_constant_is_the_repo_folder():
-    assert figures.ASSETS == ROOT / "assets" / "zh"
+def files_under(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def test_builder_writes_seven_pngs_into_the_given_folder_only(rebuilt, tmp_path):
-    assert sorted(rebuilt) == sorted(figures.FIGURES)
-    assert len(rebuilt) == 7
-    folder = next(iter(rebuilt.values())).parent
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.png" for n in figures.FIGURES)
+def test_builder_writes_every_figure_into_the_given_folder_and_nothing_else(build):
+    parent = build["parent"]
+    assert build["code"] == 0
+    expected = sorted(f"{lang}/{name}.png" for lang, name in BUILT)
+    assert files_under(parent / "out") == expected
+    assert files_under(parent) == sorted(["neighbour.txt", *(f"out/{e}" for e in expected)])
+    assert (parent / "neighbour.txt").read_text() == "untouched"
+    assert {p: p.stat().st_mtime_ns for p in ASSETS.rglob("*.png")} == build["committed"], (
+        "building into another folder touched assets/"
+    )
+
+
+def test_redrawing_one_language_gives_identical_bytes_and_only_that_language(rebuilt, tmp_path):
+    paths = figures.build_figures(tmp_path, languages=("en",))
+    assert files_under(tmp_path) == sorted(f"en/{name}.png" for name in figures.FIGURES)
+    for path in paths:
+        assert path.read_bytes() == rebuilt["en", path.stem].read_bytes(), path
 
 
 @needs_font
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
-def test_builder_redraws_the_committed_figure(name, rebuilt):
-    committed = figures.ASSETS / f"{name}.png"
-    assert committed.is_file(), f"{committed.name} is missing: run `make figures`"
-    result = compare_images(str(committed), str(rebuilt[name]), tol=TOL, in_decorator=True)
+@pytest.mark.parametrize(("lang", "name"), BUILT, ids=BUILT_IDS)
+def test_builder_redraws_the_committed_figure(lang, name, rebuilt):
+    committed = figures.figure_path(name, lang)
+    assert committed.is_file(), f"{lang}/{committed.name} is missing: run `make figures`"
+    result = compare_images(str(committed), str(rebuilt[lang, name]), tol=TOL, in_decorator=True)
     assert result is None, (
-        f"{name} differs from the committed PNG (RMS {result['rms']:.2f} > {TOL}). "
+        f"{lang}/{name} differs from the committed PNG (RMS {result['rms']:.2f} > {TOL}). "
         "If the change is intended, run `make figures` and commit the new PNGs."
     )
 
 
-def test_redrawing_gives_identical_bytes(rebuilt, tmp_path):
-    again = figures.build_figures(tmp_path)
-    for path in again:
-        assert path.read_bytes() == rebuilt[path.stem].read_bytes(), path.name
+def test_the_languages_are_drawn_differently(rebuilt):
+    """One drawing function per figure, but its words change with the language."""
+    for name in figures.FIGURES:
+        zh, en = (rebuilt[lang, name].read_bytes() for lang in ("zh", "en"))
+        assert zh != en, f"{name} looks the same in Chinese and English"
 
 
 def test_pngs_carry_no_timestamp_or_software_tag(rebuilt):
@@ -84,13 +117,17 @@ def test_pngs_carry_no_timestamp_or_software_tag(rebuilt):
 
 
 def test_no_stale_figures_in_assets():
-    stored = {p.stem for p in figures.ASSETS.glob("f[0-9]_*.png")}
-    assert stored == set(figures.FIGURES), "stale or missing figures: run `make figures`"
+    folders = sorted(p.name for p in ASSETS.iterdir() if p.is_dir())
+    assert folders == sorted(LANGUAGES), "assets/ holds one folder per course language"
+    assert files_under(ASSETS) == sorted(f"{lang}/{name}.png" for lang, name in BUILT), (
+        "stale or missing figures: run `make figures`"
+    )
 
 
-def test_f6_shows_the_corrected_derivative():
-    """The slide wrote da/dx = w^T; the figure must derive dz/dw with da/dw = x^T."""
-    fig = figures.draw_f6()
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_f6_shows_the_corrected_derivative(lang):
+    """The slip to avoid is da/dx = w^T; the figure must derive dz/dw with da/dw = x^T."""
+    fig = figures.draw("f6_reverse_accumulation", lang)
     texts = [t.get_text() for t in fig.axes[0].texts]
     steps = [t for t in texts if t.startswith(r"$\dfrac{\partial z}{\partial \mathbf{w}}=")]
     assert len(steps) == 1
@@ -99,35 +136,55 @@ def test_f6_shows_the_corrected_derivative():
     assert r"\partial \mathbf{x}}" not in steps[0] and "w}^{\\top}" not in steps[0]
 
 
-def test_every_figure_is_shown_in_notebook_02():
-    shown = markdown_links(NB02)
-    assert sorted(shown) == sorted(f"{name}.png" for name in figures.FIGURES)
+@pytest.mark.parametrize("lang", COURSE.languages)
+def test_each_figure_is_shown_where_the_course_teaches_it(lang):
+    for slug, names in SHOWN_IN.items():
+        shown = [link.rsplit("/", 1)[-1] for link in figure_links(COURSE.path(slug, lang))]
+        assert sorted(shown) == sorted(f"{name}.png" for name in names), (slug, lang)
+    assert sorted(n for names in SHOWN_IN.values() for n in names) == sorted(figures.FIGURES)
 
 
-@pytest.mark.parametrize("path", all_notebooks(), ids=lambda p: p.name)
-def test_figure_links_in_every_notebook_resolve(path):
-    for link in markdown_links(path):
-        assert (figures.ASSETS / link).is_file(), f"{path.name} links a missing figure: {link}"
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_figure_is_shown_in_the_course(lang):
+    shown = {link.rsplit("/", 1)[-1] for path in COURSE.files(lang) for link in figure_links(path)}
+    assert shown == {f"{name}.png" for name in figures.FIGURES}
 
 
-def test_build_figures_rejects_bad_folders(tmp_path):
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=notebook_ids(NOTEBOOK_PATHS))
+def test_notebooks_show_the_figures_the_builder_draws_in_their_language(path):
+    lang = language_of(path)
+    built = {figures.figure_path(name, lang).resolve() for name in figures.FIGURES}
+    for link in figure_links(path):
+        target = (path.parent / link).resolve()
+        assert target.is_file(), f"{path.name} links a missing figure: {link}"
+        assert target in built, f"{path.name} ({lang}) shows {link}, not its {lang} figure"
+
+
+def test_build_figures_rejects_bad_folders_and_languages(tmp_path):
     with pytest.raises(TypeError, match="folder path"):
         figures.build_figures(42)
     a_file = tmp_path / "not_a_folder.png"
     a_file.write_bytes(b"")
     with pytest.raises(ValueError, match="pass a folder"):
         figures.build_figures(a_file)
+    with pytest.raises(TypeError, match=r"tuple of language codes, e.g. \('en',\)"):
+        figures.build_figures(tmp_path, languages="en")
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        figures.build_figures(tmp_path, languages=("en", "fr"))
+    with pytest.raises(ValueError, match="unknown figure 'f8'"):
+        figures.draw("f8", "en")
+    assert files_under(tmp_path) == ["not_a_folder.png"], "a refused call wrote something"
 
 
 @needs_font
-def test_a_changed_figure_fails_the_comparison(tmp_path):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_changed_figure_fails_the_comparison(lang, tmp_path):
     """The tolerance is tight enough to notice one wrong symbol."""
-    path = tmp_path / "f6_typo.png"
-    with mpl.rc_context(course_rc()):  # fonts are picked when the text is created
-        fig = figures.draw_f6()
+    with mpl.rc_context(course_rc()):
+        fig = figures.draw("f6_reverse_accumulation", lang)
         step = next(t for t in fig.axes[0].texts if r"\mathbf{x}^{\top}" in t.get_text())
         step.set_text(step.get_text().replace(r"\mathbf{x}^{\top}", r"\mathbf{w}^{\top}"))
-        fig.savefig(path, dpi=figures.DPI, metadata={"Software": None}, facecolor="white")
-    committed = figures.ASSETS / "f6_reverse_accumulation.png"
+    path = figures.save(fig, tmp_path / "f6_typo.png")
+    committed = figures.figure_path("f6_reverse_accumulation", lang)
     result = compare_images(str(committed), str(path), tol=TOL, in_decorator=True)
     assert result is not None and result["rms"] > TOL

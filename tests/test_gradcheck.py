@@ -184,5 +184,39 @@ def test_step_must_be_positive(x, eps):
         check_grad(torch.sin, x, eps=eps)
 
 
-def test_result_type(x):
-    assert isinstance(check_grad(torch.sin, x), GradCheckResult)
+class HalfSquare(torch.autograd.Function):
+    """v * v with a backward that forgets the factor 2: wrong by |v| at every point."""
+
+    @staticmethod
+    def forward(ctx, v):
+        ctx.save_for_backward(v)
+        return v * v
+
+    @staticmethod
+    def backward(ctx, grad):
+        (v,) = ctx.saved_tensors
+        return grad * v
+
+
+def test_result_reports_what_was_compared_with_the_settings_given(x):
+    def f(v):
+        return torch.sin(v) * v
+
+    result = check_grad(f, x, eps=1e-5, atol=1e-4, rtol=1e-2)
+    assert isinstance(result, GradCheckResult)
+    assert (result.eps, result.atol, result.rtol) == (1e-5, 1e-4, 1e-2)
+    assert torch.allclose(result.analytical, torch.diag(torch.cos(x) * x + torch.sin(x)))
+    diff = (result.analytical - result.numerical).abs()
+    assert result.max_abs_error == diff.max().item() and 0 < result.max_abs_error < 1e-8
+    scale = torch.maximum(result.analytical.abs(), result.numerical.abs())
+    rel = torch.where(scale > 0, diff / scale, 0.0)
+    assert result.max_rel_error == pytest.approx(rel.max().item(), rel=1e-12)
+
+
+def test_the_tolerances_decide_the_verdict():
+    """A gradient that is off by 2 fails by default, and passes only a tolerance wider than 2."""
+    x = torch.tensor([1.0, 2.0], dtype=F64)
+    assert not check_grad(HalfSquare.apply, x).passed
+    assert not check_grad(HalfSquare.apply, x, atol=1.9, rtol=0.0).passed
+    lenient = check_grad(HalfSquare.apply, x, atol=2.1, rtol=0.0)
+    assert lenient.passed and lenient.max_abs_error == pytest.approx(2.0)
