@@ -312,6 +312,439 @@ STUDENT_EDITION: dict[str, dict[str, str]] = {
     },
 }
 
+# --- explain: hints under autograd errors, and predict-then-run feedback (autograd_lab.explain,
+# autograd_lab.practice); sections name the headings of notebook 06 ---------------------------
+EXPLAIN: dict[str, dict[str, str]] = {
+    "label": {"zh": "【自动求导提示】", "en": "[autograd hint] "},
+    "reread": {"zh": "重读：{notebook} · {section}", "en": "Reread: {notebook} · {section}"},
+    "section": {"zh": "第 {number} 节 {title}", "en": "section {number}, {title}"},
+    # the sections of 06_autograd_in_practice, as its headings spell them
+    "section_1": {"zh": "自动求导记下的状态", "en": "The state autograd keeps"},
+    "section_2": {"zh": "关掉记录", "en": "Turning recording off"},
+    "section_3": {"zh": "保存的张量与原地修改", "en": "Saved tensors and in-place changes"},
+    "section_4": {"zh": "反向传播两次", "en": "Backward twice"},
+    "section_5": {"zh": "高阶导数", "en": "Higher-order derivatives"},
+    "section_6": {"zh": "闭环：真的拟合一次", "en": "Closing the loop: a real fit"},
+    "section_7": {"zh": "自定义 autograd.Function", "en": "A custom autograd.Function"},
+    "section_8": {"zh": "找出 NaN", "en": "Finding a NaN"},
+    # one pair of lines per error: what happened, then what to do
+    "backward_twice_what": {
+        "zh": "这张图已经反向传播过一次，它保存的中间结果在那时就释放了。",
+        "en": "This graph was already back-propagated once, and the intermediate values it "
+        "saved were freed at that moment.",
+    },
+    "backward_twice_fix": {
+        "zh": "每一步重新做一次前向；确实要在同一张图上再走一遍时，第一次传 retain_graph=True。",
+        "en": "Run the forward pass again for each step; only if you really need the same graph "
+        "twice, pass retain_graph=True the first time.",
+    },
+    "not_scalar_what": {
+        "zh": "backward() 只能从一个标量出发；这个输出有多个元素，PyTorch 不知道每个元素的权重。",
+        "en": "backward() starts from a scalar; this output has several elements, and PyTorch "
+        "does not know what weight each one carries.",
+    },
+    "not_scalar_fix": {
+        "zh": "先把它归约成标量（如 .sum() 或 .mean()），或者把权重向量作为 gradient= 传进去。",
+        "en": "Reduce it to a scalar first (e.g. .sum() or .mean()), or pass the weight vector "
+        "as gradient=.",
+    },
+    "inplace_modified_what": {
+        "zh": "反向传播要用的一个张量在前向之后被原地改写了：消息里的 version 就是它被改的次数。",
+        "en": "A tensor the backward pass needs was overwritten in place after the forward "
+        "pass: the version in the message counts those changes.",
+    },
+    "inplace_modified_fix": {
+        "zh": "把那次原地运算（add_、+=、x[i] = ...）换成返回新张量的写法，例如 y = y + 1。",
+        "en": "Replace that in-place operation (add_, +=, x[i] = ...) by one that returns a "
+        "new tensor, e.g. y = y + 1.",
+    },
+    "no_grad_fn_what": {
+        "zh": "这个张量没有 grad_fn：它和任何需要梯度的叶子之间的图断开了。",
+        "en": "This tensor has no grad_fn: the graph between it and every leaf that needs a "
+        "gradient is cut.",
+    },
+    "no_grad_fn_fix": {
+        "zh": "找到断开的地方（detach、no_grad、.item()、.numpy()、"
+        "忘了 requires_grad 或 create_graph）；"
+        "给结果设 requires_grad = True 不会接上图，什么也学不到。",
+        "en": "Find the cut (detach, no_grad, .item(), .numpy(), a missing requires_grad or "
+        "create_graph); "
+        "setting requires_grad = True on the result does not reconnect it, nothing learns.",
+    },
+    "leaf_inplace_what": {
+        "zh": "你在原地修改一个需要梯度的叶子（例如 w -= lr * w.grad），而 autograd 正在记录。",
+        "en": "You are changing a leaf that requires grad in place (e.g. w -= lr * w.grad) "
+        "while autograd is recording.",
+    },
+    "leaf_inplace_fix": {
+        "zh": "参数更新放进 with torch.no_grad(): 块里，或交给 torch.optim 的优化器。",
+        "en": "Do parameter updates inside a with torch.no_grad(): block, or let an optimizer "
+        "from torch.optim do them.",
+    },
+    "view_of_leaf_inplace_what": {
+        "zh": "切片或 view 和它的叶子共用内存；原地改它（如 w[0] = 0）就是在原地改叶子。",
+        "en": "A slice or view shares memory with its leaf; changing it in place (e.g. w[0] = 0) "
+        "changes the leaf in place.",
+    },
+    "view_of_leaf_inplace_fix": {
+        "zh": "在 with torch.no_grad(): 里改，或者先 clone() 出一份再改。",
+        "en": "Make the change inside with torch.no_grad():, or clone() first and change the copy.",
+    },
+    "multi_view_inplace_what": {
+        "zh": "split、chunk、unbind 这类函数一次返回多个 view，autograd 不允许原地改其中一个。",
+        "en": "Functions such as split, chunk and unbind return several views at once, and "
+        "autograd does not allow changing one of them in place.",
+    },
+    "multi_view_inplace_fix": {
+        "zh": "用不带下划线的写法得到新张量（a = a + 1），或先 clone() 那一块。",
+        "en": "Use the out-of-place form to get a new tensor (a = a + 1), or clone() that piece "
+        "first.",
+    },
+    "nonleaf_grad_what": {
+        "zh": "只有叶子张量的 .grad 会被填写；中间结果的梯度在反向传播中用完就丢。",
+        "en": "Only leaf tensors get their .grad filled in; the gradients of intermediate "
+        "results are dropped once the backward pass has used them.",
+    },
+    "nonleaf_grad_fix": {
+        "zh": "在 backward 之前对它调用 .retain_grad()，或者用张量钩子 register_hook 看一眼。",
+        "en": "Call .retain_grad() on it before backward, or look at it with a tensor hook "
+        "(register_hook).",
+    },
+    "grad_is_none_what": {
+        "zh": ".grad 在第一次 backward 之前是 None，None 没有 zero_() 可调。",
+        "en": ".grad is None before the first backward, and None has no zero_().",
+    },
+    "grad_is_none_fix": {
+        "zh": "清零前先判断（if w.grad is not None），或直接写 w.grad = None；"
+        "优化器的 zero_grad() 两种情况都能处理。",
+        "en": "Check first (if w.grad is not None), or simply set w.grad = None; an optimizer's "
+        "zero_grad() handles both cases.",
+    },
+    "numpy_requires_grad_what": {
+        "zh": "NumPy 不记录计算图，PyTorch 不肯悄悄把一个要梯度的张量交出去。",
+        "en": "NumPy records no graph, so PyTorch refuses to hand over a tensor that requires "
+        "grad without saying so.",
+    },
+    "numpy_requires_grad_fix": {
+        "zh": "写 t.detach().numpy()：明确表示这里离开计算图。",
+        "en": "Write t.detach().numpy(): it says clearly that the values leave the graph here.",
+    },
+    "float_only_what": {
+        "zh": "只有浮点（或复数）张量才能要梯度：整数没有“无穷小的变化”。",
+        "en": "Only floating-point (or complex) tensors can require gradients: integers have no "
+        "infinitesimal change.",
+    },
+    "float_only_fix": {
+        "zh": "用浮点数创建它，例如 torch.arange(4.0) 或 x.double()。",
+        "en": "Create it with floats, e.g. torch.arange(4.0) or x.double().",
+    },
+    "nonleaf_requires_grad_what": {
+        "zh": "requires_grad 只能在叶子上改；计算出来的张量的这一项由它的输入决定。",
+        "en": "requires_grad can only be changed on leaves; a computed tensor's flag follows "
+        "from its inputs.",
+    },
+    "nonleaf_requires_grad_fix": {
+        "zh": "想让它当常量用就 .detach()；想让它当新的叶子就 .detach().requires_grad_()。",
+        "en": "To use it as a constant, .detach() it; to make it a new leaf, "
+        ".detach().requires_grad_().",
+    },
+    "inference_tensor_what": {
+        "zh": "这个张量是在 torch.inference_mode() 里创建的：它永远不能进入被记录的计算，"
+        "也不能在外面原地修改。",
+        "en": "This tensor was created under torch.inference_mode(): it can never take part in a "
+        "recorded computation, nor be changed in place outside it.",
+    },
+    "inference_tensor_fix": {
+        "zh": "以后还要求导的地方用 torch.no_grad()，或者先 clone() 出一个普通张量。",
+        "en": "Where gradients will be needed later, use torch.no_grad(), or clone() it into an "
+        "ordinary tensor first.",
+    },
+    "unused_input_what": {
+        "zh": "你要求对一个张量求导，但输出的计算根本没有用到它。",
+        "en": "You asked for the gradient with respect to a tensor that the output's computation "
+        "never used.",
+    },
+    "unused_input_fix": {
+        "zh": "检查传给 torch.autograd.grad 的 inputs；"
+        "确实无关时传 allow_unused=True，结果是 None。",
+        "en": "Check the inputs you pass to torch.autograd.grad; if it really plays no part, "
+        "pass allow_unused=True and get None for it.",
+    },
+    "grad_shape_what": {
+        "zh": "传给 backward 的 gradient 必须与输出形状相同：每个输出元素一个权重。",
+        "en": "The gradient passed to backward must have the output's shape: one weight per "
+        "output element.",
+    },
+    "grad_shape_fix": {
+        "zh": "用 torch.ones_like(y) 这样与 y 同形状的张量。",
+        "en": "Use a tensor shaped like y, such as torch.ones_like(y).",
+    },
+    "optimize_nonleaf_what": {
+        "zh": "优化器只能更新叶子张量；w * 2、w.to(...) 这类结果是计算出来的中间量。",
+        "en": "An optimizer can only update leaf tensors; results such as w * 2 or w.to(...) are "
+        "computed intermediates.",
+    },
+    "optimize_nonleaf_fix": {
+        "zh": "先做好变换再创建参数，例如 torch.tensor(..., requires_grad=True)，"
+        "把这个叶子交给优化器。",
+        "en": "Transform first and then create the parameter, e.g. "
+        "torch.tensor(..., requires_grad=True), and give that leaf to the optimizer.",
+    },
+    "nan_backward_what": {
+        "zh": "反向传播中某个运算的梯度算出了 NaN：常见原因是 0 · ∞，"
+        "例如 where 丢弃的分支里的 sqrt(0)。",
+        "en": "Some operation's gradient came out NaN in the backward pass: usually 0 · ∞, e.g. "
+        "sqrt(0) in the branch a where discards.",
+    },
+    "nan_backward_fix": {
+        "zh": "让被丢弃的分支也安全：先把输入替换成安全值，再做 sqrt、log、除法。",
+        "en": "Make the discarded branch safe too: replace its input by a safe value before the "
+        "sqrt, log or division.",
+    },
+    # predict, then run (autograd_lab.practice)
+    "predict_not_attempted": {
+        "zh": "【未作答】把 ... 换成你的预测，再运行这一格。",
+        "en": "[Not attempted] Replace the ... with your prediction, then run this cell.",
+    },
+    "predict_correct": {
+        "zh": "【预测正确】PyTorch 给出的正是 {answer}。",
+        "en": "[Correct prediction] PyTorch gives exactly {answer}.",
+    },
+    "predict_wrong": {
+        "zh": "【再想想】你预测 {guess}，PyTorch 给出 {answer}。下一格告诉你为什么。",
+        "en": "[Think again] You predicted {guess}, PyTorch gives {answer}. The next cell shows "
+        "why.",
+    },
+    "predict_kind": {
+        "zh": "【再想想】这里要预测的是 {kind}，而不是 {got}。",
+        "en": "[Think again] The prediction here is {kind}, not {got}.",
+    },
+    "kind_bool": {"zh": "True 或 False", "en": "True or False"},
+    "kind_none": {"zh": "None 或一个张量", "en": "None or a tensor"},
+    "kind_number": {"zh": "一个数", "en": "a number"},
+    "kind_text": {"zh": "一段文字（字符串）", "en": "a piece of text (a string)"},
+    "kind_tensor": {
+        "zh": "一个张量或数的列表（形状 {shape}）",
+        "en": "a tensor or a list of numbers (shape {shape})",
+    },
+}
+
+# --- figures: every word the lecture figures F1-F7 draw (autograd_lab.figures) -----------------
+# Formulas are filled in as {fields} by the figure code, so the words around them translate alone.
+FIGURES: dict[str, dict[str, str]] = {
+    # F1
+    "f1_title": {"zh": "链式法则：从标量到向量", "en": "The chain rule, from scalars to vectors"},
+    "f1_subtitle": {
+        "zh": "分子布局：标量对列向量求导得到行向量；形状按 (行, 列) 书写",
+        "en": "Numerator layout: a scalar differentiated by a column vector gives a row vector; "
+        "shapes are (rows, columns)",
+    },
+    "f1_col_case": {"zh": "情形", "en": "Case"},
+    "f1_col_formula": {"zh": "公式", "en": "Formula"},
+    "f1_col_blocks": {"zh": "形状（按比例画出）", "en": "Shapes (drawn to scale)"},
+    "f1_col_shapes": {"zh": "形状", "en": "Shapes"},
+    "f1_scalars": {"zh": "标量", "en": "Scalars"},
+    "f1_vector": {"zh": "向量 {names}", "en": "Vector {names}"},
+    "f1_vectors": {"zh": "向量 {names}", "en": "Vectors {names}"},
+    "f1_note": {
+        "zh": "示例取 {sizes}。PyTorch 把 {dydx} 存成与 {x} 同形状的 x.grad（形状 (n,)），"
+        "即上面行向量的转置。",
+        "en": "Drawn with {sizes}. PyTorch stores {dydx} as x.grad, shaped like {x}, (n,): "
+        "the transpose of the row vector above.",
+    },
+    # F2
+    "f2_title": {"zh": "链式法则的两个例子", "en": "The chain rule in two examples"},
+    "f2_example1": {
+        "zh": "例 1：一个样本的平方误差",
+        "en": "Example 1: squared error of one sample",
+    },
+    "f2_example2": {
+        "zh": "例 2：线性模型的平方误差",
+        "en": "Example 2: squared error of a linear model",
+    },
+    "f2_decompose": {"zh": "分解", "en": "Split into steps"},
+    "f2_chain_rule": {"zh": "链式法则", "en": "Chain rule"},
+    "f2_note": {
+        "zh": "按分子布局，结果是行向量 (1,n)。PyTorch 的 w.grad 与 {w} 同形状 (n,)："
+        "例 1 为 {grad1}，例 2 为 {grad2}。",
+        "en": "In numerator layout the result is a row vector (1,n). PyTorch's w.grad is shaped "
+        "like {w}, (n,): {grad1} in example 1, {grad2} in example 2.",
+    },
+    # F3
+    "f3_title": {
+        "zh": "计算图：把程序拆成基本运算",
+        "en": "A computation graph: the program split into elementary operations",
+    },
+    "f3_subtitle": {
+        "zh": "{z} 的有向无环图，箭头是前向计算的方向",
+        "en": "The directed acyclic graph of {z}; arrows point the way the forward pass computes",
+    },
+    "f3_leaf": {"zh": "叶子（输入）", "en": "leaf (input)"},
+    "f3_value": {"zh": "中间结果", "en": "intermediate result"},
+    "f3_output": {"zh": "输出", "en": "output"},
+    "f3_op": {"zh": "基本运算", "en": "elementary operation"},
+    "f3_symbolic": {"zh": "符号求导", "en": "Symbolic"},
+    "f3_symbolic_how": {
+        "zh": "对公式做变换，得到导函数的表达式",
+        "en": "rewrites the formula into an expression for the derivative",
+    },
+    "f3_numerical": {"zh": "数值求导", "en": "Numerical"},
+    "f3_numerical_how": {
+        "zh": "用 {quotient} 近似，{h} 取很小的数",
+        "en": "approximates it by {quotient} with a small {h}",
+    },
+    "f3_automatic": {"zh": "自动求导", "en": "Automatic"},
+    "f3_automatic_how": {
+        "zh": "在给定的数值上，沿程序的计算图求出导数的值",
+        "en": "computes the derivative's value at the given inputs along the program's graph",
+    },
+    # F4
+    "f4_title": {"zh": "构造计算图的两种方式", "en": "Two ways to build a computation graph"},
+    "f4_subtitle": {"zh": "同一个函数 {c}", "en": "The same function {c}"},
+    "f4_explicit": {"zh": "显式构造：先定义，后运行", "en": "Explicit: define first, run later"},
+    "f4_explicit_who": {
+        "zh": "TensorFlow 1、Theano、MXNet symbol（示意伪代码）",
+        "en": "TensorFlow 1, Theano, MXNet symbol (sketched as pseudocode)",
+    },
+    "f4_implicit": {"zh": "隐式构造：边运行，边记录", "en": "Implicit: record while running"},
+    "f4_implicit_who": {
+        "zh": "PyTorch（以及 MXNet 的 autograd.record）",
+        "en": "PyTorch (and MXNet's autograd.record)",
+    },
+    "f4_code_placeholder": {"zh": "# 占位符，没有数值", "en": "# a placeholder, no value"},
+    "f4_code_graph": {"zh": "# 得到的是一张图", "en": "# what you get is a graph"},
+    "f4_code_compile": {"zh": "# 整张图交给框架", "en": "# the framework takes the graph"},
+    "f4_code_feed": {"zh": "# 之后才喂数据：7.0", "en": "# data comes only now: 7.0"},
+    "f4_code_record": {"zh": "# 算出 7.0，同时记下运算", "en": "# computes 7.0, records the ops"},
+    "f4_code_backward": {
+        "zh": "# 沿记录反向：a.grad=2, b.grad=1",
+        "en": "# walks back: a.grad=2, b.grad=1",
+    },
+    "f4_explicit_note": {
+        "zh": "图的结构在数据到来之前就固定了；\n条件和循环要用框架自己的算子来写。",
+        "en": "The graph is fixed before any data arrives;\nbranches and loops need the "
+        "framework's own operators.",
+    },
+    "f4_implicit_note": {
+        "zh": "每执行一个运算就记下一个节点（grad_fn）；\nPython 的 if / while 走哪条路就记哪条。",
+        "en": "Every operation that runs adds a node (grad_fn);\nthe graph records whichever way "
+        "Python's if / while went.",
+    },
+    # F5
+    "f5_title": {"zh": "两种累积模式", "en": "Forward and reverse accumulation"},
+    "f5_subtitle": {
+        "zh": "复合函数 {y}，{x}，{y_in}，中间结果 {u} 都在 {space} 中",
+        "en": "A composite function {y} with {x} and {y_in}; the intermediate results {u} "
+        "all lie in {space}",
+    },
+    "f5_reverse": {"zh": "反向", "en": "reverse"},
+    "f5_forward": {"zh": "正向", "en": "forward"},
+    "f5_forward_head": {
+        "zh": "正向累积：从输入一侧开始乘",
+        "en": "Forward accumulation: multiply from the input side",
+    },
+    "f5_reverse_head": {
+        "zh": "反向累积（反向传播）：从输出一侧开始乘",
+        "en": "Reverse accumulation (backpropagation): multiply from the output side",
+    },
+    "f5_forward_note": {
+        "zh": "每步 (k,k)·(k,d)：矩阵乘矩阵；\n相当于 d 次雅可比-向量积 (JVP)",
+        "en": "Each step (k,k)·(k,d) is matrix times matrix:\nthe same as d Jacobian-vector "
+        "products (JVPs)",
+    },
+    "f5_reverse_note": {
+        "zh": "每步 (1,k)·(k,k)：行向量乘矩阵；\n一次向量-雅可比积 (VJP) 得到全部 d 个偏导",
+        "en": "Each step (1,k)·(k,k) is row vector times matrix:\none vector-Jacobian product "
+        "(VJP) gives all d partials",
+    },
+    # F6
+    "f6_title": {
+        "zh": "反向累积：前向保存，反向读取",
+        "en": "Reverse accumulation: the forward pass saves, the backward pass reads",
+    },
+    "f6_subtitle": {
+        "zh": "例 1：{z}，只求 {dz_dw}",
+        "en": "Example 1: {z}, asking for {dz_dw} only",
+    },
+    "f6_forward": {"zh": "前向：计算并保存中间结果", "en": "Forward: compute, save what is needed"},
+    "f6_backward": {
+        "zh": "反向：沿相反方向，读取保存的值",
+        "en": "Backward: run in reverse, read saved values",
+    },
+    "f6_reads": {"zh": "读取 {value}", "en": "reads {value}"},
+    "f6_note": {
+        "zh": "注：{da_dw}（常见的笔误是写成 {da_dx} 与 {w_t}）。没有人要求 {dz_dy}、{dz_dx}，"
+        "这两条路径被剪掉（×）。",
+        "en": "Note: {da_dw} (a common slip is to write {da_dx} and {w_t}). Nobody asks for "
+        "{dz_dy} or {dz_dx}, so those two paths are pruned (×).",
+    },
+    # F7
+    "f7_title": {"zh": "计算复杂度（示意）", "en": "What the two modes cost (a schematic)"},
+    "f7_subtitle": {
+        "zh": "常数因子取典型值，只看增长趋势；实测见第 {notebook} 课",
+        "en": "Constant factors are typical values: read only the growth. Measured in notebook "
+        "{notebook}",
+    },
+    "f7_time_title": {
+        "zh": "时间：求 {f} 的全部 {d} 个偏导",
+        "en": "Time: all {d} partial derivatives of {f}",
+    },
+    "f7_time_forward": {
+        "zh": "正向模式：每个输入一次 JVP",
+        "en": "forward mode: one JVP per input",
+    },
+    "f7_time_reverse": {
+        "zh": "反向模式：一次前向 + 一次反向",
+        "en": "reverse mode: one forward + one backward pass",
+    },
+    "f7_time_one_pass": {"zh": "一次前向计算", "en": "one forward pass"},
+    "f7_time_xlabel": {"zh": "输入个数 {d}", "en": "number of inputs {d}"},
+    "f7_time_ylabel": {"zh": "代价（以一次前向计算为 1）", "en": "cost (one forward pass = 1)"},
+    "f7_memory_title": {
+        "zh": "内存：长度为 {n} 的运算链",
+        "en": "Memory: a chain of {n} operations",
+    },
+    "f7_memory_reverse": {
+        "zh": "反向模式：保存全部中间结果",
+        "en": "reverse mode: saves every intermediate",
+    },
+    "f7_memory_checkpoint": {
+        "zh": "检查点：{segments} 段",
+        "en": "checkpointing: {segments} segments",
+    },
+    "f7_memory_forward": {
+        "zh": "正向模式：每个活跃值一个切向量",
+        "en": "forward mode: one tangent per live value",
+    },
+    "f7_memory_xlabel": {"zh": "运算个数 {n}", "en": "number of operations {n}"},
+    "f7_memory_ylabel": {
+        "zh": "额外保存的量（以一个中间结果为 1）",
+        "en": "extra storage (one intermediate = 1)",
+    },
+    "f7_reverse": {"zh": "反向模式", "en": "Reverse mode"},
+    "f7_reverse_time": {
+        "zh": "时间 {cost}，约为前向计算的常数倍",
+        "en": "time {cost}, a constant times the forward pass",
+    },
+    "f7_reverse_memory": {
+        "zh": "内存 {cost}：保存全部中间结果",
+        "en": "memory {cost}: every intermediate is saved",
+    },
+    "f7_forward": {"zh": "正向模式", "en": "Forward mode"},
+    "f7_forward_time": {
+        "zh": "每个输入 {per_input}，{d} 个输入共 {total}",
+        "en": "{per_input} per input, {total} for {d} inputs",
+    },
+    "f7_forward_memory": {
+        "zh": "每个活跃值一个切向量（前向计算的工作集）：\n不随运算个数增长，只有标量链才是 {cost}",
+        "en": "one tangent per live value (the forward pass's working set);\nflat in the "
+        "number of operations, {cost} only on a scalar chain",
+    },
+    "f7_checkpoint": {"zh": "检查点", "en": "Checkpointing"},
+    "f7_checkpoint_time": {"zh": "多一次前向计算", "en": "one more forward pass"},
+    "f7_checkpoint_memory": {"zh": "内存 {cost}", "en": "memory {cost}"},
+}
+
 # --- errors: what the helpers say when they are called with something they cannot use --------
 # (autograd_lab.validation, plotting, gradcheck, graph). Each names what to pass instead.
 ERRORS: dict[str, dict[str, str]] = {
@@ -634,437 +1067,6 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "g_level": {"zh": "第 {level} 层：", "en": "level {level}:"},
     "g_more": {"zh": "另有 {count} 个", "en": "{count} more"},
-}
-
-# --- explain: hints under autograd errors, and predict-then-run feedback (autograd_lab.explain,
-# autograd_lab.practice); sections name the headings of notebook 06 ---------------------------
-EXPLAIN: dict[str, dict[str, str]] = {
-    "label": {"zh": "【自动求导提示】", "en": "[autograd hint] "},
-    "reread": {"zh": "重读：{notebook} · {section}", "en": "Reread: {notebook} · {section}"},
-    "section": {"zh": "第 {number} 节 {title}", "en": "section {number}, {title}"},
-    # the sections of 06_autograd_in_practice, as its headings spell them
-    "section_1": {"zh": "自动求导记下的状态", "en": "The state autograd keeps"},
-    "section_2": {"zh": "关掉记录", "en": "Turning recording off"},
-    "section_3": {"zh": "保存的张量与原地修改", "en": "Saved tensors and in-place changes"},
-    "section_4": {"zh": "反向传播两次", "en": "Backward twice"},
-    "section_5": {"zh": "高阶导数", "en": "Higher-order derivatives"},
-    "section_6": {"zh": "闭环：真的拟合一次", "en": "Closing the loop: a real fit"},
-    "section_7": {"zh": "自定义 autograd.Function", "en": "A custom autograd.Function"},
-    "section_8": {"zh": "找出 NaN", "en": "Finding a NaN"},
-    # one pair of lines per error: what happened, then what to do
-    "backward_twice_what": {
-        "zh": "这张图已经反向传播过一次，它保存的中间结果在那时就释放了。",
-        "en": "This graph was already back-propagated once, and the intermediate values it "
-        "saved were freed at that moment.",
-    },
-    "backward_twice_fix": {
-        "zh": "每一步重新做一次前向；确实要在同一张图上再走一遍时，第一次传 retain_graph=True。",
-        "en": "Run the forward pass again for each step; only if you really need the same graph "
-        "twice, pass retain_graph=True the first time.",
-    },
-    "not_scalar_what": {
-        "zh": "backward() 只能从一个标量出发；这个输出有多个元素，PyTorch 不知道每个元素的权重。",
-        "en": "backward() starts from a scalar; this output has several elements, and PyTorch "
-        "does not know what weight each one carries.",
-    },
-    "not_scalar_fix": {
-        "zh": "先把它归约成标量（如 .sum() 或 .mean()），或者把权重向量作为 gradient= 传进去。",
-        "en": "Reduce it to a scalar first (e.g. .sum() or .mean()), or pass the weight vector "
-        "as gradient=.",
-    },
-    "inplace_modified_what": {
-        "zh": "反向传播要用的一个张量在前向之后被原地改写了：消息里的 version 就是它被改的次数。",
-        "en": "A tensor the backward pass needs was overwritten in place after the forward "
-        "pass: the version in the message counts those changes.",
-    },
-    "inplace_modified_fix": {
-        "zh": "把那次原地运算（add_、+=、x[i] = ...）换成返回新张量的写法，例如 y = y + 1。",
-        "en": "Replace that in-place operation (add_, +=, x[i] = ...) by one that returns a "
-        "new tensor, e.g. y = y + 1.",
-    },
-    "no_grad_fn_what": {
-        "zh": "这个张量没有 grad_fn：它和任何需要梯度的叶子之间的图断开了。",
-        "en": "This tensor has no grad_fn: the graph between it and every leaf that needs a "
-        "gradient is cut.",
-    },
-    "no_grad_fn_fix": {
-        "zh": "找到断开的地方（detach、no_grad、.item()、.numpy()、"
-        "忘了 requires_grad 或 create_graph）；"
-        "给结果设 requires_grad = True 不会接上图，什么也学不到。",
-        "en": "Find the cut (detach, no_grad, .item(), .numpy(), a missing requires_grad or "
-        "create_graph); "
-        "setting requires_grad = True on the result does not reconnect it, nothing learns.",
-    },
-    "leaf_inplace_what": {
-        "zh": "你在原地修改一个需要梯度的叶子（例如 w -= lr * w.grad），而 autograd 正在记录。",
-        "en": "You are changing a leaf that requires grad in place (e.g. w -= lr * w.grad) "
-        "while autograd is recording.",
-    },
-    "leaf_inplace_fix": {
-        "zh": "参数更新放进 with torch.no_grad(): 块里，或交给 torch.optim 的优化器。",
-        "en": "Do parameter updates inside a with torch.no_grad(): block, or let an optimizer "
-        "from torch.optim do them.",
-    },
-    "view_of_leaf_inplace_what": {
-        "zh": "切片或 view 和它的叶子共用内存；原地改它（如 w[0] = 0）就是在原地改叶子。",
-        "en": "A slice or view shares memory with its leaf; changing it in place (e.g. w[0] = 0) "
-        "changes the leaf in place.",
-    },
-    "view_of_leaf_inplace_fix": {
-        "zh": "在 with torch.no_grad(): 里改，或者先 clone() 出一份再改。",
-        "en": "Make the change inside with torch.no_grad():, or clone() first and change the copy.",
-    },
-    "multi_view_inplace_what": {
-        "zh": "split、chunk、unbind 这类函数一次返回多个 view，autograd 不允许原地改其中一个。",
-        "en": "Functions such as split, chunk and unbind return several views at once, and "
-        "autograd does not allow changing one of them in place.",
-    },
-    "multi_view_inplace_fix": {
-        "zh": "用不带下划线的写法得到新张量（a = a + 1），或先 clone() 那一块。",
-        "en": "Use the out-of-place form to get a new tensor (a = a + 1), or clone() that piece "
-        "first.",
-    },
-    "nonleaf_grad_what": {
-        "zh": "只有叶子张量的 .grad 会被填写；中间结果的梯度在反向传播中用完就丢。",
-        "en": "Only leaf tensors get their .grad filled in; the gradients of intermediate "
-        "results are dropped once the backward pass has used them.",
-    },
-    "nonleaf_grad_fix": {
-        "zh": "在 backward 之前对它调用 .retain_grad()，或者用张量钩子 register_hook 看一眼。",
-        "en": "Call .retain_grad() on it before backward, or look at it with a tensor hook "
-        "(register_hook).",
-    },
-    "grad_is_none_what": {
-        "zh": ".grad 在第一次 backward 之前是 None，None 没有 zero_() 可调。",
-        "en": ".grad is None before the first backward, and None has no zero_().",
-    },
-    "grad_is_none_fix": {
-        "zh": "清零前先判断（if w.grad is not None），或直接写 w.grad = None；"
-        "优化器的 zero_grad() 两种情况都能处理。",
-        "en": "Check first (if w.grad is not None), or simply set w.grad = None; an optimizer's "
-        "zero_grad() handles both cases.",
-    },
-    "numpy_requires_grad_what": {
-        "zh": "NumPy 不记录计算图，PyTorch 不肯悄悄把一个要梯度的张量交出去。",
-        "en": "NumPy records no graph, so PyTorch refuses to hand over a tensor that requires "
-        "grad without saying so.",
-    },
-    "numpy_requires_grad_fix": {
-        "zh": "写 t.detach().numpy()：明确表示这里离开计算图。",
-        "en": "Write t.detach().numpy(): it says clearly that the values leave the graph here.",
-    },
-    "float_only_what": {
-        "zh": "只有浮点（或复数）张量才能要梯度：整数没有“无穷小的变化”。",
-        "en": "Only floating-point (or complex) tensors can require gradients: integers have no "
-        "infinitesimal change.",
-    },
-    "float_only_fix": {
-        "zh": "用浮点数创建它，例如 torch.arange(4.0) 或 x.double()。",
-        "en": "Create it with floats, e.g. torch.arange(4.0) or x.double().",
-    },
-    "nonleaf_requires_grad_what": {
-        "zh": "requires_grad 只能在叶子上改；计算出来的张量的这一项由它的输入决定。",
-        "en": "requires_grad can only be changed on leaves; a computed tensor's flag follows "
-        "from its inputs.",
-    },
-    "nonleaf_requires_grad_fix": {
-        "zh": "想让它当常量用就 .detach()；想让它当新的叶子就 .detach().requires_grad_()。",
-        "en": "To use it as a constant, .detach() it; to make it a new leaf, "
-        ".detach().requires_grad_().",
-    },
-    "inference_tensor_what": {
-        "zh": "这个张量是在 torch.inference_mode() 里创建的：它永远不能进入被记录的计算，"
-        "也不能在外面原地修改。",
-        "en": "This tensor was created under torch.inference_mode(): it can never take part in a "
-        "recorded computation, nor be changed in place outside it.",
-    },
-    "inference_tensor_fix": {
-        "zh": "以后还要求导的地方用 torch.no_grad()，或者先 clone() 出一个普通张量。",
-        "en": "Where gradients will be needed later, use torch.no_grad(), or clone() it into an "
-        "ordinary tensor first.",
-    },
-    "unused_input_what": {
-        "zh": "你要求对一个张量求导，但输出的计算根本没有用到它。",
-        "en": "You asked for the gradient with respect to a tensor that the output's computation "
-        "never used.",
-    },
-    "unused_input_fix": {
-        "zh": "检查传给 torch.autograd.grad 的 inputs；"
-        "确实无关时传 allow_unused=True，结果是 None。",
-        "en": "Check the inputs you pass to torch.autograd.grad; if it really plays no part, "
-        "pass allow_unused=True and get None for it.",
-    },
-    "grad_shape_what": {
-        "zh": "传给 backward 的 gradient 必须与输出形状相同：每个输出元素一个权重。",
-        "en": "The gradient passed to backward must have the output's shape: one weight per "
-        "output element.",
-    },
-    "grad_shape_fix": {
-        "zh": "用 torch.ones_like(y) 这样与 y 同形状的张量。",
-        "en": "Use a tensor shaped like y, such as torch.ones_like(y).",
-    },
-    "optimize_nonleaf_what": {
-        "zh": "优化器只能更新叶子张量；w * 2、w.to(...) 这类结果是计算出来的中间量。",
-        "en": "An optimizer can only update leaf tensors; results such as w * 2 or w.to(...) are "
-        "computed intermediates.",
-    },
-    "optimize_nonleaf_fix": {
-        "zh": "先做好变换再创建参数，例如 torch.tensor(..., requires_grad=True)，"
-        "把这个叶子交给优化器。",
-        "en": "Transform first and then create the parameter, e.g. "
-        "torch.tensor(..., requires_grad=True), and give that leaf to the optimizer.",
-    },
-    "nan_backward_what": {
-        "zh": "反向传播中某个运算的梯度算出了 NaN：常见原因是 0 · ∞，"
-        "例如 where 丢弃的分支里的 sqrt(0)。",
-        "en": "Some operation's gradient came out NaN in the backward pass: usually 0 · ∞, e.g. "
-        "sqrt(0) in the branch a where discards.",
-    },
-    "nan_backward_fix": {
-        "zh": "让被丢弃的分支也安全：先把输入替换成安全值，再做 sqrt、log、除法。",
-        "en": "Make the discarded branch safe too: replace its input by a safe value before the "
-        "sqrt, log or division.",
-    },
-    # predict, then run (autograd_lab.practice)
-    "predict_not_attempted": {
-        "zh": "【未作答】把 ... 换成你的预测，再运行这一格。",
-        "en": "[Not attempted] Replace the ... with your prediction, then run this cell.",
-    },
-    "predict_correct": {
-        "zh": "【预测正确】PyTorch 给出的正是 {answer}。",
-        "en": "[Correct prediction] PyTorch gives exactly {answer}.",
-    },
-    "predict_wrong": {
-        "zh": "【再想想】你预测 {guess}，PyTorch 给出 {answer}。下一格告诉你为什么。",
-        "en": "[Think again] You predicted {guess}, PyTorch gives {answer}. The next cell shows "
-        "why.",
-    },
-    "predict_kind": {
-        "zh": "【再想想】这里要预测的是 {kind}，而不是 {got}。",
-        "en": "[Think again] The prediction here is {kind}, not {got}.",
-    },
-    "kind_bool": {"zh": "True 或 False", "en": "True or False"},
-    "kind_none": {"zh": "None 或一个张量", "en": "None or a tensor"},
-    "kind_number": {"zh": "一个数", "en": "a number"},
-    "kind_text": {"zh": "一段文字（字符串）", "en": "a piece of text (a string)"},
-    "kind_tensor": {
-        "zh": "一个张量或数的列表（形状 {shape}）",
-        "en": "a tensor or a list of numbers (shape {shape})",
-    },
-# --- figures: every word the lecture figures F1-F7 draw (autograd_lab.figures) -----------------
-# Formulas are filled in as {fields} by the figure code, so the words around them translate alone.
-FIGURES: dict[str, dict[str, str]] = {
-    # F1
-    "f1_title": {"zh": "链式法则：从标量到向量", "en": "The chain rule, from scalars to vectors"},
-    "f1_subtitle": {
-        "zh": "分子布局：标量对列向量求导得到行向量；形状按 (行, 列) 书写",
-        "en": "Numerator layout: a scalar differentiated by a column vector gives a row vector; "
-        "shapes are (rows, columns)",
-    },
-    "f1_col_case": {"zh": "情形", "en": "Case"},
-    "f1_col_formula": {"zh": "公式", "en": "Formula"},
-    "f1_col_blocks": {"zh": "形状（按比例画出）", "en": "Shapes (drawn to scale)"},
-    "f1_col_shapes": {"zh": "形状", "en": "Shapes"},
-    "f1_scalars": {"zh": "标量", "en": "Scalars"},
-    "f1_vector": {"zh": "向量 {names}", "en": "Vector {names}"},
-    "f1_vectors": {"zh": "向量 {names}", "en": "Vectors {names}"},
-    "f1_note": {
-        "zh": "示例取 {sizes}。PyTorch 把 {dydx} 存成与 {x} 同形状的 x.grad（形状 (n,)），"
-        "即上面行向量的转置。",
-        "en": "Drawn with {sizes}. PyTorch stores {dydx} as x.grad, shaped like {x}, (n,): "
-        "the transpose of the row vector above.",
-    },
-    # F2
-    "f2_title": {"zh": "链式法则的两个例子", "en": "The chain rule in two examples"},
-    "f2_example1": {
-        "zh": "例 1：一个样本的平方误差",
-        "en": "Example 1: squared error of one sample",
-    },
-    "f2_example2": {
-        "zh": "例 2：线性模型的平方误差",
-        "en": "Example 2: squared error of a linear model",
-    },
-    "f2_decompose": {"zh": "分解", "en": "Split into steps"},
-    "f2_chain_rule": {"zh": "链式法则", "en": "Chain rule"},
-    "f2_note": {
-        "zh": "按分子布局，结果是行向量 (1,n)。PyTorch 的 w.grad 与 {w} 同形状 (n,)："
-        "例 1 为 {grad1}，例 2 为 {grad2}。",
-        "en": "In numerator layout the result is a row vector (1,n). PyTorch's w.grad is shaped "
-        "like {w}, (n,): {grad1} in example 1, {grad2} in example 2.",
-    },
-    # F3
-    "f3_title": {
-        "zh": "计算图：把程序拆成基本运算",
-        "en": "A computation graph: the program split into elementary operations",
-    },
-    "f3_subtitle": {
-        "zh": "{z} 的有向无环图，箭头是前向计算的方向",
-        "en": "The directed acyclic graph of {z}; arrows point the way the forward pass computes",
-    },
-    "f3_leaf": {"zh": "叶子（输入）", "en": "leaf (input)"},
-    "f3_value": {"zh": "中间结果", "en": "intermediate result"},
-    "f3_output": {"zh": "输出", "en": "output"},
-    "f3_op": {"zh": "基本运算", "en": "elementary operation"},
-    "f3_symbolic": {"zh": "符号求导", "en": "Symbolic"},
-    "f3_symbolic_how": {
-        "zh": "对公式做变换，得到导函数的表达式",
-        "en": "rewrites the formula into an expression for the derivative",
-    },
-    "f3_numerical": {"zh": "数值求导", "en": "Numerical"},
-    "f3_numerical_how": {
-        "zh": "用 {quotient} 近似，{h} 取很小的数",
-        "en": "approximates it by {quotient} with a small {h}",
-    },
-    "f3_automatic": {"zh": "自动求导", "en": "Automatic"},
-    "f3_automatic_how": {
-        "zh": "在给定的数值上，沿程序的计算图求出导数的值",
-        "en": "computes the derivative's value at the given inputs along the program's graph",
-    },
-    # F4
-    "f4_title": {"zh": "构造计算图的两种方式", "en": "Two ways to build a computation graph"},
-    "f4_subtitle": {"zh": "同一个函数 {c}", "en": "The same function {c}"},
-    "f4_explicit": {"zh": "显式构造：先定义，后运行", "en": "Explicit: define first, run later"},
-    "f4_explicit_who": {
-        "zh": "TensorFlow 1、Theano、MXNet symbol（示意伪代码）",
-        "en": "TensorFlow 1, Theano, MXNet symbol (sketched as pseudocode)",
-    },
-    "f4_implicit": {"zh": "隐式构造：边运行，边记录", "en": "Implicit: record while running"},
-    "f4_implicit_who": {
-        "zh": "PyTorch（以及 MXNet 的 autograd.record）",
-        "en": "PyTorch (and MXNet's autograd.record)",
-    },
-    "f4_code_placeholder": {"zh": "# 占位符，没有数值", "en": "# a placeholder, no value"},
-    "f4_code_graph": {"zh": "# 得到的是一张图", "en": "# what you get is a graph"},
-    "f4_code_compile": {"zh": "# 整张图交给框架", "en": "# the framework takes the graph"},
-    "f4_code_feed": {"zh": "# 之后才喂数据：7.0", "en": "# data comes only now: 7.0"},
-    "f4_code_record": {"zh": "# 算出 7.0，同时记下运算", "en": "# computes 7.0, records the ops"},
-    "f4_code_backward": {
-        "zh": "# 沿记录反向：a.grad=2, b.grad=1",
-        "en": "# walks back: a.grad=2, b.grad=1",
-    },
-    "f4_explicit_note": {
-        "zh": "图的结构在数据到来之前就固定了；\n条件和循环要用框架自己的算子来写。",
-        "en": "The graph is fixed before any data arrives;\nbranches and loops need the "
-        "framework's own operators.",
-    },
-    "f4_implicit_note": {
-        "zh": "每执行一个运算就记下一个节点（grad_fn）；\nPython 的 if / while 走哪条路就记哪条。",
-        "en": "Every operation that runs adds a node (grad_fn);\nthe graph records whichever way "
-        "Python's if / while went.",
-    },
-    # F5
-    "f5_title": {"zh": "两种累积模式", "en": "Forward and reverse accumulation"},
-    "f5_subtitle": {
-        "zh": "复合函数 {y}，{x}，{y_in}，中间结果 {u} 都在 {space} 中",
-        "en": "A composite function {y} with {x} and {y_in}; the intermediate results {u} "
-        "all lie in {space}",
-    },
-    "f5_reverse": {"zh": "反向", "en": "reverse"},
-    "f5_forward": {"zh": "正向", "en": "forward"},
-    "f5_forward_head": {
-        "zh": "正向累积：从输入一侧开始乘",
-        "en": "Forward accumulation: multiply from the input side",
-    },
-    "f5_reverse_head": {
-        "zh": "反向累积（反向传播）：从输出一侧开始乘",
-        "en": "Reverse accumulation (backpropagation): multiply from the output side",
-    },
-    "f5_forward_note": {
-        "zh": "每步 (k,k)·(k,d)：矩阵乘矩阵；\n相当于 d 次雅可比-向量积 (JVP)",
-        "en": "Each step (k,k)·(k,d) is matrix times matrix:\nthe same as d Jacobian-vector "
-        "products (JVPs)",
-    },
-    "f5_reverse_note": {
-        "zh": "每步 (1,k)·(k,k)：行向量乘矩阵；\n一次向量-雅可比积 (VJP) 得到全部 d 个偏导",
-        "en": "Each step (1,k)·(k,k) is row vector times matrix:\none vector-Jacobian product "
-        "(VJP) gives all d partials",
-    },
-    # F6
-    "f6_title": {
-        "zh": "反向累积：前向保存，反向读取",
-        "en": "Reverse accumulation: the forward pass saves, the backward pass reads",
-    },
-    "f6_subtitle": {
-        "zh": "例 1：{z}，只求 {dz_dw}",
-        "en": "Example 1: {z}, asking for {dz_dw} only",
-    },
-    "f6_forward": {"zh": "前向：计算并保存中间结果", "en": "Forward: compute, save what is needed"},
-    "f6_backward": {
-        "zh": "反向：沿相反方向，读取保存的值",
-        "en": "Backward: run in reverse, read saved values",
-    },
-    "f6_reads": {"zh": "读取 {value}", "en": "reads {value}"},
-    "f6_note": {
-        "zh": "注：{da_dw}（常见的笔误是写成 {da_dx} 与 {w_t}）。没有人要求 {dz_dy}、{dz_dx}，"
-        "这两条路径被剪掉（×）。",
-        "en": "Note: {da_dw} (a common slip is to write {da_dx} and {w_t}). Nobody asks for "
-        "{dz_dy} or {dz_dx}, so those two paths are pruned (×).",
-    },
-    # F7
-    "f7_title": {"zh": "计算复杂度（示意）", "en": "What the two modes cost (a schematic)"},
-    "f7_subtitle": {
-        "zh": "常数因子取典型值，只看增长趋势；实测见第 {notebook} 课",
-        "en": "Constant factors are typical values: read only the growth. Measured in notebook "
-        "{notebook}",
-    },
-    "f7_time_title": {
-        "zh": "时间：求 {f} 的全部 {d} 个偏导",
-        "en": "Time: all {d} partial derivatives of {f}",
-    },
-    "f7_time_forward": {
-        "zh": "正向模式：每个输入一次 JVP",
-        "en": "forward mode: one JVP per input",
-    },
-    "f7_time_reverse": {
-        "zh": "反向模式：一次前向 + 一次反向",
-        "en": "reverse mode: one forward + one backward pass",
-    },
-    "f7_time_one_pass": {"zh": "一次前向计算", "en": "one forward pass"},
-    "f7_time_xlabel": {"zh": "输入个数 {d}", "en": "number of inputs {d}"},
-    "f7_time_ylabel": {"zh": "代价（以一次前向计算为 1）", "en": "cost (one forward pass = 1)"},
-    "f7_memory_title": {
-        "zh": "内存：长度为 {n} 的运算链",
-        "en": "Memory: a chain of {n} operations",
-    },
-    "f7_memory_reverse": {
-        "zh": "反向模式：保存全部中间结果",
-        "en": "reverse mode: saves every intermediate",
-    },
-    "f7_memory_checkpoint": {
-        "zh": "检查点：{segments} 段",
-        "en": "checkpointing: {segments} segments",
-    },
-    "f7_memory_forward": {
-        "zh": "正向模式：每个活跃值一个切向量",
-        "en": "forward mode: one tangent per live value",
-    },
-    "f7_memory_xlabel": {"zh": "运算个数 {n}", "en": "number of operations {n}"},
-    "f7_memory_ylabel": {
-        "zh": "额外保存的量（以一个中间结果为 1）",
-        "en": "extra storage (one intermediate = 1)",
-    },
-    "f7_reverse": {"zh": "反向模式", "en": "Reverse mode"},
-    "f7_reverse_time": {
-        "zh": "时间 {cost}，约为前向计算的常数倍",
-        "en": "time {cost}, a constant times the forward pass",
-    },
-    "f7_reverse_memory": {
-        "zh": "内存 {cost}：保存全部中间结果",
-        "en": "memory {cost}: every intermediate is saved",
-    },
-    "f7_forward": {"zh": "正向模式", "en": "Forward mode"},
-    "f7_forward_time": {
-        "zh": "每个输入 {per_input}，{d} 个输入共 {total}",
-        "en": "{per_input} per input, {total} for {d} inputs",
-    },
-    "f7_forward_memory": {
-        "zh": "每个活跃值一个切向量（前向计算的工作集）：\n不随运算个数增长，只有标量链才是 {cost}",
-        "en": "one tangent per live value (the forward pass's working set);\nflat in the "
-        "number of operations, {cost} only on a scalar chain",
-    },
-    "f7_checkpoint": {"zh": "检查点", "en": "Checkpointing"},
-    "f7_checkpoint_time": {"zh": "多一次前向计算", "en": "one more forward pass"},
-    "f7_checkpoint_memory": {"zh": "内存 {cost}", "en": "memory {cost}"},
 }
 
 TOPICS: dict[str, dict[str, dict[str, str]]] = {
