@@ -748,6 +748,15 @@ FIGURES: dict[str, dict[str, str]] = {
 # --- errors: what the helpers say when they are called with something they cannot use --------
 # (autograd_lab.validation, plotting, gradcheck, graph). Each names what to pass instead.
 ERRORS: dict[str, dict[str, str]] = {
+    # how a value is named inside a message
+    "describe_tensor": {
+        "zh": "形状为 {shape}、dtype 为 {dtype} 的 {kind}",
+        "en": "a {kind} of shape {shape} and dtype {dtype}",
+    },
+    "describe_array": {
+        "zh": "形状为 {shape}、dtype 为 {dtype} 的 NumPy 数组",
+        "en": "a NumPy array of shape {shape} and dtype {dtype}",
+    },
     # any helper
     "not_callable": {
         "zh": "{name} 应是一个以张量为输入的函数，而你传入的是 {got}：请传函数本身，"

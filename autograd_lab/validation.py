@@ -29,9 +29,9 @@ def describe(value: object) -> str:
     """A short description of a value for a message: its type, and its repr if short."""
     kind = type(value).__name__
     if isinstance(value, torch.Tensor):
-        return f"a {kind} of shape {tuple(value.shape)} and dtype {value.dtype}"
+        return say("errors.describe_tensor", kind=kind, shape=tuple(value.shape), dtype=value.dtype)
     if isinstance(value, np.ndarray):
-        return f"a NumPy array of shape {value.shape} and dtype {value.dtype}"
+        return say("errors.describe_array", shape=value.shape, dtype=value.dtype)
     text = repr(value)
     return f"{kind} {text}" if len(text) <= MAX_REPR else kind
 
