@@ -10,12 +10,22 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NB ?= notebooks
 PORT ?= 8888
+# make lab EDITION=instructor serves the solutions too; make lab RESET=notebooks/zh/x.ipynb
+# gives one notebook of the working copy back its course version (keeping a backup).
+EDITION ?= student
+RESET ?=
+# make install TORCH_INDEX=https://download.pytorch.org/whl/cpu installs torch from that
+# index first (a CPU build such as 2.13.0+cpu satisfies the lock's torch==2.13.0).
+TORCH_INDEX ?=
+TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.lock)
 LINTED := autograd_lab tests tools benchmarks notebooks
 
 .PHONY: help install system lab test lint outputs lock figures baselines student handout
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab LANG=zh for a Chinese UI)"
+	@echo "              EDITION=instructor with the solutions; RESET=notebooks/zh/NN_x.ipynb resets one notebook"
+	@echo "make install  build .venv (TORCH_INDEX=URL: torch from a CPU-wheel index first)"
 	@echo "make test     ruff + unit tests + strict nbval over every notebook (each runs once per configuration)"
 	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
 	@echo "make figures  redraw the lecture figures into assets/<lang>/, every language"
@@ -28,6 +38,9 @@ help:
 # so a second run installs nothing.
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || { echo "creating $(VENV)"; $(PYTHON_BOOT) -m venv $(VENV); }
+	@$(if $(TORCH_INDEX),echo "installing torch==$(TORCH_VERSION) from $(TORCH_INDEX)" && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps \
+	  --index-url $(TORCH_INDEX) torch==$(TORCH_VERSION),true)
 	@echo "installing exact versions from requirements.lock"
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -40,7 +53,8 @@ system:
 	@bash tools/install_system_packages.sh
 
 lab: install
-	@$(PY) -m tools.lab --port $(PORT) $(if $(filter zh%,$(LANG)),--lang zh,)
+	@$(PY) -m tools.lab --port $(PORT) --edition $(EDITION) $(if $(filter zh%,$(LANG)),--lang zh,) \
+	  $(if $(RESET),--reset $(RESET),)
 
 lint: install
 	$(VENV)/bin/ruff check $(LINTED)

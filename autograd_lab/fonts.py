@@ -7,10 +7,8 @@ Nothing here changes matplotlib at import time: callers apply `course_rc()` thro
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
-
-import matplotlib as mpl
-from matplotlib import font_manager
 
 # In order of preference; the first one installed wins.
 CJK_FAMILIES = (
@@ -31,6 +29,8 @@ GLYPH_WARNING = r"Glyph \d+ .*missing from (current )?font"
 @functools.cache
 def cjk_family() -> str | None:
     """Return the name of an installed CJK font family, or None if there is none."""
+    from matplotlib import font_manager  # imported on use: `import autograd_lab` stays light
+
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
@@ -55,12 +55,16 @@ def silence_missing_glyphs() -> None:
 
 def use_course_style() -> str | None:
     """Apply the course style to this session (notebook set-up); return the CJK family used."""
+    import matplotlib as mpl
+
     mpl.rcParams.update(course_rc())
     silence_missing_glyphs()
-    try:  # inline figures as PNG: nbval compares SVG output as text, PNG not at all
+    # Inline figures as PNG: nbval compares SVG output as text, PNG not at all. Only inside a
+    # running IPython: set_matplotlib_formats would otherwise create a shell, and with it an
+    # IPython history database in the home folder.
+    ipython = sys.modules.get("IPython")
+    if ipython is not None and ipython.get_ipython() is not None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
         set_matplotlib_formats("png")
-    except ImportError:  # plain Python, no IPython: nothing to configure
-        pass
     return cjk_family()

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
+
+from autograd_lab.validation import check_callable, describe, fail, is_real_number, non_negative
 
 EPS = 1e-6
 ATOL = 1e-5
@@ -51,76 +54,74 @@ class GradCheckResult:
         )
 
 
-def _check_function(f) -> None:
-    if not callable(f):
-        raise TypeError(
-            f"f must be a function of a tensor, got {type(f).__name__}: pass the function "
-            "itself, e.g. check_grad(torch.sin, x), not its value f(x)"
-        )
+def _check_step(eps: object) -> float:
+    if not is_real_number(eps) or not np.isfinite(eps) or not eps > 0:
+        error = ValueError if is_real_number(eps) or isinstance(eps, str) else TypeError
+        fail(error, "gc_eps", got=describe(eps))
+    return float(eps)
 
 
-def _check_input(x, eps: float) -> None:
-    if not isinstance(eps, (int, float)) or not eps > 0:
-        raise ValueError(f"eps must be a small positive step, like 1e-6; got {eps!r}")
+def _check_input(x: object, eps: float) -> None:
     if not isinstance(x, torch.Tensor):
-        raise TypeError(
-            f"x must be a torch.Tensor, got {type(x).__name__}: wrap it, e.g. "
-            "torch.tensor([1.0, 2.0], dtype=torch.float64)"
-        )
+        fail(TypeError, "gc_not_tensor", got=describe(x))
     if x.is_complex():
-        raise TypeError("x is complex: this check handles real functions only; pass a real x")
+        fail(TypeError, "gc_complex")
     if not x.is_floating_point():
-        raise TypeError(
-            f"x has dtype {x.dtype}, and only floating-point tensors have gradients: "
-            "use x.double() or torch.tensor([1.0, 2.0], dtype=torch.float64)"
-        )
+        fail(TypeError, "gc_not_float", dtype=x.dtype)
     if x.dtype != torch.float64:
-        raise TypeError(
-            f"x has dtype {x.dtype}: use x.double(). {x.dtype} rounds f to about "
-            f"{torch.finfo(x.dtype).eps:.0e}·|f|, and a central difference divides that "
-            f"rounding error by 2·eps = {2 * eps:g}: the numerical gradient would be off by "
-            f"about {torch.finfo(x.dtype).eps / (2 * eps):.0e}·|f|, too much to check anything. "
-            "float64 rounds at about 2e-16."
+        roundoff = torch.finfo(x.dtype).eps
+        fail(
+            TypeError,
+            "gc_precision",
+            dtype=x.dtype,
+            roundoff=f"{roundoff:.0e}",
+            step=f"{2 * eps:g}",
+            error=f"{roundoff / (2 * eps):.0e}",
         )
     if x.ndim > 1:
-        raise ValueError(
-            f"x has shape {tuple(x.shape)}, but f: ℝⁿ → ℝᵐ takes a vector: pass x.reshape(-1) "
-            "and reshape inside f"
-        )
+        fail(ValueError, "gc_matrix_in", shape=tuple(x.shape))
     if x.numel() == 0:
-        raise ValueError("x is empty: pass at least one number")
+        fail(ValueError, "gc_empty")
+    finite = torch.isfinite(x.detach())
+    if not bool(finite.all()):
+        fail(ValueError, "not_finite", name="x", count=int((~finite).sum()), total=x.numel())
 
 
 def _call(f, x: torch.Tensor, shape: torch.Size | None = None) -> torch.Tensor:
-    y = f(x)
+    """f at a private copy of x: an f that works in place never changes the caller's tensor."""
+    try:
+        y = f(x.clone())  # for an x that requires grad the copy is recorded: f may work in place
+    except RuntimeError as err:
+        text = str(err)
+        if "in-place" in text or "inplace" in text:
+            fail(ValueError, "f_in_place", detail=text.splitlines()[0])
+        if "numpy" in text.lower():
+            fail(TypeError, "f_numpy", detail=f"{type(err).__name__}: {err}")
+        raise
+    except (TypeError, ValueError) as err:
+        text = str(err).lower()
+        if "numpy" in text or "only one element tensors" in text or "python scalar" in text:
+            fail(TypeError, "f_numpy", detail=f"{type(err).__name__}: {err}")
+        raise
     if not isinstance(y, torch.Tensor):
-        raise TypeError(
-            f"f returned {type(y).__name__}, not a tensor: compute with torch operations "
-            "(torch.sin(x), not math.sin(x); keep results as tensors, without .item())"
-        )
+        fail(TypeError, "gc_f_not_tensor", got=describe(y))
+    if y.is_complex():
+        fail(TypeError, "f_complex")
     if y.ndim > 1:
-        raise ValueError(
-            f"f returned shape {tuple(y.shape)}, but f: ℝⁿ → ℝᵐ returns a scalar or a vector: "
-            "return y.reshape(-1)"
-        )
+        fail(ValueError, "gc_matrix_out", shape=tuple(y.shape))
     if y.dtype != torch.float64:
-        raise TypeError(
-            f"f returned dtype {y.dtype} for a float64 x: keep the computation in float64 "
-            "(no .float() inside f), or the rounding errors swamp the finite differences"
-        )
+        fail(TypeError, "gc_f_dtype", dtype=y.dtype)
     if shape is not None and y.shape != shape:
-        raise ValueError(
-            f"f returned shape {tuple(shape)} at x but {tuple(y.shape)} at a nearby point: "
-            "f must return the same shape near x"
-        )
+        fail(ValueError, "gc_shape_changes", first=tuple(shape), second=tuple(y.shape))
     return y
 
 
 def numerical_jacobian(f: Callable, x: torch.Tensor, eps: float = EPS) -> torch.Tensor:
     """Return the Jacobian of f at x by central differences (the gradient if f is scalar)."""
-    _check_function(f)
+    check_callable(f, "f", "check_grad(torch.sin, x)")
+    eps = _check_step(eps)
     _check_input(x, eps)
-    x = x.detach()
+    x = x.detach().clone()  # the caller's tensor is never handed to f
     with torch.no_grad():
         y = _call(f, x)
         flat = x.reshape(-1)
@@ -142,22 +143,23 @@ def check_grad(
     rtol: float = RTOL,
 ) -> GradCheckResult:
     """Compare autograd's gradient (or Jacobian) of f at x with central differences."""
-    _check_function(f)
+    check_callable(f, "f", "check_grad(torch.sin, x)")
+    eps = _check_step(eps)
+    atol = non_negative(atol, "atol", "1e-5")
+    rtol = non_negative(rtol, "rtol", "1e-3")
     _check_input(x, eps)
     x = x.detach().clone().requires_grad_(True)
     y = _call(f, x)
     if y.grad_fn is None:
-        raise ValueError(
-            "f(x) has no autograd history, so there is nothing to check: compute from x "
-            "with torch operations (.item(), .numpy(), .detach() or torch.tensor(...) inside "
-            "f cut the graph)"
-        )
+        fail(ValueError, "gc_no_history")
     numerical = numerical_jacobian(f, x, eps)
-    analytical = torch.autograd.functional.jacobian(f, x.detach())
+    analytical = torch.autograd.functional.jacobian(lambda v: f(v.clone()), x.detach().clone())
     diff = (analytical - numerical).abs()
     scale = torch.maximum(analytical.abs(), numerical.abs())
     rel = torch.where(scale > 0, diff / scale.clamp_min(torch.finfo(torch.float64).tiny), 0.0)
-    passed = torch.autograd.gradcheck(f, (x,), eps=eps, atol=atol, rtol=rtol, raise_exception=False)
+    passed = torch.autograd.gradcheck(
+        lambda v: f(v.clone()), (x,), eps=eps, atol=atol, rtol=rtol, raise_exception=False
+    )
     return GradCheckResult(
         passed=bool(passed),
         max_abs_error=diff.max().item(),

@@ -9,6 +9,7 @@ of graphs (for example a teaching engine) can build a `Graph` itself and reuse
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,12 +17,20 @@ from typing import TYPE_CHECKING
 import torch
 
 from autograd_lab.fonts import course_rc
+from autograd_lab.language import check as check_language
 from autograd_lab.language import say
+from autograd_lab.validation import check_axes, check_bool, check_text, describe, fail
 
 if TYPE_CHECKING:  # matplotlib is imported lazily: building a graph needs no plotting stack
     from matplotlib.axes import Axes
 
 KINDS = ("op", "leaf", "output", "const")
+# Above these sizes a graph is summarized (first and last levels, and a count), as text and
+# as a figure: a person cannot read more, and a full figure would be metres wide.
+TEXT_MAX_NODES, TEXT_MAX_LEVELS, TEXT_ROW_NODES = 200, 40, 8
+DRAW_MAX_NODES, DRAW_MAX_LEVELS, DRAW_ROW_NODES = 60, 16, 10
+HEAD_LEVELS, TAIL_LEVELS = 3, 3
+INDENT_LEVELS = 40  # deeper lines of a full text tree carry their depth instead of indentation
 # Shown after a node whose inputs were already listed higher up in the text tree.
 SHOWN_ABOVE = "  (↑ shown above)"
 
@@ -36,9 +45,10 @@ class Node:
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not isinstance(self.label, str):
-            raise TypeError(f"Node id and label must be strings, got {self.id!r}, {self.label!r}")
-        if self.kind not in KINDS:
-            raise ValueError(f"Node kind must be one of {KINDS}, got {self.kind!r}")
+            fail(TypeError, "g_node_text", id=describe(self.id), label=describe(self.label))
+        if not isinstance(self.kind, str) or self.kind not in KINDS:
+            error = ValueError if isinstance(self.kind, str) else TypeError
+            fail(error, "g_node_kind", kinds=", ".join(KINDS), got=describe(self.kind))
 
 
 @dataclass(frozen=True)
@@ -53,22 +63,36 @@ class Graph:
     edges: tuple[tuple[str, str], ...]
 
     def __post_init__(self) -> None:
+        nodes, edges = self.nodes, self.edges
+        if not isinstance(nodes, (tuple, list)) or not all(isinstance(n, Node) for n in nodes):
+            fail(TypeError, "g_nodes_type", got=describe(nodes))
+        if not isinstance(edges, (tuple, list)):
+            fail(TypeError, "g_edges_type", got=describe(edges))
+        if not nodes:
+            fail(ValueError, "g_empty")
+        # Lists are accepted and stored as tuples: a Graph stays hashable and immutable.
+        object.__setattr__(self, "nodes", tuple(nodes))
+        object.__setattr__(
+            self, "edges", tuple(tuple(e) if isinstance(e, list) else e for e in edges)
+        )
         ids = [node.id for node in self.nodes]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"Graph node ids must be unique, got {ids}")
+            repeated = sorted({i for i in ids if ids.count(i) > 1}) if len(ids) < 1000 else "…"
+            fail(ValueError, "g_unique", ids=repeated)
         known = set(ids)
         for edge in self.edges:
-            if len(edge) != 2 or not set(edge) <= known:
-                raise ValueError(
-                    f"Graph edge {edge!r} must be a pair of node ids among {sorted(known)}"
-                )
+            if not isinstance(edge, tuple) or len(edge) != 2 or not set(edge) <= known:
+                fail(ValueError, "g_edge", edge=describe(edge), known=_some(sorted(known)))
 
     def __str__(self) -> str:
         return self.to_text()
 
     def inputs(self, node_id: str) -> list[str]:
         """Return the ids feeding `node_id`, in input order (repeated if used twice)."""
-        return self.input_map()[node_id]
+        inputs = self.input_map()
+        if not isinstance(node_id, str) or node_id not in inputs:
+            fail(ValueError, "g_unknown_node", got=describe(node_id), known=_some(list(inputs)))
+        return inputs[node_id]
 
     def input_map(self) -> dict[str, list[str]]:
         """Return, for every node id, the ids feeding it in input order."""
@@ -85,18 +109,30 @@ class Graph:
         consumed = {src for src, _ in self.edges}
         return [node.id for node in self.nodes if node.id not in consumed]
 
-    def to_text(self) -> str:
-        """Return the graph as a text tree rooted at the output, inputs indented below."""
+    def to_text(self, full: bool = False) -> str:
+        """Return the graph as a text tree rooted at the output, inputs indented below.
+
+        A graph too large to read (more than TEXT_MAX_NODES nodes or TEXT_MAX_LEVELS levels)
+        is summarized: its first and last levels, and how much was left out; `full=True`
+        prints every node all the same. The text grows linearly with the graph: below
+        INDENT_LEVELS levels a line is not indented further but starts with its depth, [57].
+        """
+        check_bool(full, "full")
+        layer = layers(self)  # also rejects a cycle, which has no tree to print
+        depth = max(layer.values()) + 1
+        if not full and (len(self.nodes) > TEXT_MAX_NODES or depth > TEXT_MAX_LEVELS):
+            return self._summary(layer, depth)
         by_id = {node.id: node for node in self.nodes}
         inputs = self.input_map()
         lines: list[str] = []
         expanded: set[str] = set()
         # Explicit stack rather than recursion: a loop can record thousands of operations.
-        stack = [(root, "", "", True) for root in reversed(self.roots())]
+        stack = [(root, "", "", 0) for root in reversed(self.roots())]
         while stack:
-            node_id, lead, child_lead, _ = stack.pop()
-            node = by_id[node_id]
-            text = node.label if node.kind == "op" else f"{node.label}  [{node.kind}]"
+            node_id, lead, child_lead, level = stack.pop()
+            text = _text_label(by_id[node_id])
+            if level > INDENT_LEVELS:
+                text = f"[{level}] {text}"
             if node_id in expanded and inputs[node_id]:
                 lines.append(lead + text + SHOWN_ABOVE)
                 continue
@@ -105,15 +141,61 @@ class Graph:
             children = inputs[node_id]
             for i in reversed(range(len(children))):
                 last = i == len(children) - 1
+                # Past INDENT_LEVELS the lead stops growing, so no line is longer than a
+                # constant: the whole text stays linear in the size of the graph.
+                deeper = level < INDENT_LEVELS
                 stack.append(
                     (
                         children[i],
                         child_lead + ("└── " if last else "├── "),
-                        child_lead + ("    " if last else "│   "),
-                        last,
+                        child_lead + ("    " if last else "│   ") if deeper else child_lead,
+                        level + 1,
                     )
                 )
         return "\n".join(lines)
+
+    def _summary(self, layer: dict[str, int], depth: int) -> str:
+        by_id = {node.id: node for node in self.nodes}
+        rows = level_rows(self, layer, depth)
+        shown = list(range(min(HEAD_LEVELS, depth))) + list(
+            range(max(HEAD_LEVELS, depth - TAIL_LEVELS), depth)
+        )
+        lines = []
+        for level in shown:
+            if level == depth - TAIL_LEVELS and level > HEAD_LEVELS:
+                lines.append(self._gap(rows, depth))
+            row = rows[level]
+            names = [_text_label(by_id[i]) for i in row[:TEXT_ROW_NODES]]
+            if len(row) > TEXT_ROW_NODES:
+                names.append(say("errors.g_more", count=len(row) - TEXT_ROW_NODES))
+            lines.append(f"{say('errors.g_level', level=level)} {', '.join(names)}")
+        if depth <= HEAD_LEVELS + TAIL_LEVELS:
+            lines.append(self._gap(rows, depth))
+        return "\n".join(lines)
+
+    def _gap(self, rows: list[list[str]], depth: int, row_nodes: int = TEXT_ROW_NODES) -> str:
+        hidden = rows[HEAD_LEVELS : max(HEAD_LEVELS, depth - TAIL_LEVELS)]
+        hidden_nodes = sum(map(len, hidden)) + sum(
+            max(0, len(r) - row_nodes) for r in _shown(rows, depth)
+        )
+        if not hidden:  # every level is shown, only wide ones cut short
+            widest = max(map(len, rows))
+            return say(
+                "errors.g_summary_wide",
+                hidden_nodes=hidden_nodes,
+                nodes=len(self.nodes),
+                widest=widest,
+                shown=row_nodes,
+            )
+        return say(
+            "errors.g_summary",
+            hidden_levels=len(hidden),
+            hidden_nodes=hidden_nodes,
+            nodes=len(self.nodes),
+            levels=depth,
+            head=min(HEAD_LEVELS, depth),
+            tail=min(TAIL_LEVELS, max(0, depth - HEAD_LEVELS)),
+        )
 
     def tree_order(self) -> list[str]:
         """Return the node ids in the order the text tree first mentions them."""
@@ -129,6 +211,31 @@ class Graph:
         return list(seen) + [node.id for node in self.nodes if node.id not in seen]
 
 
+def _shown(rows: list[list[str]], depth: int) -> list[list[str]]:
+    """The rows a summary shows: the first HEAD_LEVELS and the last TAIL_LEVELS."""
+    head = list(range(min(HEAD_LEVELS, depth)))
+    tail = list(range(max(HEAD_LEVELS, depth - TAIL_LEVELS), depth))
+    return [rows[i] for i in head + tail]
+
+
+def _text_label(node: Node) -> str:
+    return node.label if node.kind == "op" else f"{node.label}  [{node.kind}]"
+
+
+def _some(ids: list[str], limit: int = 10) -> str:
+    """The first ids of a list, for a message about a graph of any size."""
+    more = f", … ({len(ids)} in all)" if len(ids) > limit else ""
+    return ", ".join(ids[:limit]) + more
+
+
+def level_rows(graph: Graph, layer: dict[str, int], depth: int) -> list[list[str]]:
+    """The node ids of each level, each level in text-tree order."""
+    rows: list[list[str]] = [[] for _ in range(depth)]
+    for node_id in graph.tree_order():
+        rows[layer[node_id]].append(node_id)
+    return rows
+
+
 def _shape(t: torch.Tensor) -> str:
     return str(tuple(t.shape))
 
@@ -137,14 +244,11 @@ def _check_names(names: Mapping[str, torch.Tensor] | None) -> dict[int, str]:
     if names is None:
         return {}
     if not isinstance(names, Mapping):
-        raise TypeError(f'names must be a dict like {{"x": x}}, got {type(names).__name__}')
+        fail(TypeError, "g_names_type", name="names", got=describe(names))
     by_identity = {}
     for name, value in names.items():
         if not isinstance(name, str) or not isinstance(value, torch.Tensor):
-            raise TypeError(
-                f'names must map strings to tensors, like {{"x": x}}; got {name!r}: '
-                f"{type(value).__name__}"
-            )
+            fail(TypeError, "g_names_items", name="names", entry=repr(name), got=describe(value))
         by_identity[id(value)] = name
     return by_identity
 
@@ -173,19 +277,11 @@ def _const_label(fn, slot: int, name_of: dict[int, str]) -> str:
 def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> Graph:
     """Walk the graph autograd recorded for `tensor`; `names` like {"x": x} label tensors."""
     if not isinstance(tensor, torch.Tensor):
-        raise TypeError(
-            f"autograd_graph needs a torch.Tensor, got {type(tensor).__name__}: pass the result "
-            "of a computation, e.g. y = 2 * torch.dot(x, x)"
-        )
+        fail(TypeError, "g_not_tensor", func="autograd_graph", got=describe(tensor))
     name_of = _check_names(names)
     if tensor.grad_fn is None:
         if not tensor.requires_grad:
-            raise ValueError(
-                "this tensor has no autograd history (requires_grad=False, grad_fn=None), so "
-                "there is no graph to show. Create its inputs with requires_grad=True (or call "
-                "x.requires_grad_()) before computing it; detach() and torch.no_grad() also "
-                "drop the history."
-            )
+            fail(ValueError, "g_no_history")
         label = name_of.get(id(tensor), f"leaf {_shape(tensor)}")
         return Graph(nodes=(Node("n0", label, "leaf"),), edges=())
 
@@ -251,13 +347,18 @@ def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | Non
     )
 
 
-def graph_text(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> str:
-    """Return the text tree of the graph autograd recorded for `tensor`."""
-    return autograd_graph(tensor, names).to_text()
+def graph_text(
+    tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None, *, full: bool = False
+) -> str:
+    """Return the text tree of the graph autograd recorded for `tensor` (large ones summarized)."""
+    check_bool(full, "full")
+    return autograd_graph(tensor, names).to_text(full=full)
 
 
 def layers(graph: Graph) -> dict[str, int]:
     """Return each node's layer: 0 for the outputs, 1 + the deepest consumer for the rest."""
+    if not isinstance(graph, Graph):
+        fail(TypeError, "not_graph", func="layers", got=describe(graph))
     pending = {node.id: 0 for node in graph.nodes}  # consumers not yet placed
     for src, _ in graph.edges:
         pending[src] += 1
@@ -274,7 +375,8 @@ def layers(graph: Graph) -> dict[str, int]:
             if pending[src] == 0:
                 ready.append(src)
     if done != len(graph.nodes):
-        raise ValueError("the graph has a cycle: a computation graph must be acyclic")
+        stuck = next(node_id for node_id, count in pending.items() if count > 0)
+        fail(ValueError, "g_cycle", node=stuck)
     return layer
 
 
@@ -289,23 +391,47 @@ STYLES = {
 def draw_graph(
     graph: Graph, ax: Axes | None = None, *, title: str | None = None, lang: str | None = None
 ) -> Axes:
-    """Draw `graph` in layers, output on top and inputs below, arrows in the forward direction."""
+    """Draw `graph` in layers, output on top and inputs below, arrows in the forward direction.
+
+    A graph too large to read (more than DRAW_MAX_NODES nodes, DRAW_MAX_LEVELS levels or
+    DRAW_ROW_NODES nodes side by side) is summarized: its first and last levels, and between
+    them a line saying how much was left out.
+    """
     if not isinstance(graph, Graph):
-        raise TypeError(
-            f"draw_graph needs a Graph, got {type(graph).__name__}: for a tensor use draw(y)"
-        )
+        fail(TypeError, "g_draw_type", got=describe(graph))
+    check_axes(ax)
+    check_text(title, "title")
+    if lang is not None:
+        check_language(lang)
     from matplotlib.patches import Patch
 
     layer = layers(graph)
-    depth = max(layer.values(), default=0) + 1
-    rows: list[list[str]] = [[] for _ in range(depth)]
-    for node_id in graph.tree_order():
-        rows[layer[node_id]].append(node_id)
+    levels = max(layer.values()) + 1
+    full = level_rows(graph, layer, levels)
+    gap = note = None
+    if (
+        len(graph.nodes) > DRAW_MAX_NODES
+        or levels > DRAW_MAX_LEVELS
+        or max(map(len, full)) > DRAW_ROW_NODES
+    ):
+        head = list(range(min(HEAD_LEVELS, levels)))
+        tail = list(range(max(HEAD_LEVELS, levels - TAIL_LEVELS), levels))
+        rows: list[list[str]] = [full[i][:DRAW_ROW_NODES] for i in head + tail]
+        if levels > HEAD_LEVELS + TAIL_LEVELS:  # an empty row where the left-out levels were
+            gap = len(head)
+            rows.insert(gap, [])
+        note = graph._gap(full, levels, DRAW_ROW_NODES)
+    else:
+        rows = full
+    row_of = {node_id: r for r, row in enumerate(rows) for node_id in row}
+    depth = len(rows)
     width = max((len(row) for row in rows), default=1)
     if ax is None:
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(max(3.0, 1.9 * width), 0.6 * depth + 0.8))
+        least = 3.0 if note is None else 6.0  # room for the summary's sentence
+        top = 0.0 if note is None or gap is not None else 0.7
+        fig, ax = plt.subplots(figsize=(max(least, 1.9 * width), 0.6 * depth + 0.8 + top))
         fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98 if title is None else 0.9)
 
     family = course_rc()["font.sans-serif"]
@@ -330,16 +456,26 @@ def draw_graph(
             )
             boxes[node_id] = (text, (x, y))
 
+    extra_top = 0.0
+    if note is not None:
+        columns = int(ax.figure.get_size_inches()[0] * ax.get_position().width * 12)
+        y, extra_top = (depth - 1 - gap, 0.0) if gap is not None else (depth - 0.3, 0.7)
+        ax.text(
+            0, y, textwrap.fill(note, max(columns, 30)), ha="center",
+            va="center" if gap is not None else "bottom", fontsize=8, family=family,
+            color="#555555", style="italic",
+        )  # fmt: skip
+    edges = [(src, dst) for src, dst in graph.edges if src in row_of and dst in row_of]
     seen: dict[tuple[str, str], int] = {}
-    for src, dst in graph.edges:
+    for src, dst in edges:
         seen[(src, dst)] = seen.get((src, dst), 0) + 1
     drawn: dict[tuple[str, str], int] = {}
-    for src, dst in graph.edges:
+    for src, dst in edges:
         k, i = seen[(src, dst)], drawn.get((src, dst), 0)
         drawn[(src, dst)] = i + 1
         rad = 0.0 if k == 1 else 0.35 * (i - (k - 1) / 2)  # bend repeated inputs apart
         (x0, y0), (x1, y1) = boxes[src][1], boxes[dst][1]
-        if layer[src] - layer[dst] > 1:  # bow edges that skip a layer around the nodes between
+        if row_of[src] - row_of[dst] > 1:  # bow edges that skip a layer around the nodes between
             # an arc3 bulges by rad * length / 2; clear about 0.75 units, half a wide box
             rad -= 1.5 / math.hypot(x1 - x0, y1 - y0)
         # Above the boxes: an arrow is clipped to the box outlines, which matplotlib only
@@ -361,7 +497,7 @@ def draw_graph(
             },
         )
 
-    present = [kind for kind in KINDS if kind in kinds.values()]
+    present = [kind for kind in KINDS if kind in {kinds[i] for i in row_of}]
     handles = [
         Patch(label=say(f"graph.kind_{kind}", lang), **{k: v for k, v in STYLES[kind].items()})
         for kind in present
@@ -377,7 +513,7 @@ def draw_graph(
     )
     half = max(width, 2) / 2
     ax.set_xlim(-half, half)
-    ax.set_ylim(-1.15, depth - 0.5)
+    ax.set_ylim(-1.15, depth - 0.5 + extra_top)
     ax.set_axis_off()
     if title is not None:
         ax.set_title(title, family=family, fontsize=10)
@@ -393,4 +529,6 @@ def draw(
     lang: str | None = None,
 ) -> Axes:
     """Draw the graph autograd recorded for `tensor`."""
+    check_axes(ax)
+    check_text(title, "title")
     return draw_graph(autograd_graph(tensor, names), ax=ax, title=title, lang=lang)

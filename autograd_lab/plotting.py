@@ -7,7 +7,6 @@ returns that Axes; nothing here changes matplotlib's global state or calls `plt.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,11 +15,29 @@ import torch
 
 from autograd_lab.fonts import course_rc
 from autograd_lab.language import say
+from autograd_lab.validation import (
+    check_axes,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_figsize,
+    check_limits,
+    check_str,
+    check_strings,
+    check_text,
+    describe,
+    fail,
+    is_real_number,
+    one_number,
+    points,
+    real_array,
+)
 
 if TYPE_CHECKING:  # pyplot is imported only when a helper has to create a figure
     from matplotlib.axes import Axes
 
 FMTS = ("-", "m--", "g-.", "r:")
+SCALES = ("linear", "log", "symlog", "logit")
 
 
 def _family() -> list[str]:
@@ -36,52 +53,22 @@ def _new_axes(figsize) -> Axes:
     return ax
 
 
-def _to_numpy(values, what: str) -> np.ndarray:
-    """Turn a tensor (even one that requires grad), an array or a list into a NumPy array."""
-    if isinstance(values, torch.Tensor):
-        # plotting only needs the numbers: detach for the user instead of failing
-        return values.detach().cpu().numpy()
-    try:
-        return np.asarray(
-            [v.detach().cpu().item() if isinstance(v, torch.Tensor) else v for v in values]
-            if isinstance(values, (list, tuple))
-            else values,
-            dtype=float,
-        )
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"{what} must be numbers: a list, a NumPy array or a tensor, got "
-            f"{type(values).__name__} ({err})"
-        ) from None
-
-
 def _is_scalar(v) -> bool:
-    return isinstance(v, numbers.Number) or (
-        isinstance(v, (torch.Tensor, np.ndarray)) and v.ndim == 0
-    )
+    return is_real_number(v) or (isinstance(v, (torch.Tensor, np.ndarray)) and v.ndim == 0)
 
 
 def _series(values, what: str) -> list[np.ndarray]:
     """Split `values` into 1-D series the way d2l.plot does: rows of 2-D data, items of a list."""
-    if isinstance(values, (torch.Tensor, np.ndarray)):
-        arr = _to_numpy(values, what)
-        if arr.ndim == 1:
-            return [arr]
-        if arr.ndim == 2:
-            return list(arr)
-        raise ValueError(
-            f"{what} has shape {tuple(arr.shape)}: pass one curve as a 1-D tensor, "
-            "several as a list of them (or as the rows of a 2-D tensor)"
-        )
-    if isinstance(values, (list, tuple)):
-        if len(values) == 0:
-            raise ValueError(f"{what} is empty: pass at least one point to plot")
-        if all(_is_scalar(v) for v in values):
-            return [_to_numpy(values, what)]
-        return [_to_numpy(v, what).reshape(-1) for v in values]
-    raise TypeError(
-        f"{what} must be a list, a NumPy array or a tensor, got {type(values).__name__}"
-    )
+    if isinstance(values, (list, tuple)) and len(values) > 0 and not all(map(_is_scalar, values)):
+        series = [real_array(v, what).reshape(-1) for v in values]
+    else:
+        arr = real_array(values, what)
+        if arr.ndim > 2 or arr.ndim == 0:
+            fail(ValueError, "plot_ndim", name=what, shape=tuple(arr.shape))
+        series = [arr] if arr.ndim == 1 else list(arr)
+    if not series or any(len(s) == 0 for s in series):
+        fail(ValueError, "empty", name=what, minimum=1)
+    return series
 
 
 def _set_axes(ax, xlabel, ylabel, xlim, ylim, xscale, yscale, legend) -> None:
@@ -112,95 +99,85 @@ def plot(
     axes=None,
 ) -> Axes:
     """Plot one or several curves, like the book's d2l.plot; return the Axes."""
+    check_axes(axes, "axes")
+    for value, name in ((xlabel, "xlabel"), (ylabel, "ylabel")):
+        check_text(value, name)
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    check_choice(xscale, "xscale", SCALES)
+    check_choice(yscale, "yscale", SCALES)
+    fmts = check_strings(fmts, "fmts", '("-", "m--")')
+    if legend is not None:
+        legend = check_strings(legend, "legend", '["f(x)", "g(x)"]')
+    figsize = check_figsize(figsize)
     xs = _series(X, "X")
-    if Y is None:  # plot the values of X against their index
+    if Y is None:  # plot the values of X against their index, as d2l.plot does
         xs, ys = [np.empty(0)] * len(xs), xs
     else:
         ys = _series(Y, "Y")
     if len(xs) == 1 and len(ys) > 1:
         xs = xs * len(ys)
     if len(xs) != len(ys):
-        raise ValueError(
-            f"got {len(xs)} x-series for {len(ys)} y-series: pass one X shared by all curves, "
-            "or one X per curve"
-        )
+        fail(ValueError, "plot_series", xs=len(xs), ys=len(ys))
     if len(ys) > len(fmts):
-        raise ValueError(
-            f"{len(ys)} curves but only {len(fmts)} formats: pass fmts=(...) with one format "
-            "string per curve"
-        )
+        fail(ValueError, "plot_formats", curves=len(ys), fmts=len(fmts))
     if legend is not None and len(legend) > len(ys):
-        raise ValueError(f"{len(legend)} legend entries for {len(ys)} curves: give one per curve")
+        fail(ValueError, "plot_legend", legend=len(legend), curves=len(ys))
+    for x, y in zip(xs, ys, strict=True):
+        if len(x) and len(x) != len(y):
+            fail(ValueError, "plot_lengths", nx=len(x), ny=len(y))
     if axes is None:
         axes = _new_axes(figsize)
     axes.cla()  # as in d2l.plot, which redraws the same axes in animations
     for x, y, fmt in zip(xs, ys, fmts, strict=False):
         if len(x) == 0:
             axes.plot(y, fmt)
-        elif len(x) != len(y):
-            raise ValueError(
-                f"x has {len(x)} points but y has {len(y)}: evaluate f on the same x you plot"
-            )
         else:
             axes.plot(x, y, fmt)
     _set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
     return axes
 
 
-def _points(x) -> torch.Tensor:
-    """A fresh floating-point tensor of the points, detached from any history."""
-    if isinstance(x, torch.Tensor):
-        x = x.detach()
-        return x.clone() if x.is_floating_point() else x.to(torch.get_default_dtype())
-    return torch.as_tensor(_to_numpy(x, "x"), dtype=torch.float64)
+# Messages of PyTorch and NumPy when f computes with NumPy or math on a tensor.
+NOT_TORCH = ("numpy", "python scalar", "only one element tensors", "converted to python")
 
 
-def _value_and_derivative(f: Callable, x) -> tuple[torch.Tensor, torch.Tensor]:
-    if not callable(f):
-        raise TypeError(
-            f"f must be a function of a tensor, got {type(f).__name__}: pass the function "
-            "itself, e.g. torch.sin or lambda x: 3 * x**2 - 4 * x, not its value"
-        )
-    x = _points(x).requires_grad_(True)
+def _value_and_derivative(f: Callable, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """f(x) and f'(x) for checked points x (a fresh tensor); f is checked here."""
+    check_callable(f, "f", "torch.sin, lambda x: 3 * x**2 - 4 * x")
+    x = x.requires_grad_(True)
     try:
-        y = f(x)
-    except (TypeError, RuntimeError) as err:
-        if "numpy" in str(err).lower() or "python scalar" in str(err).lower():
-            raise TypeError(
-                "f must compute with torch operations so autograd can follow it: write "
-                f"torch.sin(x), not np.sin(x) or math.sin(x) ({err})"
-            ) from err
-        raise
+        # A recorded copy: the identity then has a history, and an f working in place is fine.
+        y = f(x.clone())
+    except (TypeError, ValueError, RuntimeError) as err:
+        text = str(err).lower()
+        if any(hint in text for hint in NOT_TORCH):
+            fail(TypeError, "f_numpy", detail=f"{type(err).__name__}: {err}")
+        if "in-place" in text or "inplace" in text:
+            fail(ValueError, "f_in_place", detail=str(err).splitlines()[0])
+        raise  # a mistake inside f itself: the learner's own traceback shows it best
     if not isinstance(y, torch.Tensor):
-        raise TypeError(
-            f"f returned {type(y).__name__}, not a tensor: build the result with torch "
-            "operations, e.g. torch.sin(x) instead of math.sin(x)"
-        )
+        fail(TypeError, "f_not_tensor", got=describe(y))
+    if y.is_complex():
+        fail(TypeError, "f_complex")
     if y.shape != x.shape:
-        raise ValueError(
-            f"f must act element-wise: f(x) has shape {tuple(y.shape)} but x has shape "
-            f"{tuple(x.shape)}; drop reductions such as .sum() (for a gradient of a scalar "
-            "function use torch.autograd.grad)"
-        )
+        fail(ValueError, "f_elementwise", got=tuple(y.shape), expected=tuple(x.shape))
     if y.grad_fn is None:
-        raise ValueError(
-            "f(x) has no autograd history: f must compute from x with torch operations "
-            "(.item(), .numpy(), .detach() or torch.tensor(...) inside f cut the graph)"
-        )
+        fail(ValueError, "f_no_history")
     (dy_dx,) = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y))
     return y.detach(), dy_dx
 
 
 def derivative(f: Callable, x) -> torch.Tensor:
     """Return f'(x) at every point of x, by autograd, for an element-wise f."""
-    return _value_and_derivative(f, x)[1]
+    check_callable(f, "f", "torch.sin")
+    return _value_and_derivative(f, points(x))[1]
 
 
 def tangent(f: Callable, x0: float) -> tuple[float, float]:
     """Return (f(x0), f'(x0)) by autograd: the point and the slope of the tangent line."""
-    if not _is_scalar(x0):
-        raise TypeError(f"x0 must be one number, got {type(x0).__name__}: e.g. tangent(f, 1.0)")
-    value, slope = _value_and_derivative(f, torch.tensor(float(x0), dtype=torch.float64))
+    check_callable(f, "f", "torch.sin")
+    x0 = one_number(x0, "x0", "tangent(f, 1.0)")
+    value, slope = _value_and_derivative(f, torch.tensor(x0, dtype=torch.float64))
     return value.item(), slope.item()
 
 
@@ -216,10 +193,18 @@ def plot_with_derivative(
     figsize=(3.5, 2.5),
 ) -> Axes:
     """Draw f and its derivative computed by autograd on the points x; return the Axes."""
-    if len(labels) != 2 or len(fmts) != 2:
-        raise ValueError("labels and fmts each need two entries: one for f, one for f'")
-    y, dy_dx = _value_and_derivative(f, x)
-    xs = _points(x).numpy()
+    check_callable(f, "f", "torch.sin")
+    check_axes(ax)
+    for value, name in ((labels, "labels"), (fmts, "fmts")):
+        entries = check_strings(value, name, '("f(x)", "f\'(x)")')
+        if len(entries) != 2:
+            fail(ValueError, "two_entries", name=name, got=describe(value))
+    check_str(xlabel, "xlabel", '"x"')
+    check_text(title, "title")
+    figsize = check_figsize(figsize)
+    xs = points(x, one_d=True, minimum=2)
+    y, dy_dx = _value_and_derivative(f, xs.clone())
+    xs = xs.numpy()
     if ax is None:
         ax = _new_axes(figsize)
     family = _family()
@@ -246,13 +231,22 @@ def plot_tangent(
     lang: str | None = None,
 ) -> Axes:
     """Draw the tangent line of f at x0 (slope by autograd), and f itself; return the Axes."""
+    check_callable(f, "f", "torch.sin")
+    x0 = one_number(x0, "x0", "plot_tangent(f, 1.0)")
+    check_axes(ax)
+    check_text(label, "label")
+    check_bool(show_f, "show_f")
+    check_str(fmt, "fmt", '"r:"')
+    figsize = check_figsize(figsize)
+    grid = points(x, one_d=True, minimum=2) if x is not None else None
     value, slope = tangent(f, x0)
-    xs = _points(x).numpy() if x is not None else np.linspace(x0 - 2, x0 + 2, 81)
+    xs = grid.numpy() if grid is not None else np.linspace(x0 - 2, x0 + 2, 81)
     if ax is None:
         ax = _new_axes(figsize)
     family = _family()
     if show_f:
-        ax.plot(xs, _value_and_derivative(f, xs)[0].numpy(), "-", label="f(x)")
+        curve = _value_and_derivative(f, torch.as_tensor(xs).clone())[0]
+        ax.plot(xs, curve.numpy(), "-", label="f(x)")
     line_label = label if label is not None else say("plotting.tangent_label", lang, x0=x0)
     ax.plot(xs, value + slope * (xs - x0), fmt, label=line_label)
     ax.plot([x0], [value], "o", color="black", markersize=4)

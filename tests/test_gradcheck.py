@@ -11,6 +11,13 @@ from hypothesis import strategies as st
 
 from autograd_lab import GradCheckResult, check_grad, numerical_jacobian
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The messages these tests match are the English ones (the default language is Chinese)."""
+    monkeypatch.setenv("AUTOGRAD_LAB_LANG", "en")
+
+
 F64 = torch.float64
 
 

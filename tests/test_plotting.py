@@ -13,6 +13,12 @@ from matplotlib.figure import Figure
 from autograd_lab import derivative, plot, plot_tangent, plot_with_derivative, tangent
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The messages these tests match are the English ones (the default language is Chinese)."""
+    monkeypatch.setenv("AUTOGRAD_LAB_LANG", "en")
+
+
 def f(x):
     return 3 * x**2 - 4 * x
 
@@ -94,9 +100,9 @@ def test_plot_clears_the_axes_it_redraws_like_d2l(ax):
         (([1, 2, 3], [1, 2]), {}, ValueError, "same x"),
         (([1, 2], [[1, 2]] * 5), {}, ValueError, "one format string per curve"),
         (([1, 2], [[1, 2], [3, 4]]), {"legend": ["a", "b", "c"]}, ValueError, "one per curve"),
-        (([],), {}, ValueError, "at least one point"),
+        (([],), {}, ValueError, "at least 1 point"),
         ((torch.zeros(2, 2, 2),), {}, ValueError, "1-D tensor"),
-        (("abc",), {}, TypeError, "list, a NumPy array or a tensor"),
+        (("abc",), {}, TypeError, "pass numbers.*not a string"),
         (([[1, 2], [3, 4]], [[1, 2], [3, 4], [5, 6]]), {}, ValueError, "one X per curve"),
     ],
 )
@@ -169,7 +175,7 @@ def test_tangent_of_the_books_function_at_one():
 
 def test_plot_tangent_draws_the_books_line(ax):
     x = np.arange(0, 3, 0.1)
-    assert plot_tangent(f, 1.0, x, ax=ax) is ax
+    assert plot_tangent(f, 1.0, x, ax=ax, lang="zh") is ax
     (_, y_f), (_, y_t), (x0, y0) = curves(ax)
     np.testing.assert_allclose(y_f, f(x))
     np.testing.assert_allclose(y_t, 2 * x - 3)
