@@ -114,7 +114,7 @@ def check_same_numbers(steps: int) -> None:
     (xe, ye), (xt, yt) = scalar_expression(engine, steps), scalar_expression(torch, steps)
     ye.backward()
     yt.backward()
-    nodes = len(engine._topological_order(ye))
+    nodes = len(engine.topological_order(ye))
     same = np.isclose(ye.item(), yt.item(), rtol=1e-9) and np.isclose(
         xe.grad.item(), xt.grad.item(), rtol=1e-9
     )

@@ -298,7 +298,7 @@ def test_deep_chain_without_recursion_error():
     y = x
     for _ in range(depth):
         y = y.sin()
-    assert len(engine._topological_order(y)) == depth + 1
+    assert len(engine.topological_order(y)) == depth + 1
     y.backward()
     # Chain rule by hand, in plain floats: dy/dx is the product of cos at every step.
     value, slope = 0.5, 1.0
@@ -318,7 +318,7 @@ def test_topological_order_is_deterministic_and_parents_first():
     orders = []
     for _ in range(3):
         x, w, out = build()
-        order = engine._topological_order(out)
+        order = engine.topological_order(out)
         position = {id(t): i for i, t in enumerate(order)}
         for t in order:
             assert all(position[id(p)] < position[id(t)] for p in t._parents if p.requires_grad)

@@ -1,0 +1,79 @@
+"""Whole Jacobians and Hessian-vector products from the two modes in core.py.
+
+`jacfwd` pushes one tangent per input element forward (a column of the Jacobian per pass);
+`jacrev` pulls one cotangent per output element back (a row per pass). So a wide Jacobian
+(few outputs, many inputs) is cheap in reverse mode and a tall one in forward mode.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograd_lab.engine.core import Tensor, as_tensor, grad, jvp
+
+
+def vjp(f, *primals):
+    """Return (f(*primals), vjp_fn), vjp_fn(v) giving v^T J for every primal (torch.func.vjp)."""
+    inputs = [as_tensor(p).detach().requires_grad_() for p in primals]
+    out = f(*inputs)
+
+    def vjp_fn(cotangent):
+        if not out.requires_grad:  # f does not depend on its inputs: every product is 0
+            return tuple(x.detach() * 0 for x in inputs)
+        grads = grad(out, inputs, grad_outputs=as_tensor(cotangent), allow_unused=True)
+        return tuple(x.detach() * 0 if g is None else g for x, g in zip(inputs, grads, strict=True))
+
+    return out.detach(), vjp_fn
+
+
+def _basis(shape):
+    """Yield the unit tensors of a shape, one per element, in row-major order."""
+    size = int(np.prod(shape))
+    for i in range(size):
+        e = np.zeros(size)
+        e[i] = 1.0
+        yield Tensor(e.reshape(shape))
+
+
+def _check_argnums(argnums, count: int) -> int:
+    if not isinstance(argnums, int) or not -count <= argnums < count:
+        raise ValueError(f"argnums must be one integer index into the {count} argument(s)")
+    return argnums % count
+
+
+def jacfwd(f, argnums: int = 0):
+    """Return a function computing the Jacobian of f by forward mode, one column per pass."""
+
+    def jacobian(*args):
+        i = _check_argnums(argnums, len(args))
+        x = as_tensor(args[i])
+        columns = []
+        for e in _basis(x.shape):
+            tangents = [e if j == i else as_tensor(a).detach() * 0 for j, a in enumerate(args)]
+            out, column = jvp(f, args, tangents)
+            columns.append(column.data)
+        return Tensor(np.stack(columns, axis=-1).reshape(out.shape + x.shape))
+
+    return jacobian
+
+
+def jacrev(f, argnums: int = 0):
+    """Return a function computing the Jacobian of f by reverse mode, one row per pass."""
+
+    def jacobian(*args):
+        i = _check_argnums(argnums, len(args))
+        out, pull_back = vjp(f, *args)
+        rows = [pull_back(e)[i].data for e in _basis(out.shape)]
+        x = as_tensor(args[i])
+        return Tensor(np.stack(rows).reshape(out.shape + x.shape))
+
+    return jacobian
+
+
+def hvp(f, x, v):
+    """Return (f(x), H v): the Hessian of scalar f at x times v, by reverse over reverse."""
+    x = as_tensor(x).detach().requires_grad_()
+    out = f(x)
+    (g,) = grad(out, x, create_graph=True)  # a gradient that remembers how it was computed
+    (hv,) = grad((g * as_tensor(v)).sum(), x, allow_unused=True)
+    return out.detach(), x.detach() * 0 if hv is None else hv
