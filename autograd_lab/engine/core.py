@@ -16,6 +16,7 @@ graph export) lives in the neighbouring files.
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -75,12 +76,12 @@ class Tensor(TensorSurface):
 
     def __add__(self, other):
         b = as_tensor(other)
-        out = Tensor(errors.broadcast(np.add, self.data, b.data))
+        out = Tensor(errors.broadcast(operator.add, self.data, b.data))
         return out._record("AddBackward0", (self, b), lambda g: (g, g), lambda s, t: s + t)
 
     def __sub__(self, other):
         b = as_tensor(other)
-        out = Tensor(errors.broadcast(np.subtract, self.data, b.data))
+        out = Tensor(errors.broadcast(operator.sub, self.data, b.data))
         return out._record("SubBackward0", (self, b), lambda g: (g, -g), lambda s, t: s - t)
 
     def __rsub__(self, other):  # number - tensor has one input, as in PyTorch
@@ -92,13 +93,13 @@ class Tensor(TensorSurface):
 
     def __mul__(self, other):
         b = as_tensor(other)
-        out = Tensor(errors.broadcast(np.multiply, self.data, b.data))
+        out = Tensor(errors.broadcast(operator.mul, self.data, b.data))
         rules = (lambda g: (g * b, g * self)), (lambda s, t: s * b + self * t)
         return out._record("MulBackward0", (self, b), *rules, saved=(self, b))
 
     def __truediv__(self, other):
         b = as_tensor(other)
-        out = Tensor(errors.broadcast(np.divide, self.data, b.data))
+        out = Tensor(errors.broadcast(operator.truediv, self.data, b.data))
         rules = (lambda g: (g / b, -g * self / (b * b))), (lambda s, t: s / b - self * t / (b * b))
         return out._record("DivBackward0", (self, b), *rules, saved=(self, b))
 
@@ -300,9 +301,11 @@ class Tensor(TensorSurface):
 
 def as_tensor(value) -> Tensor:
     """Return value as a tensor: tensors unchanged, numbers and arrays wrapped as constants."""
-    if isinstance(value, Tensor):
+    if type(value) is Tensor:
         return value
-    if isinstance(value, np.ndarray):
+    if type(value) is float or type(value) is int:  # the common case first: it is per op
+        return Tensor(np.float64(value))
+    if isinstance(value, Tensor | np.ndarray):
         return Tensor(value)
     return Tensor(np.float64(errors.check_number(value)))
 
@@ -310,7 +313,7 @@ def as_tensor(value) -> Tensor:
 def _pow(base: Tensor, exponent: Tensor) -> Tensor:
     """Return base ** exponent for two tensors, with PyTorch's gradients at base = 0."""
     a, p = base.data, exponent.data
-    out = Tensor(errors.broadcast(np.power, a, p))
+    out = Tensor(errors.broadcast(operator.pow, a, p))
     d_base = lambda s: _where(p != 0, s * exponent * base ** (exponent - 1))  # noqa: E731
     # PyTorch's convention: no gradient for the exponent where 0 ** p is 0 or 1.
     d_exponent = lambda t: _where((a != 0) | (p < 0), t * out * base.log())  # noqa: E731
@@ -333,7 +336,7 @@ def _view(x: Tensor, shape: tuple, op: str) -> Tensor:
 
 def _unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
     """Sum a gradient over the dimensions broadcasting added, back to the input's shape."""
-    if grad.shape == shape:
+    if grad.data.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
     ones = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
@@ -387,16 +390,16 @@ def backpropagate(root: Tensor, gradient=None, create_graph: bool = False, keep=
         with np.errstate(all="ignore"):
             for node in reversed(topological_order(root)):
                 grad = grads.pop(node)  # complete: every consumer of node came before it
-                if node.is_leaf or id(node) in keep:
+                if node._vjp is None or (keep and id(node) in keep):
                     found[node] = grad
-                if node.is_leaf:
+                if node._vjp is None:  # a leaf
                     continue
                 for tensor, version in node._saved:
                     if tensor._versions[0] != version:
                         raise errors.modified_inplace(tensor, node._op, version)
                 for parent, parent_grad in zip(node._parents, node._vjp(grad), strict=True):
                     if parent.requires_grad:
-                        parent_grad = _unbroadcast(parent_grad, parent.shape)
+                        parent_grad = _unbroadcast(parent_grad, parent.data.shape)
                         # parent.grad += parent_grad: a tensor used twice gets both shares.
                         grads[parent] = grads[parent] + parent_grad if parent in grads else parent_grad
     finally:

@@ -32,7 +32,7 @@ def as_array(data) -> np.ndarray:
 
 def check_number(value):
     """Return a real Python number unchanged; explain anything else."""
-    if isinstance(value, numbers.Real):
+    if type(value) is float or type(value) is int or isinstance(value, numbers.Real):
         return value
     if isinstance(value, numbers.Complex):
         raise TypeError(
@@ -45,10 +45,10 @@ def check_number(value):
     )
 
 
-def broadcast(ufunc, a: np.ndarray, b: np.ndarray):
-    """Apply a binary NumPy function with broadcasting, explaining a shape mismatch."""
+def broadcast(operation, a: np.ndarray, b: np.ndarray):
+    """Apply a binary operation with NumPy's broadcasting, explaining a shape mismatch."""
     try:
-        return ufunc(a, b)
+        return operation(a, b)
     except ValueError:
         raise ValueError(
             f"shapes {np.shape(a)} and {np.shape(b)} do not broadcast: matching trailing sizes "
