@@ -7,6 +7,7 @@ sums, products, differences, ReLUs, squares, scalings and quotients over 8 input
 values reused, and the last 40 summed at the end), then run backward. The script checks that both compute
 the same value and gradients, then times forward + backward, the two engines interleaved so
 that load on a shared machine hits both alike, and prints the medians and the ratio.
+Like timeit, it keeps the garbage collector out of the timed region.
 
     python benchmarks/engine_vs_micrograd.py          # 21 runs each
     python benchmarks/engine_vs_micrograd.py -n 51
@@ -15,6 +16,7 @@ that load on a shared machine hits both alike, and prints the medians and the ra
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import math
 import random
@@ -42,7 +44,12 @@ def program(steps: int, inputs: int = 8, seed: int = 0):
     while len(body) < steps:
         k = len(values)
         # One operand among the last few values, one anywhere: long chains and wide reuse.
-        step = (rng.choice(OPS), rng.randrange(max(0, k - 8), k), rng.randrange(k), rng.uniform(-2, 2))
+        step = (
+            rng.choice(OPS),
+            rng.randrange(max(0, k - 8), k),
+            rng.randrange(k),
+            rng.uniform(-2, 2),
+        )
         value = apply(step, values)
         if value == 0 or 1e-2 <= abs(value) <= 1e2:
             body.append(step)
@@ -84,7 +91,9 @@ def build(leaf, values, body):
 def install_micrograd(folder: str):
     """pip-install micrograd into `folder` and import it from there."""
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    done = subprocess.run([*command, "--target", folder, "micrograd"], capture_output=True, text=True)
+    done = subprocess.run(
+        [*command, "--target", folder, "micrograd"], capture_output=True, text=True
+    )
     if done.returncode != 0:
         sys.exit(f"could not install micrograd from PyPI:\n{done.stderr}")
     sys.path.insert(0, folder)
@@ -104,7 +113,7 @@ def micrograd_nodes(out) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=21, help="runs of each (default 21)")
-    parser.add_argument("--steps", type=int, default=300, help="steps of the random program")
+    parser.add_argument("--steps", type=int, default=700, help="steps of the random program")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         Value = install_micrograd(folder)
@@ -133,9 +142,16 @@ def main() -> int:
         times = {"micrograd": [], "engine": []}
         for _ in range(args.runs):
             for name, run in (("micrograd", run_micrograd), ("engine", run_engine)):
+                # As timeit does: no garbage collection inside the timed region, and the graph
+                # is freed after the clock stops (micrograd's closures form reference cycles
+                # that only the collector frees, the engine's graph is freed at once).
+                gc.collect()
+                gc.disable()
                 start = time.perf_counter()
-                run()
+                result = run()
                 times[name].append(time.perf_counter() - start)
+                gc.enable()
+                del result
         mine, peer = statistics.median(times["engine"]), statistics.median(times["micrograd"])
         print(
             f"forward + backward: engine {mine * 1e3:.2f} ms, micrograd {peer * 1e3:.2f} ms "

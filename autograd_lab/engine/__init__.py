@@ -20,16 +20,7 @@ leaves; `grad_fn` is the operation's name, not an object; in-place changes are a
 where no recorded graph sees them (inside `no_grad()`, or on tensors that need no gradient).
 """
 
-from autograd_lab.engine.core import (
-    Tensor,
-    as_tensor,
-    backpropagate,
-    grad,
-    is_grad_enabled,
-    jvp,
-    no_grad,
-    topological_order,
-)
+from autograd_lab.engine.core import Tensor, as_tensor, backpropagate, topological_order
 from autograd_lab.engine.creation import (
     arange,
     eye,
@@ -42,7 +33,16 @@ from autograd_lab.engine.creation import (
     zeros_like,
 )
 from autograd_lab.engine.export import to_graph
-from autograd_lab.engine.functional import hvp, jacfwd, jacrev, vjp
+from autograd_lab.engine.functional import (
+    grad,
+    hvp,
+    is_grad_enabled,
+    jacfwd,
+    jacrev,
+    jvp,
+    no_grad,
+    vjp,
+)
 
 
 def _function(name: str):

@@ -1,249 +1,131 @@
 """The engine as a lesson: read this file top to bottom next to notebook 04.
 
-1. A tensor is an array plus the record of how it was made.
-2. An op computes its value, then records its parents and two local rules: `vjp` (reverse
-   mode: output gradient -> input gradients) and `jvp` (forward mode: input tangents -> output
-   tangent). The rules are written with engine ops, so they can be differentiated in turn.
+1. A tensor is an array plus the record of how it was made: its parents and its local rule.
+2. An op computes its value with NumPy and records a `Rule`: PyTorch's name for it and `vjp`,
+   which turns the output's gradient into one share per input. The same rule gives forward
+   mode; and since it is plain arithmetic, it runs on NumPy values (a fast backward) or on
+   engine tensors (`create_graph=True`: the backward pass is recorded, so it can be
+   differentiated again).
 3. `topological_order` lists a graph's tensors, parents first, without recursion.
-4. `backpropagate` walks that list backwards, adding up the `parent.grad += ...` contributions.
-5. Safety: each tensor counts its in-place changes; a rule refuses values changed since.
-6. `grad` and `jvp` are the two modes as functions; `no_grad` turns the recording off.
+4. `backpropagate` runs the rules in reverse order and adds the shares up: `parent.grad += ...`.
+5. Safety: tensors count their in-place changes (inplace.py); a rule refuses to read values
+   changed after the forward pass read them.
 
-What only imitates PyTorch (printing, shapes, comparisons, error texts, creation functions,
-graph export) lives in the neighbouring files.
+Shape-aware ops (sum along a dim, matmul, reshape) are in arrays.py, the two modes as functions
+(grad, jvp, jacfwd, jacrev, no_grad) in functional.py; printing, comparisons, error texts,
+creation functions and graph export in the other files.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
+from typing import NamedTuple
 
 import numpy as np
 
-from autograd_lab.engine import errors
+from autograd_lab.engine import arrays, errors
+from autograd_lab.engine.arrays import ArrayOps, elementwise
+from autograd_lab.engine.inplace import InPlaceOps, count_change
 from autograd_lab.engine.surface import TensorSurface
 
 _grad_enabled = True  # off inside no_grad(): ops compute values and record nothing
 _forward_mode = False  # on inside jvp(): ops also push tangents forward
+_changes = 0  # in-place changes so far, all tensors together: a clock for "changed since?"
 
 
 # ----- 1. the tensor ----------------------------------------------------------------------------
-class Tensor(TensorSurface):
+class Tensor(TensorSurface, ArrayOps, InPlaceOps):
     """An array of float64 (or bool) values that remembers the operation that produced it."""
 
-    __slots__ = ("data", "grad", "requires_grad", "_op", "_parents", "_vjp", "_jvp", "_saved")
-    __slots__ += ("_versions", "_tangent", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_rule", "_parents", "_since", "_versions")
+    __slots__ += ("_tangent", "_grad_sum", "__weakref__")
 
     def __init__(self, data, requires_grad: bool = False):
         self.data = data if type(data) is np.float64 else errors.as_array(data)
-        self.grad = self._tangent = self._vjp = None
+        self.grad = self._rule = self._tangent = self._grad_sum = None
         self.requires_grad = False
-        self._op, self._parents, self._saved = "", (), ()
-        self._versions = [0]  # one counter per storage, shared with detach()ed aliases
+        self._parents = ()
+        self._versions = None  # [changes, clock at the last one]; made by the first change
         if requires_grad:
             self.requires_grad_(True)
 
     @property
     def is_leaf(self) -> bool:
         """Return True if no recorded operation produced this tensor."""
-        return self._vjp is None
+        return self._rule is None
 
-    def requires_grad_(self, requires_grad: bool = True):
-        """Start (or stop) recording operations on this leaf; return the tensor itself."""
-        if not self.is_leaf:
-            if requires_grad:  # a computed tensor that requires grad already records
-                return self
-            raise ValueError(
-                f"requires_grad_ only works on leaves; this tensor was computed by {self._op}: "
-                "use .detach() to get a leaf with the same values"
-            )
-        if requires_grad and self.data.dtype == np.bool_:
-            raise TypeError("only float tensors can require gradients, this one holds booleans")
-        self.requires_grad = bool(requires_grad)
-        return self
-
-    # ----- 2. an op = its value + its parents + its local rules --------------------------------
-    def _record(self, op: str, parents: tuple, vjp, jvp, saved=()):
-        """Remember how this tensor was made, if a gradient or a tangent may flow through it."""
-        if _forward_mode and any(p._tangent is not None for p in parents):
-            self._tangent = jvp(*(p.detach() * 0 if p._tangent is None else p._tangent for p in parents))
-        if _grad_enabled and (parents[0].requires_grad or parents[-1].requires_grad):
-            self.requires_grad = True
-            self._op, self._parents, self._vjp = op, parents, vjp
-            # The rule reads these tensors later: note their versions to detect changes.
-            self._saved = [(t, t._versions[0]) for t in saved]
-        return self
-
+    # Every op: compute the value, then `_apply` records the parents and the rule.
     def __add__(self, other):
-        b = as_tensor(other)
-        out = Tensor(errors.broadcast(operator.add, self.data, b.data))
-        return out._record("AddBackward0", (self, b), lambda g: (g, g), lambda s, t: s + t)
+        return _binary(ADD, operator.add, self, other)
 
     def __sub__(self, other):
-        b = as_tensor(other)
-        out = Tensor(errors.broadcast(operator.sub, self.data, b.data))
-        return out._record("SubBackward0", (self, b), lambda g: (g, -g), lambda s, t: s - t)
-
-    def __rsub__(self, other):  # number - tensor has one input, as in PyTorch
-        out = Tensor(errors.check_number(other) - self.data)
-        return out._record("RsubBackward1", (self,), lambda g: (-g,), lambda t: -t)
-
-    def __neg__(self):
-        return Tensor(-self.data)._record("NegBackward0", (self,), lambda g: (-g,), lambda t: -t)
+        return _binary(SUB, operator.sub, self, other)
 
     def __mul__(self, other):
-        b = as_tensor(other)
-        out = Tensor(errors.broadcast(operator.mul, self.data, b.data))
-        rules = (lambda g: (g * b, g * self)), (lambda s, t: s * b + self * t)
-        return out._record("MulBackward0", (self, b), *rules, saved=(self, b))
+        return _binary(MUL, operator.mul, self, other)
 
     def __truediv__(self, other):
-        b = as_tensor(other)
-        out = Tensor(errors.broadcast(operator.truediv, self.data, b.data))
-        rules = (lambda g: (g / b, -g * self / (b * b))), (lambda s, t: s / b - self * t / (b * b))
-        return out._record("DivBackward0", (self, b), *rules, saved=(self, b))
-
-    def reciprocal(self):
-        """Return 1 / x elementwise."""
-        out = Tensor(1.0 / self.data)
-        rules = (lambda g: (-g * out * out,)), (lambda t: -t * out * out)
-        return out._record("ReciprocalBackward0", (self,), *rules, saved=(out,))
-
-    def __rtruediv__(self, other):  # number / tensor = reciprocal * number, as in PyTorch
-        return self.reciprocal() * errors.check_number(other)
-
-    def __pow__(self, exponent):
-        if isinstance(exponent, Tensor):
-            return _pow(self, exponent)
-        p = errors.check_number(exponent)
-        if p == 0:  # d(a^0)/da = 0, even at a = 0 where p * a^(p-1) would be 0 * inf
-            rules = (lambda g: (g * 0,)), (lambda t: t * 0)
-        else:
-            rules = (lambda g: (g * p * self ** (p - 1),)), (lambda t: t * p * self ** (p - 1))
-        return Tensor(self.data**p)._record("PowBackward0", (self,), *rules, saved=(self,))
-
-    def __rpow__(self, base):  # number ** tensor: d/dx c^x = c^x log c
-        c = errors.check_number(base)
-        out = Tensor(c**self.data)
-        rules = (lambda g: (g * out * math.log(c),)), (lambda t: t * out * math.log(c))
-        return out._record("PowBackward2", (self,), *rules, saved=(self, out))
+        return _binary(DIV, operator.truediv, self, other)
 
     __radd__ = __add__  # number + tensor is recorded as tensor + number, as PyTorch does
     __rmul__ = __mul__
 
+    def __rsub__(self, other):  # number - tensor has one input, as in PyTorch
+        return _apply(RSUB, errors.check_number(other) - self.data, self)
+
+    def __rtruediv__(self, other):  # number / tensor = reciprocal * number, as in PyTorch
+        return self.reciprocal() * errors.check_number(other)
+
+    def __neg__(self):
+        return _apply(NEG, -self.data, self)
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):  # tensor ** tensor: both get a gradient
+            return arrays.power(self, exponent)
+        p = errors.check_number(exponent)
+        return _apply(_power_rule(p), self.data**p, self)
+
+    def __rpow__(self, base):  # number ** tensor: d/dx c^x = c^x log c
+        c = errors.check_number(base)
+        log_c = math.log(c) if c > 0 else -math.inf if c == 0 else math.nan
+        rule = Rule("PowBackward2", lambda g, a, out: (g * out * log_c,), saves=(0, 1))
+        return _apply(rule, c**self.data, self)
+
+    def reciprocal(self):
+        """Return 1 / x elementwise."""
+        return _apply(RECIPROCAL, 1.0 / self.data, self)
+
     def exp(self):
         """Return e**x elementwise."""
-        out = Tensor(np.exp(self.data))
-        return out._record("ExpBackward0", (self,), lambda g: (g * out,), lambda t: t * out, (out,))
+        return _apply(EXP, elementwise("exp", self.data), self)
 
     def log(self):
         """Return the natural logarithm elementwise."""
-        out = Tensor(np.log(self.data))
-        return out._record("LogBackward0", (self,), lambda g: (g / self,), lambda t: t / self, (self,))
+        return _apply(LOG, elementwise("log", self.data), self)
 
     def sin(self):
         """Return sin(x) elementwise."""
-        rules = (lambda g: (g * self.cos(),)), (lambda t: t * self.cos())
-        return Tensor(np.sin(self.data))._record("SinBackward0", (self,), *rules, saved=(self,))
+        return _apply(SIN, elementwise("sin", self.data), self)
 
     def cos(self):
         """Return cos(x) elementwise."""
-        rules = (lambda g: (-g * self.sin(),)), (lambda t: -t * self.sin())
-        return Tensor(np.cos(self.data))._record("CosBackward0", (self,), *rules, saved=(self,))
+        return _apply(COS, elementwise("cos", self.data), self)
 
     def tanh(self):
         """Return tanh(x) elementwise."""
-        out = Tensor(np.tanh(self.data))
-        rules = (lambda g: (g * (1 - out * out),)), (lambda t: t * (1 - out * out))
-        return out._record("TanhBackward0", (self,), *rules, saved=(out,))
+        return _apply(TANH, elementwise("tanh", self.data), self)
 
     def relu(self):
         """Return max(x, 0) elementwise (gradient 0 at 0, as in PyTorch)."""
-        out = Tensor(np.maximum(self.data, 0.0))
-        positive = Tensor(out.data > 0)  # a constant mask: its own derivative is 0
-        rules = (lambda g: (g * positive,)), (lambda t: t * positive)
-        return out._record("ReluBackward0", (self,), *rules, saved=(out,))
+        return _apply(RELU, elementwise("relu", self.data), self)
 
     def abs(self):
         """Return |x| elementwise (gradient sign(x), 0 at 0 as in PyTorch)."""
-        sign = Tensor(np.sign(self.data))
-        rules = (lambda g: (g * sign,)), (lambda t: t * sign)
-        return Tensor(np.abs(self.data))._record("AbsBackward0", (self,), *rules, saved=(self,))
+        return _apply(ABS, np.abs(self.data), self)
 
-    def sum(self, dim=None, keepdim: bool = False):
-        """Return the sum of all elements, or along `dim`."""
-        axes, shape = errors.axes(dim, self.ndim), self.shape
-        rules = (lambda g: (_unreduce(g, axes, keepdim, shape),)), (lambda t: t.sum(dim, keepdim))
-        out = Tensor(np.sum(self.data, axis=axes, keepdims=keepdim))
-        return out._record("SumBackward0" if dim is None else "SumBackward1", (self,), *rules)
-
-    def mean(self, dim=None, keepdim: bool = False):
-        """Return the mean of all elements, or along `dim`."""
-        axes, shape = errors.axes(dim, self.ndim), self.shape
-        n = self.data.size if axes is None else math.prod(shape[i] for i in axes)
-        rules = (lambda g: (_unreduce(g / n, axes, keepdim, shape),)), (lambda t: t.mean(dim, keepdim))
-        out = Tensor(np.mean(self.data, axis=axes, keepdims=keepdim))
-        return out._record("MeanBackward0" if dim is None else "MeanBackward1", (self,), *rules)
-
-    def norm(self, dim=None, keepdim: bool = False):
-        """Return the Euclidean (2-)norm of all elements, or along `dim`."""
-        axes, shape = errors.axes(dim, self.ndim), self.shape
-        out = Tensor(np.sqrt(np.sum(self.data * self.data, axis=axes, keepdims=keepdim)))
-
-        def unit():  # x / |x|, and 0 where |x| = 0 as in PyTorch (there x = 0: divide by 1)
-            return self / _unreduce(out + (out == 0), axes, keepdim, shape)
-
-        rules = (lambda g: (_unreduce(g, axes, keepdim, shape) * unit(),)), (lambda t: (t * unit()).sum(dim, keepdim))
-        return out._record("LinalgVectorNormBackward0", (self,), *rules, saved=(self, out))
-
-    def dot(self, other):
-        """Return the inner product of two 1-D tensors of the same length."""
-        b = as_tensor(other)
-        errors.check_dot(self.shape, b.shape)
-        rules = (lambda g: (g * b, g * self)), (lambda s, t: s.dot(b) + self.dot(t))
-        return Tensor(np.dot(self.data, b.data))._record("DotBackward0", (self, b), *rules, saved=(self, b))
-
-    def matmul(self, other):
-        """Return the matrix product self @ other of 1-D or 2-D tensors."""
-        b = as_tensor(other)
-        errors.check_matmul(self.shape, b.shape)
-        if self.ndim == 1:  # a vector on the left is a one-row matrix, as in PyTorch
-            return self.dot(b) if b.ndim == 1 else _view(self.unsqueeze(0).matmul(b), b.shape[1:], "SqueezeBackward4")
-        if b.ndim == 1:  # matrix @ vector; the matrix's gradient is an outer product
-            rules = (lambda g: (g.unsqueeze(1) * b, self.t().matmul(g))), (lambda s, t: s.matmul(b) + self.matmul(t))
-            return Tensor(self.data @ b.data)._record("MvBackward0", (self, b), *rules, saved=(self, b))
-        rules = (lambda g: (g.matmul(b.t()), self.t().matmul(g))), (lambda s, t: s.matmul(b) + self.matmul(t))
-        return Tensor(self.data @ b.data)._record("MmBackward0", (self, b), *rules, saved=(self, b))
-
-    __matmul__ = matmul
-
-    def __rmatmul__(self, other):
-        return as_tensor(other).matmul(self)
-
-    def reshape(self, *shape):
-        """Return the same values in a new shape (one size may be -1)."""
-        return _view(self, np.reshape(self.data, shape[0] if len(shape) == 1 else shape).shape, "ViewBackward0")
-
-    def unsqueeze(self, dim: int):
-        """Return the values with a new dimension of size 1 at `dim`."""
-        return _view(self, np.expand_dims(self.data, dim).shape, "UnsqueezeBackward0")
-
-    def expand(self, *sizes):
-        """Return the values broadcast to `sizes` (a view in PyTorch, a read-only one here)."""
-        sizes, old = tuple(sizes[0] if len(sizes) == 1 and not isinstance(sizes[0], int) else sizes), self.shape
-        errors.check_expand(old, sizes)
-        rules = (lambda g: (_unbroadcast(g, old),)), (lambda t: t.expand(sizes))
-        return Tensor(np.broadcast_to(self.data, sizes))._record("ExpandBackward0", (self,), *rules)
-
-    def t(self):
-        """Return the transpose of a 2-D tensor."""
-        return Tensor(self.data.T)._record("TBackward0", (self,), lambda g: (g.t(),), Tensor.t)
-
-    def clone(self):
-        """Return a copy that is part of the graph: changing it leaves the original alone."""
-        return Tensor(np.array(self.data))._record("CloneBackward0", (self,), lambda g: (g,), Tensor.clone)
-
-    # ----- 4. backward ---------------------------------------------------------------------------
+    # ----- 4. backward (the pass itself is `backpropagate`, below) ------------------------------
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires a gradient.
 
@@ -251,52 +133,13 @@ class Tensor(TensorSurface):
         records the backward pass too, so that the gradients can be differentiated again.
         """
         for leaf, g in backpropagate(self, gradient, create_graph).items():
-            if leaf.grad is None:  # a copy: one gradient tensor may reach several leaves
-                leaf.grad = g if create_graph else Tensor(np.array(g.data))
+            if leaf.grad is None:
+                leaf.grad = g
             elif create_graph or leaf.grad.requires_grad:
                 leaf.grad = leaf.grad + g
             else:
                 leaf.grad.data += g.data  # in place, as PyTorch: the same .grad object
-                leaf.grad._versions[0] += 1
-
-    # ----- 5. safety: in-place changes are counted ------------------------------------------------
-    def _update(self, other, change):
-        """Change the values in place, where no recorded graph can see it; count the change."""
-        b = as_tensor(other)
-        if _grad_enabled and (self.requires_grad or b.requires_grad):
-            raise errors.leaf_inplace() if self.is_leaf else errors.recorded_inplace()
-        data = self._storage()
-        data[...] = change(data, b.data)
-        self._versions[0] += 1  # any rule that saved the old values now refuses to run
-        return self
-
-    def __iadd__(self, other):
-        return self._update(other, np.add)
-
-    def __isub__(self, other):
-        return self._update(other, np.subtract)
-
-    def __imul__(self, other):
-        return self._update(other, np.multiply)
-
-    def __itruediv__(self, other):
-        return self._update(other, np.divide)
-
-    def zero_(self):
-        """Set every element to zero in place (e.g. `x.grad.zero_()`); return the tensor."""
-        return self._update(0.0, lambda old, zero: zero)
-
-    def detach(self):
-        """Return a tensor with the same values (shared memory and version counter), no history."""
-        out = Tensor(self._storage())
-        out._versions = self._versions
-        return out
-
-    def _storage(self) -> np.ndarray:
-        # Ops on 0-d arrays return immutable NumPy scalars; aliases need one writable array.
-        if type(self.data) is not np.ndarray:
-            self.data = np.array(self.data)
-        return self.data
+                count_change(leaf.grad)
 
 
 def as_tensor(value) -> Tensor:
@@ -306,50 +149,77 @@ def as_tensor(value) -> Tensor:
     if type(value) is float or type(value) is int:  # the common case first: it is per op
         return Tensor(np.float64(value))
     if isinstance(value, Tensor | np.ndarray):
-        return Tensor(value)
+        return value if isinstance(value, Tensor) else Tensor(value)
     return Tensor(np.float64(errors.check_number(value)))
 
 
-def _pow(base: Tensor, exponent: Tensor) -> Tensor:
-    """Return base ** exponent for two tensors, with PyTorch's gradients at base = 0."""
-    a, p = base.data, exponent.data
-    out = Tensor(errors.broadcast(operator.pow, a, p))
-    d_base = lambda s: _where(p != 0, s * exponent * base ** (exponent - 1))  # noqa: E731
-    # PyTorch's convention: no gradient for the exponent where 0 ** p is 0 or 1.
-    d_exponent = lambda t: _where((a != 0) | (p < 0), t * out * base.log())  # noqa: E731
-    rules = (lambda g: (d_base(g), d_exponent(g))), (lambda s, t: d_base(s) + d_exponent(t))
-    return out._record("PowBackward1", (base, exponent), *rules, saved=(base, exponent, out))
+# ----- 2. an op records its parents and its rule ------------------------------------------------
+class Rule(NamedTuple):
+    """How an op differentiates: `vjp(g, *inputs, out)` returns one share of g per input."""
+
+    name: str  # PyTorch's grad_fn name, so the two graphs print alike
+    vjp: object
+    saves: tuple = ()  # which of (*inputs, out) the rule reads: they must not change
+    # Forward mode: (*tangents, *inputs, out) -> the output's tangent. For an elementwise op
+    # the Jacobian is diagonal, so a tangent is multiplied by the very factors a gradient is:
+    # the tangent is the sum of vjp's shares (jvp=None). Other ops say how.
+    jvp: object = None
 
 
-def _where(mask: np.ndarray, x: Tensor) -> Tensor:
-    """Keep x where mask is True and put 0 elsewhere (also where x is inf or nan)."""
-    out = Tensor(np.where(mask, x.data, 0.0))
-    return out._record("WhereBackward0", (x,), lambda g: (_where(mask, g),), lambda t: _where(mask, t))
+def _apply(rule: Rule, value, *parents: Tensor) -> Tensor:
+    """Wrap an op's value; record its parents and rule if a gradient or tangent may flow."""
+    out = Tensor(value)
+    if _forward_mode and any(p._tangent is not None for p in parents):
+        out._tangent = _tangent(rule, parents, value)
+    if _grad_enabled and (parents[0].requires_grad or parents[-1].requires_grad):
+        out.requires_grad = True
+        out._rule, out._parents = rule, parents
+        out._since = _changes  # the clock now: the rule reads values as they are at this time
+    return out
 
 
-def _view(x: Tensor, shape: tuple, op: str) -> Tensor:
-    """Return x's values in another shape of the same size (reshape, unsqueeze, squeeze)."""
-    old = x.shape
-    rules = (lambda g: (g.reshape(old),)), (lambda t: _view(t, shape, op))
-    return Tensor(np.reshape(x.data, shape))._record(op, (x,), *rules)
+def _binary(rule: Rule, operation, a: Tensor, other) -> Tensor:
+    """Apply a binary operation with NumPy's broadcasting, and record it."""
+    b = other if type(other) is Tensor else as_tensor(other)
+    try:
+        value = operation(a.data, b.data)
+    except ValueError:
+        raise errors.not_broadcastable(a.shape, b.shape) from None
+    return _apply(rule, value, a, b)
 
 
-def _unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
-    """Sum a gradient over the dimensions broadcasting added, back to the input's shape."""
-    if grad.data.shape == shape:
-        return grad
-    extra = grad.ndim - len(shape)
-    ones = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
-    if extra:
-        grad = grad.sum(dim=tuple(range(extra)))
-    return grad.sum(dim=ones, keepdim=True) if ones else grad
+def _tangent(rule: Rule, parents, value):
+    """Push the parents' tangents through one op (forward mode)."""
+    tangents = [np.zeros_like(p.data) if p._tangent is None else p._tangent for p in parents]
+    inputs = [p.data for p in parents]
+    if rule.jvp is not None:
+        return rule.jvp(*tangents, *inputs, value)
+    return sum(rule.vjp(t, *inputs, value)[i] for i, t in enumerate(tangents))
 
 
-def _unreduce(grad: Tensor, axes, keepdim: bool, shape: tuple) -> Tensor:
-    """Spread the gradient of a reduction back over the elements that were reduced."""
-    if not keepdim and axes is not None:
-        grad = grad.reshape(np.expand_dims(grad.data, axes).shape)
-    return grad.expand(shape)
+# The op table. g is the output's gradient, a and b the inputs, out the output.
+ADD = Rule("AddBackward0", lambda g, a, b, out: (g, g))
+SUB = Rule("SubBackward0", lambda g, a, b, out: (g, -g))
+MUL = Rule("MulBackward0", lambda g, a, b, out: (g * b, g * a), saves=(0, 1))
+DIV = Rule("DivBackward0", lambda g, a, b, out: (g / b, -g * a / (b * b)), saves=(0, 1))
+RSUB = Rule("RsubBackward1", lambda g, a, out: (-g,))
+NEG = Rule("NegBackward0", lambda g, a, out: (-g,))
+RECIPROCAL = Rule("ReciprocalBackward0", lambda g, a, out: (-g * out * out,), saves=(1,))
+EXP = Rule("ExpBackward0", lambda g, a, out: (g * out,), saves=(1,))
+LOG = Rule("LogBackward0", lambda g, a, out: (g / a,), saves=(0,))
+SIN = Rule("SinBackward0", lambda g, a, out: (g * elementwise("cos", a),), saves=(0,))
+COS = Rule("CosBackward0", lambda g, a, out: (-g * elementwise("sin", a),), saves=(0,))
+TANH = Rule("TanhBackward0", lambda g, a, out: (g * (1 - out * out),), saves=(1,))
+RELU = Rule("ReluBackward0", lambda g, a, out: (g * (out > 0),), saves=(1,))
+ABS = Rule("AbsBackward0", lambda g, a, out: (g * elementwise("sign", a),), saves=(0,))
+
+
+@functools.lru_cache(maxsize=64)  # a rule depends on p alone: x**2 in a loop reuses one
+def _power_rule(p) -> Rule:
+    """Return the rule of x ** p for a number p."""
+    if p == 0:  # d(a^0)/da = 0, even at a = 0 where p * a^(p-1) would be 0 * inf
+        return Rule("PowBackward0", lambda g, a, out: (g * 0,))
+    return Rule("PowBackward0", lambda g, a, out: (g * p * a ** (p - 1),), saves=(0,))
 
 
 # ----- 3. topological order ---------------------------------------------------------------------
@@ -368,88 +238,66 @@ def topological_order(root: Tensor) -> list[Tensor]:
         elif node not in visited:
             visited.add(node)
             stack.append((node, True))  # comes back after all of its parents
-            stack.extend((p, False) for p in reversed(node._parents) if p.requires_grad)
+            for parent in reversed(node._parents):
+                if parent.requires_grad and parent not in visited:
+                    stack.append((parent, False))
     return order
 
 
-# ----- 4. backward: the rules in reverse order, contributions added up --------------------------
+# ----- 4. backward: the rules in reverse order, the shares added up -----------------------------
+_data = operator.attrgetter("data")
+
+
 def backpropagate(root: Tensor, gradient=None, create_graph: bool = False, keep=()) -> dict:
-    """Return {t: d(root)/d(t)} for every leaf t that root depends on, and for `keep`."""
-    if not root.requires_grad:
-        raise errors.no_grad_fn()
-    if gradient is None and root.data.size != 1:
-        raise errors.not_scalar(root.shape)
-    seed = Tensor(np.ones_like(root.data)) if gradient is None else as_tensor(gradient)
-    if seed.shape != root.shape:
-        raise errors.seed_shape(seed.shape, root.shape)
+    """Return {t: d(root)/d(t) as a tensor} for every leaf t that root depends on, and `keep`."""
+    seed = errors.check_seed(root, gradient, as_tensor)
     global _grad_enabled
-    grads, found, keep = {root: seed}, {}, {id(t) for t in keep}
+    order, found, keep = topological_order(root), {}, {id(t) for t in keep}
+    root._grad_sum = seed if create_graph else seed.data
     enabled, _grad_enabled = _grad_enabled, create_graph  # record the pass only if asked to
     try:
         # A mask like "0 where x == 0" computes both branches; the one thrown away may be inf.
         with np.errstate(all="ignore"):
-            for node in reversed(topological_order(root)):
-                grad = grads.pop(node)  # complete: every consumer of node came before it
-                if node._vjp is None or (keep and id(node) in keep):
-                    found[node] = grad
-                if node._vjp is None:  # a leaf
-                    continue
-                for tensor, version in node._saved:
-                    if tensor._versions[0] != version:
-                        raise errors.modified_inplace(tensor, node._op, version)
-                for parent, parent_grad in zip(node._parents, node._vjp(grad), strict=True):
+            for node in reversed(order):
+                # Complete: every consumer of node came before it and added its share.
+                grad, node._grad_sum = node._grad_sum, None
+                rule = node._rule
+                if rule is None or (keep and id(node) in keep):
+                    found[node] = grad if create_graph else Tensor(np.array(grad))
+                    if rule is None:  # a leaf: nothing to pass on
+                        continue
+                if _changes > node._since:  # something changed in place: what the rule reads?
+                    _check_unchanged(node)
+                parents = node._parents
+                # The same rule, on NumPy values or (create_graph) on the recorded tensors.
+                inputs = (*parents, node) if create_graph else (*map(_data, parents), node.data)
+                for parent, share in zip(parents, rule.vjp(grad, *inputs), strict=True):
                     if parent.requires_grad:
-                        parent_grad = _unbroadcast(parent_grad, parent.data.shape)
-                        # parent.grad += parent_grad: a tensor used twice gets both shares.
-                        grads[parent] = grads[parent] + parent_grad if parent in grads else parent_grad
+                        # Undo broadcasting (never needed for one number: scalar code is fast).
+                        if type(share) is not np.float64 and share.shape != parent.shape:
+                            share = _unbroadcast(share, parent.shape)
+                        # The notebook's `parent.grad += share`: a tensor used twice gets both.
+                        total = parent._grad_sum
+                        parent._grad_sum = share if total is None else total + share
+    except BaseException:
+        for node in order:  # leave no half-summed gradient behind for the next pass
+            node._grad_sum = None
+        raise
     finally:
         _grad_enabled = enabled
     return found
 
 
-# ----- 6. both modes as functions, and switching the recording off -------------------------------
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None):
-    """Return d(outputs)/d(inputs) as a tuple, leaving `.grad` alone (torch.autograd.grad)."""
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    if not all(isinstance(t, Tensor) and t.requires_grad for t in inputs):
-        raise errors.input_without_grad()
-    found = backpropagate(errors.one(outputs, Tensor), errors.one(grad_outputs), create_graph, inputs)
-    if not allow_unused and any(t not in found for t in inputs):
-        raise errors.unused_input()
-    return tuple(found.get(t) for t in inputs)
+def _unbroadcast(grad, shape: tuple):
+    """Sum a gradient over the dimensions broadcasting added, back to the input's shape."""
+    extra = len(grad.shape) - len(shape)
+    ones = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    return grad.sum(tuple(range(extra)) + ones).reshape(shape)
 
 
-def jvp(f, primals, tangents):
-    """Return (f(*primals), J_f(primals) @ tangents) from one forward pass (torch.func.jvp)."""
-    global _forward_mode
-    if _forward_mode:
-        raise RuntimeError("the engine does not nest jvp inside jvp: use grad for the outer one")
-    duals = []
-    for primal, tangent in zip(primals, tangents, strict=True):
-        dual = as_tensor(primal).detach()  # a fresh leaf carrying its tangent: a dual number
-        dual._tangent = as_tensor(tangent)
-        duals.append(dual)
-    _forward_mode = True
-    try:
-        with np.errstate(all="ignore"):
-            out = f(*duals)
-    finally:
-        _forward_mode = False
-    return out.detach(), out.detach() * 0 if out._tangent is None else out._tangent
-
-
-class no_grad:  # noqa: N801 - PyTorch's spelling
-    """Turn off recording inside `with engine.no_grad():` (values are still computed)."""
-
-    def __enter__(self):
-        global _grad_enabled
-        self._before, _grad_enabled = _grad_enabled, False
-
-    def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self._before
-
-
-def is_grad_enabled() -> bool:
-    """Return True unless inside `no_grad()`."""
-    return _grad_enabled
+def _check_unchanged(node: Tensor) -> None:
+    """Refuse to run a rule on values changed in place after the forward pass read them."""
+    nodes = (*node._parents, node)
+    for i in node._rule.saves:
+        if nodes[i]._versions is not None and nodes[i]._versions[1] > node._since:
+            raise errors.modified_inplace(nodes[i], node._rule.name)

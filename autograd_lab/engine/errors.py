@@ -45,15 +45,19 @@ def check_number(value):
     )
 
 
+def not_broadcastable(a_shape, b_shape) -> ValueError:
+    return ValueError(
+        f"shapes {tuple(a_shape)} and {tuple(b_shape)} do not broadcast: matching trailing "
+        "sizes must be equal or 1 (reshape one operand)"
+    )
+
+
 def broadcast(operation, a: np.ndarray, b: np.ndarray):
     """Apply a binary operation with NumPy's broadcasting, explaining a shape mismatch."""
     try:
         return operation(a, b)
     except ValueError:
-        raise ValueError(
-            f"shapes {np.shape(a)} and {np.shape(b)} do not broadcast: matching trailing sizes "
-            "must be equal or 1 (reshape one operand)"
-        ) from None
+        raise not_broadcastable(np.shape(a), np.shape(b)) from None
 
 
 def axes(dim, ndim: int) -> tuple[int, ...] | None:
@@ -87,13 +91,12 @@ def shape_text(shape) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-def modified_inplace(tensor, op: str, saved_version: int) -> RuntimeError:
+def modified_inplace(tensor, op: str) -> RuntimeError:
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [engine.Tensor {shape_text(tensor.shape)}], saved by {op}, is at version "
-        f"{tensor._version}; expected version {saved_version} instead. Hint: the forward pass "
-        "read this tensor, then something changed it in place (zero_(), -=, a detached alias): "
-        "change a copy (x.clone()) instead, or run the forward pass again after the change."
+        f"operation: [engine.Tensor {shape_text(tensor.shape)}], which {op} saved, is at version "
+        f"{tensor._version}; it was changed after the forward pass used it. Hint: change a "
+        "copy (x.clone()) instead, or run the forward pass again after the change."
     )
 
 
@@ -194,3 +197,17 @@ def one(value, kind=object):
     if kind is not object and not isinstance(value, kind):
         raise TypeError(f"expected an engine tensor, got {type(value).__name__}")
     return value
+
+
+def check_seed(root, gradient, as_tensor):
+    """Return the gradient to start backward from, refusing what PyTorch refuses."""
+    if not root.requires_grad:
+        raise no_grad_fn()
+    if gradient is None:
+        if root.data.size != 1:
+            raise not_scalar(root.shape)
+        return as_tensor(np.ones_like(root.data))
+    seed = as_tensor(gradient)
+    if seed.shape != root.shape:
+        raise seed_shape(seed.shape, root.shape)
+    return seed

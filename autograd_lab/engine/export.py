@@ -37,7 +37,8 @@ def to_graph(t: Tensor, names: dict[str, Tensor] | None = None):
         return f"{u._op} → {', '.join(made)}" if made else u._op
 
     def inputs(u: Tensor):
-        saved = {id(s) for s, _ in u._saved} if u._op in _KEEPS_OPERANDS else set()
+        nodes = (*u._parents, u)
+        saved = {id(nodes[i]) for i in u._rule.saves} if u._op in _KEEPS_OPERANDS else set()
         for parent in u._parents:
             if not parent.requires_grad:
                 yield "const", _const_label(parent, id(parent) in saved, name_of), None

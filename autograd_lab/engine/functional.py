@@ -1,4 +1,5 @@
-"""Whole Jacobians and Hessian-vector products from the two modes in core.py.
+"""Both modes as functions: grad (reverse), jvp (forward), whole Jacobians, Hessian-vector
+products; and no_grad(), which switches the recording off.
 
 `jacfwd` pushes one tangent per input element forward (a column of the Jacobian per pass);
 `jacrev` pulls one cotangent per output element back (a row per pass). So a wide Jacobian
@@ -9,7 +10,61 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd_lab.engine.core import Tensor, as_tensor, grad, jvp
+from autograd_lab.engine import core, errors
+from autograd_lab.engine.core import Tensor, as_tensor, backpropagate
+
+
+def grad(
+    outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None
+):
+    """Return d(outputs)/d(inputs) as a tuple, leaving `.grad` alone (torch.autograd.grad)."""
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if not all(isinstance(t, Tensor) and t.requires_grad for t in inputs):
+        raise errors.input_without_grad()
+    output, seed = errors.one(outputs, Tensor), errors.one(grad_outputs)
+    found = backpropagate(output, seed, create_graph, keep=inputs)
+    if not allow_unused and any(t not in found for t in inputs):
+        raise errors.unused_input()
+    return tuple(found.get(t) for t in inputs)
+
+
+def jvp(f, primals, tangents):
+    """Return (f(*primals), J_f(primals) @ tangents) from one forward pass (torch.func.jvp)."""
+    if core._forward_mode:
+        raise RuntimeError("the engine does not nest jvp inside jvp: use grad for the outer one")
+    duals = []
+    for primal, tangent in zip(primals, tangents, strict=True):
+        dual = as_tensor(primal).detach()  # a fresh leaf carrying its tangent: a dual number
+        dual._tangent = np.array(as_tensor(tangent).data, dtype=np.float64)
+        if dual._tangent.shape != dual.shape:
+            raise ValueError(
+                f"a tangent has shape {dual._tangent.shape}, its primal {dual.shape}: "
+                "give every primal a tangent of its own shape"
+            )
+        duals.append(dual)
+    core._forward_mode = True  # every op now also applies its jvp rule to the tangents
+    try:
+        with np.errstate(all="ignore"):
+            out = f(*duals)
+    finally:
+        core._forward_mode = False
+    tangent = np.zeros_like(out.data) if out._tangent is None else out._tangent
+    return out.detach(), Tensor(np.array(tangent, dtype=np.float64))
+
+
+class no_grad:  # noqa: N801 - PyTorch's spelling
+    """Turn off recording inside `with engine.no_grad():` (values are still computed)."""
+
+    def __enter__(self):
+        self._before, core._grad_enabled = core._grad_enabled, False
+
+    def __exit__(self, *exc):
+        core._grad_enabled = self._before
+
+
+def is_grad_enabled() -> bool:
+    """Return True unless inside `no_grad()`."""
+    return core._grad_enabled
 
 
 def vjp(f, *primals):

@@ -59,7 +59,11 @@ def _edges(array: np.ndarray, summarize: bool) -> list:
     """The rows (or elements) to print, with None where `...` stands for the middle."""
     n = array.shape[0]
     if summarize and n > 2 * EDGEITEMS:
-        return [array[i] for i in range(EDGEITEMS)] + [None] + [array[i] for i in range(n - EDGEITEMS, n)]
+        return (
+            [array[i] for i in range(EDGEITEMS)]
+            + [None]
+            + [array[i] for i in range(n - EDGEITEMS, n)]
+        )
     return list(array)
 
 

@@ -19,6 +19,20 @@ class TensorSurface:
     # numpy must hand `array * tensor` over to Tensor.__rmul__ instead of looping over the array.
     __array_ufunc__ = None
 
+    def requires_grad_(self, requires_grad: bool = True):
+        """Start (or stop) recording operations on this leaf; return the tensor itself."""
+        if not self.is_leaf:
+            if requires_grad:  # a computed tensor that requires grad already records
+                return self
+            raise ValueError(
+                f"requires_grad_ only works on leaves; this tensor was computed by {self._op}: "
+                "use .detach() to get a leaf with the same values"
+            )
+        if requires_grad and self.data.dtype == np.bool_:
+            raise TypeError("only float tensors can require gradients, this one holds booleans")
+        self.requires_grad = bool(requires_grad)
+        return self
+
     @property
     def shape(self) -> tuple[int, ...]:
         """Return the sizes of the dimensions."""
@@ -48,9 +62,13 @@ class TensorSurface:
         return self._op or None
 
     @property
+    def _op(self) -> str:
+        return self._rule.name if self._rule is not None else ""
+
+    @property
     def _version(self) -> int:
         """Return how many times the values were changed in place (PyTorch's _version)."""
-        return self._versions[0]
+        return 0 if self._versions is None else self._versions[0]
 
     def item(self) -> float | bool:
         """Return the value of a one-element tensor as a Python number."""
