@@ -3,11 +3,11 @@
 micrograd (Karpathy's ~100-line scalar engine) is installed from PyPI into a temporary folder
 when the script starts and imported from there; nothing of it is kept or committed. Both
 engines build the same expression from the same seeded program (about 950 micrograd nodes:
-sums, products, differences, ReLUs, squares, scalings and quotients over 8 inputs, with
-values reused, and the last 40 summed at the end), then run backward. The script checks that both compute
-the same value and gradients, then times forward + backward, the two engines interleaved so
-that load on a shared machine hits both alike, and prints the medians and the ratio.
-Like timeit, it keeps the garbage collector out of the timed region.
+sums, products, differences, ReLUs, squares, scalings and quotients over 8 inputs, values
+reused, the last 40 summed at the end), then run backward. The script checks that both
+compute the same value and gradients, then times forward + backward, the two engines
+interleaved so that load on a shared machine hits both alike, and prints the medians and the
+ratio. Like timeit, it keeps the garbage collector out of the timed region.
 
     python benchmarks/engine_vs_micrograd.py          # 21 runs each
     python benchmarks/engine_vs_micrograd.py -n 51
