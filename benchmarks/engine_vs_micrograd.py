@@ -7,7 +7,8 @@ sums, products, differences, ReLUs, squares, scalings and quotients over 8 input
 reused, the last 40 summed at the end), then run backward. The script checks that both
 compute the same value and gradients, then times forward + backward, the two engines
 interleaved so that load on a shared machine hits both alike, and prints the medians and the
-ratio. Like timeit, it keeps the garbage collector out of the timed region.
+ratio, once with Python's garbage collector as it runs by default and once with it kept out
+of the timed region (as timeit does).
 
     python benchmarks/engine_vs_micrograd.py          # 21 runs each
     python benchmarks/engine_vs_micrograd.py -n 51
@@ -139,24 +140,31 @@ def main() -> int:
             f"{len(engine.topological_order(eout))} engine nodes; same value and gradients: "
             f"{same}; fewer nodes than the recursion limit: {depth_ok}"
         )
-        times = {"micrograd": [], "engine": []}
+        # Two ways to time, interleaved: with the garbage collector running as Python runs it
+        # by default (micrograd's closures form reference cycles, which give the collector
+        # work), and with it kept out of the timed region, as timeit does. Either way the
+        # previous run's garbage is collected before the clock starts, and each graph is
+        # freed after the clock stops.
+        times = {(name, gc_on): [] for name in ("micrograd", "engine") for gc_on in (True, False)}
         for _ in range(args.runs):
-            for name, run in (("micrograd", run_micrograd), ("engine", run_engine)):
-                # As timeit does: no garbage collection inside the timed region, and the graph
-                # is freed after the clock stops (micrograd's closures form reference cycles
-                # that only the collector frees, the engine's graph is freed at once).
-                gc.collect()
-                gc.disable()
-                start = time.perf_counter()
-                result = run()
-                times[name].append(time.perf_counter() - start)
-                gc.enable()
-                del result
-        mine, peer = statistics.median(times["engine"]), statistics.median(times["micrograd"])
-        print(
-            f"forward + backward: engine {mine * 1e3:.2f} ms, micrograd {peer * 1e3:.2f} ms "
-            f"(medians of {args.runs}); ratio engine / micrograd {mine / peer:.2f}"
-        )
+            for gc_on in (True, False):
+                for name, run in (("micrograd", run_micrograd), ("engine", run_engine)):
+                    gc.collect()
+                    if not gc_on:
+                        gc.disable()
+                    start = time.perf_counter()
+                    result = run()
+                    times[name, gc_on].append(time.perf_counter() - start)
+                    gc.enable()
+                    del result
+        for gc_on, label in ((True, "collector on (default)"), (False, "collector off (timeit)")):
+            mine = statistics.median(times["engine", gc_on])
+            peer = statistics.median(times["micrograd", gc_on])
+            print(
+                f"forward + backward, {label}: engine {mine * 1e3:.2f} ms, micrograd "
+                f"{peer * 1e3:.2f} ms (medians of {args.runs}); ratio engine / micrograd "
+                f"{mine / peer:.2f}"
+            )
     return 0
 
 
