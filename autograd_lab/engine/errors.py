@@ -46,6 +46,7 @@ def check_number(value):
 
 
 def not_broadcastable(a_shape, b_shape) -> ValueError:
+    """Return the error for two shapes that do not broadcast."""
     return ValueError(
         f"shapes {tuple(a_shape)} and {tuple(b_shape)} do not broadcast: matching trailing "
         "sizes must be equal or 1 (reshape one operand)"
@@ -88,10 +89,12 @@ def axes(dim, ndim: int) -> tuple[int, ...] | None:
 
 
 def shape_text(shape) -> str:
+    """Return a shape as PyTorch writes it in error messages, e.g. [2, 3]."""
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
 def modified_inplace(tensor, op: str) -> RuntimeError:
+    """Return the error for a saved value changed in place (PyTorch's version-counter error)."""
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [engine.Tensor {shape_text(tensor.shape)}], which {op} saved, is at version "
@@ -101,6 +104,7 @@ def modified_inplace(tensor, op: str) -> RuntimeError:
 
 
 def leaf_inplace() -> RuntimeError:
+    """Return PyTorch's error for an in-place change of a leaf that requires grad."""
     return RuntimeError(
         "a leaf Variable that requires grad is being used in an in-place operation. "
         "Update parameters inside `with engine.no_grad():`, e.g. w -= lr * w.grad"
@@ -108,6 +112,7 @@ def leaf_inplace() -> RuntimeError:
 
 
 def recorded_inplace() -> RuntimeError:
+    """Return the error for an in-place change the engine would have to record."""
     return RuntimeError(
         "the engine does not record in-place operations on tensors that take part in a "
         "recorded graph: write y = y + 1 instead of y += 1, or change the values inside "
@@ -116,6 +121,7 @@ def recorded_inplace() -> RuntimeError:
 
 
 def no_grad_fn() -> RuntimeError:
+    """Return PyTorch's error for backward from a tensor without history."""
     return RuntimeError(
         "element 0 of tensors does not require grad and does not have a grad_fn: "
         "call requires_grad_() on the inputs before computing this tensor"
@@ -123,6 +129,7 @@ def no_grad_fn() -> RuntimeError:
 
 
 def not_scalar(shape) -> RuntimeError:
+    """Return PyTorch's error for backward from a non-scalar without a gradient."""
     return RuntimeError(
         "grad can be implicitly created only for scalar outputs: "
         f"call .sum().backward(), or pass gradient= of shape {tuple(shape)}"
@@ -130,6 +137,7 @@ def not_scalar(shape) -> RuntimeError:
 
 
 def seed_shape(seed_shape, shape) -> RuntimeError:
+    """Return the error for a backward gradient of the wrong shape."""
     return RuntimeError(
         f"gradient has shape {tuple(seed_shape)} but the tensor has shape {tuple(shape)}: "
         "pass one value per element"
@@ -137,6 +145,7 @@ def seed_shape(seed_shape, shape) -> RuntimeError:
 
 
 def unused_input() -> RuntimeError:
+    """Return PyTorch's error for an input the output does not depend on."""
     return RuntimeError(
         "One of the differentiated Tensors appears to not have been used in the graph. "
         "Set allow_unused=True if this is the desired behavior."
@@ -144,6 +153,7 @@ def unused_input() -> RuntimeError:
 
 
 def input_without_grad() -> RuntimeError:
+    """Return PyTorch's error for differentiating with respect to a constant."""
     return RuntimeError(
         "One of the differentiated Tensors does not require grad: "
         "call requires_grad_() on it before the forward pass"
