@@ -245,9 +245,6 @@ def topological_order(root: Tensor) -> list[Tensor]:
 
 
 # ----- 4. backward: the rules in reverse order, the shares added up -----------------------------
-_data = operator.attrgetter("data")
-
-
 def backpropagate(root: Tensor, gradient=None, create_graph: bool = False, keep=()) -> dict:
     """Return {t: d(root)/d(t) as a tensor} for every leaf t that root depends on, and `keep`."""
     seed = errors.check_seed(root, gradient, as_tensor)
@@ -269,9 +266,14 @@ def backpropagate(root: Tensor, gradient=None, create_graph: bool = False, keep=
                 if _changes > node._since:  # something changed in place: what the rule reads?
                     _check_unchanged(node)
                 parents = node._parents
-                # The same rule, on NumPy values or (create_graph) on the recorded tensors.
-                inputs = (*parents, node) if create_graph else (*map(_data, parents), node.data)
-                for parent, share in zip(parents, rule.vjp(grad, *inputs), strict=True):
+                # The same rule, on the recorded tensors (create_graph) or on NumPy values.
+                if create_graph:
+                    shares = rule.vjp(grad, *parents, node)
+                elif len(parents) == 1:  # every op has one input or two
+                    shares = rule.vjp(grad, parents[0].data, node.data)
+                else:
+                    shares = rule.vjp(grad, parents[0].data, parents[1].data, node.data)
+                for parent, share in zip(parents, shares, strict=True):
                     if parent.requires_grad:
                         # Undo broadcasting (never needed for one number: scalar code is fast).
                         if type(share) is not np.float64 and share.shape != parent.shape:
