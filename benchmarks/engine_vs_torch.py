@@ -87,8 +87,9 @@ def training_step(lib, params, points, labels, lr: float = 0.1) -> float:
     for p in params:
         p.grad = None
     loss.backward()
-    for p in params:  # update the values in place, outside the graph
-        p.data -= lr * p.grad.data
+    with lib.no_grad():  # update the leaves in place, where no graph records it
+        for p in params:
+            p -= lr * p.grad
     return loss.item()
 
 
