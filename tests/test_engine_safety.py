@@ -130,6 +130,24 @@ def test_no_grad_records_nothing_like_torch():
     assert state(engine) == state(torch) == [False, True, False, True, True]
 
 
+def test_no_grad_as_a_decorator_like_torch():
+    def state(lib):
+        @lib.no_grad()
+        def doubled(x):
+            return x * 2, lib.is_grad_enabled()
+
+        y, inside = doubled(leaf(lib, [1.0]))
+        return [y.requires_grad, inside, lib.is_grad_enabled()]
+
+    assert state(engine) == state(torch) == [False, False, True]
+
+
+def test_no_grad_is_left_on_an_exception():
+    with pytest.raises(ZeroDivisionError), engine.no_grad():
+        1 / 0  # noqa: B018 - the error is the point
+    assert engine.is_grad_enabled()
+
+
 def test_leaf_update_outside_no_grad_raises_like_torch():
     def update(lib):
         w = leaf(lib, [1.0, 2.0])
@@ -248,3 +266,18 @@ def test_big_tensors_print_summarized_like_torch(shape):
 def test_a_thousand_elements_still_print_in_full_like_torch():
     mine, ref = repr(engine.arange(1000.0)), repr(torch.arange(1000.0))
     assert mine == ref and "..." not in mine
+
+
+def test_a_refused_backward_leaves_nothing_behind():
+    """After the version error, grad mode is back on and a fresh pass is not polluted."""
+    a = engine.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = a * 3
+    y = (h * a).sum()  # the rule of h * a saved a; the rule of a * 3 did too
+    a.detach().zero_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+    assert engine.is_grad_enabled() and a.grad is None
+    with engine.no_grad():
+        a += engine.tensor([1.0, 2.0, 3.0])
+    ((a * 3) * a).sum().backward()  # d(3 a^2)/da = 6 a
+    assert a.grad.tolist() == [6.0, 12.0, 18.0]

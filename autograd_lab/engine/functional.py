@@ -8,6 +8,8 @@ products; and no_grad(), which switches the recording off.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from autograd_lab.engine import core, errors
@@ -60,6 +62,16 @@ class no_grad:  # noqa: N801 - PyTorch's spelling
 
     def __exit__(self, *exc):
         core._grad_enabled = self._before
+
+    def __call__(self, function):
+        """Use as a decorator, `@engine.no_grad()`: run `function` without recording."""
+
+        @functools.wraps(function)
+        def without_recording(*args, **kwargs):
+            with no_grad():
+                return function(*args, **kwargs)
+
+        return without_recording
 
 
 def is_grad_enabled() -> bool:
