@@ -274,65 +274,45 @@ def _const_label(fn, slot: int, name_of: dict[int, str]) -> str:
     return "const"
 
 
-def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> Graph:
-    """Walk the graph autograd recorded for `tensor`; `names` like {"x": x} label tensors."""
-    if not isinstance(tensor, torch.Tensor):
-        fail(TypeError, "g_not_tensor", func="autograd_graph", got=describe(tensor))
-    name_of = _check_names(names)
-    if tensor.grad_fn is None:
-        if not tensor.requires_grad:
-            fail(ValueError, "g_no_history")
-        label = name_of.get(id(tensor), f"leaf {_shape(tensor)}")
-        return Graph(nodes=(Node("n0", label, "leaf"),), edges=())
+def walk_graph(root, output_label: str, op_label, inputs) -> Graph:
+    """Walk a recorded graph from its last operation `root` back to the leaves.
 
-    nodes: list[Node] = [Node("n0", name_of.get(id(tensor), "output"), "output")]
+    The one walk behind `autograd_graph` (PyTorch's graphs) and `engine.to_graph` (the
+    teaching engine's), so the two agree whenever the recordings do. `op_label(op)` names an
+    operation; `inputs(op)` lists its inputs in order, each as ("const", label, None),
+    ("leaf", label, key) or ("op", None, op), with hashable keys and ops.
+    """
+    nodes: list[Node] = [Node("n0", output_label, "output")]
     edges: list[tuple[str, str]] = []
-    # Keyed by the autograd node objects themselves (kept alive in these dicts while walking).
+    # Keyed by the operations and leaf keys themselves (kept alive in these dicts while walking).
     op_ids: dict[object, str] = {}
     leaf_ids: dict[object, str] = {}
-    # (grad_fn, name) of named intermediate tensors; holding the grad_fn objects keeps the
-    # identity checks valid. The output's own name already labels the output node.
-    produced_by = [
-        (t.grad_fn, name)
-        for name, t in (names or {}).items()
-        if t.grad_fn is not None and t is not tensor
-    ]
 
-    def new_id() -> str:
-        return f"n{len(nodes)}"
+    def add(label: str, kind: str) -> str:
+        nodes.append(Node(f"n{len(nodes)}", label, kind))
+        return nodes[-1].id
 
-    def add_op(fn) -> str:
-        node_id = new_id()
-        label = type(fn).__name__
-        made = [name for grad_fn, name in produced_by if grad_fn is fn]
-        if made:
-            label = f"{label} → {', '.join(made)}"
-        nodes.append(Node(node_id, label, "op"))
-        op_ids[fn] = node_id
-        return node_id
+    def add_op(op) -> str:
+        op_ids[op] = add(op_label(op), "op")
+        return op_ids[op]
 
-    edges.append((add_op(tensor.grad_fn), "n0"))
-    stack = [tensor.grad_fn]
+    edges.append((add_op(root), "n0"))
+    stack = [root]  # explicit rather than recursive: graphs may be deep
     while stack:
-        fn = stack.pop()
-        fn_id = op_ids[fn]
-        for slot, (parent, _) in enumerate(fn.next_functions):
-            if parent is None:  # an input that needs no gradient: a constant to autograd
-                src = new_id()
-                nodes.append(Node(src, _const_label(fn, slot, name_of), "const"))
-            elif type(parent).__name__ == "AccumulateGrad":
-                if parent not in leaf_ids:
-                    leaf = parent.variable
-                    leaf_ids[parent] = new_id()
-                    label = name_of.get(id(leaf), f"leaf {_shape(leaf)}")
-                    nodes.append(Node(leaf_ids[parent], label, "leaf"))
-                src = leaf_ids[parent]
-            elif parent in op_ids:
-                src = op_ids[parent]
+        op = stack.pop()
+        for kind, label, item in inputs(op):
+            if kind == "const":
+                src = add(label, "const")
+            elif kind == "leaf":
+                if item not in leaf_ids:
+                    leaf_ids[item] = add(label, "leaf")
+                src = leaf_ids[item]
+            elif item in op_ids:
+                src = op_ids[item]
             else:
-                src = add_op(parent)
-                stack.append(parent)
-            edges.append((src, fn_id))
+                src = add_op(item)
+                stack.append(item)
+            edges.append((src, op_ids[op]))
     # Discovery order above is depth-first from the last input; renumber in text-tree order
     # so ids read top to bottom like the printed tree.
     raw = Graph(nodes=tuple(nodes), edges=tuple(edges))
@@ -345,6 +325,42 @@ def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | Non
         ),
         edges=tuple((renumber[src], renumber[dst]) for src, dst in edges),
     )
+
+
+def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> Graph:
+    """Walk the graph autograd recorded for `tensor`; `names` like {"x": x} label tensors."""
+    if not isinstance(tensor, torch.Tensor):
+        fail(TypeError, "g_not_tensor", func="autograd_graph", got=describe(tensor))
+    name_of = _check_names(names)
+    if tensor.grad_fn is None:
+        if not tensor.requires_grad:
+            fail(ValueError, "g_no_history")
+        label = name_of.get(id(tensor), f"leaf {_shape(tensor)}")
+        return Graph(nodes=(Node("n0", label, "leaf"),), edges=())
+    # (grad_fn, name) of named intermediate tensors; holding the grad_fn objects keeps the
+    # identity checks valid. The output's own name already labels the output node.
+    produced_by = [
+        (t.grad_fn, name)
+        for name, t in (names or {}).items()
+        if t.grad_fn is not None and t is not tensor
+    ]
+
+    def op_label(fn) -> str:
+        made = [name for grad_fn, name in produced_by if grad_fn is fn]
+        return f"{type(fn).__name__} → {', '.join(made)}" if made else type(fn).__name__
+
+    def inputs(fn):
+        for slot, (parent, _) in enumerate(fn.next_functions):
+            if parent is None:  # an input that needs no gradient: a constant to autograd
+                yield "const", _const_label(fn, slot, name_of), None
+            elif type(parent).__name__ == "AccumulateGrad":
+                leaf = parent.variable
+                yield "leaf", name_of.get(id(leaf), f"leaf {_shape(leaf)}"), parent
+            else:
+                yield "op", None, parent
+
+    output = name_of.get(id(tensor), "output")
+    return walk_graph(tensor.grad_fn, output, op_label, inputs)
 
 
 def graph_text(

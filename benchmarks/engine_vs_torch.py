@@ -87,8 +87,9 @@ def training_step(lib, params, points, labels, lr: float = 0.1) -> float:
     for p in params:
         p.grad = None
     loss.backward()
-    for p in params:  # update the values in place, outside the graph
-        p.data -= lr * p.grad.data
+    with lib.no_grad():  # update the leaves in place, where no graph records it
+        for p in params:
+            p -= lr * p.grad
     return loss.item()
 
 
@@ -114,7 +115,7 @@ def check_same_numbers(steps: int) -> None:
     (xe, ye), (xt, yt) = scalar_expression(engine, steps), scalar_expression(torch, steps)
     ye.backward()
     yt.backward()
-    nodes = len(engine._topological_order(ye))
+    nodes = len(engine.topological_order(ye))
     same = np.isclose(ye.item(), yt.item(), rtol=1e-9) and np.isclose(
         xe.grad.item(), xt.grad.item(), rtol=1e-9
     )

@@ -298,7 +298,7 @@ def test_deep_chain_without_recursion_error():
     y = x
     for _ in range(depth):
         y = y.sin()
-    assert len(engine._topological_order(y)) == depth + 1
+    assert len(engine.topological_order(y)) == depth + 1
     y.backward()
     # Chain rule by hand, in plain floats: dy/dx is the product of cos at every step.
     value, slope = 0.5, 1.0
@@ -318,7 +318,7 @@ def test_topological_order_is_deterministic_and_parents_first():
     orders = []
     for _ in range(3):
         x, w, out = build()
-        order = engine._topological_order(out)
+        order = engine.topological_order(out)
         position = {id(t): i for i, t in enumerate(order)}
         for t in order:
             assert all(position[id(p)] < position[id(t)] for p in t._parents if p.requires_grad)
@@ -472,6 +472,7 @@ def graph_programs(lib):
     d = control_flow(a)
     h = x * x + x.sin() * x
     w = (h * h).sum() + lib.dot(h, x)
+    m = lib.ones(4, 2) * 0.5  # a constant matrix
     return [
         (y, {"x": x, "y": y}),
         (z, {"x": x, "u": u}),
@@ -479,6 +480,15 @@ def graph_programs(lib):
         (x * x, None),
         (w, {"x": x, "h": h}),
         (x, {"x": x}),
+        # PyTorch records these in its own way; the engine records them the same way.
+        (1 / (x + 1), {"x": x}),  # a reciprocal times 1
+        (x - 2, {"x": x}),  # a constant the op does not keep: "const"
+        (2 - x, {"x": x}),  # one input: RsubBackward1
+        (2**x, {"x": x}),  # one input: PowBackward2
+        (x @ m, {"x": x}),  # vector @ matrix: unsqueeze, mm, squeeze
+        (m.T @ x, {"x": x}),  # matrix @ vector: MvBackward0
+        ((x + 1.5) * x.sum(dim=0) / lib.norm(x), {"x": x}),
+        (x.reshape(2, 2).t().mean(dim=1), {"x": x}),
     ]
 
 

@@ -1,37 +1,51 @@
 """Notebook 04 stores what the course promises: the engine prints what PyTorch prints.
 
-nbval proves the stored outputs are reproduced today; this test proves they say the right
-thing (every side-by-side example identical, the notes' values, the graph comparison).
+nbval proves the stored outputs are reproduced today; these tests prove they say the right
+thing, in both languages: every side-by-side example identical, the notes' values, both modes
+on the lecture's Example 1 with the expected verdicts, higher-order results, the version-counter
+error.
 """
 
 from __future__ import annotations
 
+import ast
+
 import nbformat
+import pytest
 
 from tests.helpers import COURSE
 
-NB = COURSE.path("04_autograd_from_scratch", "zh")
+SLUG = "04_autograd_from_scratch"
+LANGUAGES = ("zh", "en")
+VERDICT = {"zh": "一字不差", "en": "identical"}
 
 
-def stored_outputs() -> list[str]:
-    nb = nbformat.read(NB, as_version=4)
-    return [
-        out.get("text") or out.get("data", {}).get("text/plain", "")
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for out in cell.outputs
-    ]
+def cells(lang: str) -> dict[str, nbformat.NotebookNode]:
+    nb = nbformat.read(COURSE.path(SLUG, lang), as_version=4)
+    return {cell.id.removesuffix("-en"): cell for cell in nb.cells if cell.cell_type == "code"}
 
 
-def test_every_side_by_side_example_is_identical():
-    lines = [line for text in stored_outputs() for line in text.splitlines()]
-    verdicts = [line for line in lines if "一字不差" in line]
+def text(cell) -> str:
+    return "".join(
+        out.get("text") or out.get("data", {}).get("text/plain", "") for out in cell.outputs
+    )
+
+
+def stored_outputs(lang: str) -> list[str]:
+    return [text(cell) for cell in cells(lang).values()]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_side_by_side_example_is_identical(lang):
+    lines = [line for out in stored_outputs(lang) for line in out.splitlines()]
+    verdicts = [line for line in lines if line.startswith(VERDICT[lang])]
     assert len(verdicts) == 6
-    assert all(line == "一字不差: True" for line in verdicts)
+    assert all(line.endswith(": True") for line in verdicts)
 
 
-def test_notes_values_on_the_engine():
-    joined = "\n".join(stored_outputs())
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_notes_values_on_the_engine(lang):
+    joined = "\n".join(stored_outputs(lang))
     for value in [
         "  engine: tensor(28., grad_fn=<MulBackward0>)  tensor([ 0.,  4.,  8., 12.])",
         "  engine: tensor([1., 1., 1., 1.])",
@@ -43,9 +57,56 @@ def test_notes_values_on_the_engine():
         assert value in joined, value
 
 
-def test_toy_engine_lessons():
-    outputs = stored_outputs()
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_toy_engine_lessons(lang):
+    outputs = stored_outputs(lang)
     assert "(65536.0, 131071)" in outputs  # one path at a time: 2^17 - 1 visits
     assert "(65536.0, 17)" in outputs  # topological order: each node once
     assert "RecursionError" in "".join(outputs)
     assert ["4.0", "1.0", "tensor(4.)"] == [o for o in outputs if o in {"4.0", "1.0", "tensor(4.)"}]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_both_modes_on_example_1(lang):
+    c = cells(lang)
+    assert (
+        text(c["nb04-reverse"]) == "(tensor(9., grad_fn=<PowBackward0>), tensor([ 6., 12., 18.]))"
+    )
+    assert text(c["nb04-forward"]).splitlines() == [
+        f"e{i}: z = 9.0, dz/dx{i} = {g}" for i, g in ((1, 6.0), (2, 12.0), (3, 18.0))
+    ]
+    assert text(c["nb04-jac"]) == "([6.0, 12.0, 18.0], [6.0, 12.0, 18.0], [6.0, 12.0, 18.0])"
+    wide, tall = (
+        ast.literal_eval(line.split(": ", 1)[1]) for line in text(c["nb04-wins"]).splitlines()
+    )
+    # (passes forward/reverse, same Jacobian, reverse 5x faster, forward 5x faster)
+    assert list(wide.values()) == [(200, 2), True, True, False]
+    assert list(tall.values()) == [(2, 200), True, False, True]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_higher_order_and_newton(lang):
+    c = cells(lang)
+    assert text(c["nb04-higher"]) == "(21.0, 42.0, True)"
+    assert text(c["nb04-higher-torch"]) == "(21.0, 42.0)"
+    path, same, root = text(c["nb04-newton"]).splitlines()
+    assert path.startswith("[2.0, 1.5, ") and path.endswith("1.130901, 1.130901]")
+    assert same.endswith(": True") and root == "f'(x) = 0: True"
+    assert text(c["nb04-hvp"]) == "(tensor([ 46., -16.,  50.]), True)"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_version_counter_error_is_shown(lang):
+    c = cells(lang)
+    assert text(c["nb04-version"]) == "(1, 1)"
+    raising = c["nb04-raise"]
+    assert raising.metadata.get("tags") == ["raises-exception"]
+    (error,) = [out for out in raising.outputs if out.output_type == "error"]
+    assert error.ename == "RuntimeError"
+    assert "modified by an inplace operation" in error.evalue
+    assert text(c["nb04-raise-torch"]).splitlines() == [
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        "operation",
+        "True",
+    ]
+    assert text(c["nb04-update"]) == ("(tensor([ 0.5000, -1.0000], requires_grad=True), True, 1)")

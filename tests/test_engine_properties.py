@@ -10,14 +10,20 @@ are 0 or in 1e-3 <= |v| <= 2, exp sees values in [-1, 1], at most 10 leaves per 
 values are left out on purpose: norm squares its input, so below 1e-154 the square is 0, and
 PyTorch itself then answers differently for one element (|x|) and for several (0).
 
-Tolerance: |engine - torch| <= 1e-9 + 1e-9 * |torch|, elementwise, for the value and for the
-gradient of every input (float64 leaves 6 to 7 digits of slack for a few dozen roundings).
+The same trees also run in forward mode (engine.jvp against torch.func.jvp, one fixed tangent
+per input), so every op's forward rule meets the same inputs as its reverse rule.
+
+Tolerance: |engine - torch| <= 1e-9 + 1e-9 * |torch|, elementwise, for the value, for the
+gradient of every input and for the tangent (float64 leaves 6 to 7 digits of slack for a
+few dozen roundings).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
+import torch.func
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -151,3 +157,39 @@ def test_random_expressions_match_torch(expr, data):
             np.testing.assert_allclose(
                 mine_grads[name], ref_grads[name], rtol=RTOL, atol=ATOL, err_msg=name
             )
+
+
+def run_forward(lib, expr, data):
+    """Push a fixed tangent per input through the expression: (value, tangent of the value)."""
+    names = sorted(SHAPES)
+    tangents = [np.linspace(-1.0, 1.5, data[n].size).reshape(data[n].shape) for n in names]
+
+    def f(*inputs):
+        return as_tensor(lib, evaluate(expr, lib, dict(zip(names, inputs, strict=True))))
+
+    if lib is torch:
+        primals = tuple(torch.tensor(data[n]) for n in names)
+        out, tangent = torch.func.jvp(f, primals, tuple(torch.tensor(t) for t in tangents))
+    else:
+        primals = tuple(engine.tensor(data[n]) for n in names)
+        out, tangent = engine.jvp(f, primals, tuple(engine.tensor(t) for t in tangents))
+    return out.detach().numpy(), tangent.detach().numpy()
+
+
+# torch.func compiles helpers with torch.jit.script, deprecated in 2.13: not ours to fix.
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")
+@settings(
+    max_examples=EXAMPLES // 3,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(expr=expressions, data=inputs)
+def test_random_expressions_forward_mode_matches_torch_func(expr, data):
+    """One rule per op serves both modes: the engine's jvp equals torch.func.jvp."""
+    mine_value, mine_tangent = run_forward(engine, expr, data)
+    ref_value, ref_tangent = run_forward(torch, expr, data)
+    np.testing.assert_allclose(mine_value, ref_value, rtol=RTOL, atol=ATOL)
+    assert mine_tangent.shape == ref_tangent.shape
+    np.testing.assert_allclose(mine_tangent, ref_tangent, rtol=RTOL, atol=ATOL)

@@ -1,0 +1,68 @@
+"""The engine's recorded graph as an `autograd_lab.graph.Graph`, to print or draw.
+
+It uses the walk `autograd_graph` uses for PyTorch, so for the same program the two graphs are
+equal: the engine records the same operations with the same inputs as PyTorch does.
+"""
+
+from __future__ import annotations
+
+from autograd_lab.engine.core import Tensor
+
+# PyTorch can show a constant's value only where its node keeps the constant as
+# `_saved_self` / `_saved_other` (see autograd_lab.graph._const_label): mul and div here.
+_KEEPS_OPERANDS = {"MulBackward0", "DivBackward0"}
+
+
+def to_graph(t: Tensor, names: dict[str, Tensor] | None = None):
+    """Return the recorded graph of `t` as an autograd_lab.graph.Graph; names label tensors.
+
+    One node per operation, per leaf that requires a gradient, and per constant input. Draw
+    it with `autograd_lab.graph.draw_graph`.
+    """
+    from autograd_lab.graph import Graph, Node, walk_graph  # plotting stack only when drawing
+
+    if not isinstance(t, Tensor):
+        raise TypeError(f"to_graph needs an engine tensor, got {type(t).__name__}")
+    name_of = _names_by_identity(names)
+    if t.is_leaf:
+        if not t.requires_grad:
+            raise ValueError(
+                "this tensor has no history (requires_grad=False), so there is no graph: "
+                "call requires_grad_() on the inputs before computing it"
+            )
+        return Graph(nodes=(Node("n0", name_of.get(id(t), f"leaf {t.shape}"), "leaf"),), edges=())
+
+    def op_label(u: Tensor) -> str:
+        made = [name for name, v in (names or {}).items() if v is u and u is not t]
+        return f"{u._op} → {', '.join(made)}" if made else u._op
+
+    def inputs(u: Tensor):
+        nodes = (*u._parents, u)
+        saved = {id(nodes[i]) for i in u._rule.saves} if u._op in _KEEPS_OPERANDS else set()
+        for parent in u._parents:
+            if not parent.requires_grad:
+                yield "const", _const_label(parent, id(parent) in saved, name_of), None
+            elif parent.is_leaf:
+                yield "leaf", name_of.get(id(parent), f"leaf {parent.shape}"), parent
+            else:
+                yield "op", None, parent
+
+    return walk_graph(t, name_of.get(id(t), "output"), op_label, inputs)
+
+
+def _const_label(t: Tensor, kept: bool, name_of: dict[int, str]) -> str:
+    if not kept:
+        return "const"
+    if id(t) in name_of:
+        return name_of[id(t)]
+    return f"{t.item():g}" if t.data.size == 1 else "const"
+
+
+def _names_by_identity(names) -> dict[int, str]:
+    if names is None:
+        return {}
+    if not isinstance(names, dict) or not all(
+        isinstance(k, str) and isinstance(v, Tensor) for k, v in names.items()
+    ):
+        raise TypeError('names must map strings to engine tensors, like {"x": x}')
+    return {id(v): k for k, v in names.items()}
