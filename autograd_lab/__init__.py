@@ -1,11 +1,51 @@
-"""autograd-lab: helpers for an interactive course on PyTorch automatic differentiation."""
+"""autograd-lab: helpers for an interactive course on PyTorch automatic differentiation.
 
-from autograd_lab import engine, exercises
-from autograd_lab.gradcheck import GradCheckResult, check_grad, numerical_jacobian
-from autograd_lab.graph import Graph, Node, autograd_graph, draw, draw_graph, graph_text
-from autograd_lab.plotting import derivative, plot, plot_tangent, plot_with_derivative, tangent
+The helpers are imported on first use (PEP 562 `__getattr__`), so `import autograd_lab.engine`
+or `autograd_lab.course` loads neither PyTorch nor matplotlib, and `import autograd_lab` is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+
+# public name -> the module that defines it
+_EXPORTS = {
+    "GradCheckResult": "autograd_lab.gradcheck",
+    "check_grad": "autograd_lab.gradcheck",
+    "numerical_jacobian": "autograd_lab.gradcheck",
+    "Graph": "autograd_lab.graph",
+    "Node": "autograd_lab.graph",
+    "autograd_graph": "autograd_lab.graph",
+    "draw": "autograd_lab.graph",
+    "draw_graph": "autograd_lab.graph",
+    "graph_text": "autograd_lab.graph",
+    "derivative": "autograd_lab.plotting",
+    "plot": "autograd_lab.plotting",
+    "plot_tangent": "autograd_lab.plotting",
+    "plot_with_derivative": "autograd_lab.plotting",
+    "tangent": "autograd_lab.plotting",
+}
+_SUBMODULES = ("course", "engine", "exercises", "explorers", "language")
+
+__all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
+
+
+def __getattr__(name: str):
+    """Import a public helper or submodule the first time it is asked for."""
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"autograd_lab.{name}")
+    else:
+        raise AttributeError(f"module 'autograd_lab' has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def load_ipython_extension(shell) -> None:
@@ -20,24 +60,3 @@ def unload_ipython_extension(shell) -> None:
     from autograd_lab import explain
 
     explain.unload(shell)
-
-
-__all__ = [
-    "__version__",
-    "Graph",
-    "Node",
-    "autograd_graph",
-    "draw",
-    "draw_graph",
-    "graph_text",
-    "GradCheckResult",
-    "check_grad",
-    "numerical_jacobian",
-    "derivative",
-    "plot",
-    "plot_tangent",
-    "plot_with_derivative",
-    "tangent",
-    "engine",
-    "exercises",
-]

@@ -152,3 +152,10 @@ def test_readme_links_resolve_and_send_learners_to_the_student_edition():
         copy = COURSE.locate(target)
         if copy.notebook.student:
             assert copy.edition == "student", f"README sends learners to the solutions: {link}"
+
+
+def test_every_notebook_loads_the_error_explainer(notebook):
+    """The explainer must be on before the first error a learner meets."""
+    path, nb = notebook
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert "%load_ext autograd_lab" in first.source.splitlines(), path.name
