@@ -983,12 +983,12 @@ FIGURES: dict[str, dict[str, str]] = {
     "f5_reverse": {"zh": "反向", "en": "reverse"},
     "f5_forward": {"zh": "正向", "en": "forward"},
     "f5_forward_head": {
-        "zh": "正向累积：从输入一侧开始乘",
-        "en": "Forward accumulation: multiply from the input side",
+        "zh": "正向模式：从输入一侧开始乘",
+        "en": "Forward mode: multiply from the input side",
     },
     "f5_reverse_head": {
-        "zh": "反向累积（反向传播）：从输出一侧开始乘",
-        "en": "Reverse accumulation (backpropagation): multiply from the output side",
+        "zh": "反向模式（反向传播）：从输出一侧开始乘",
+        "en": "Reverse mode (backpropagation): multiply from the output side",
     },
     "f5_forward_note": {
         "zh": "每步 (k,k)·(k,d)：矩阵乘矩阵；\n相当于 d 次雅可比-向量积 (JVP)",
@@ -1002,8 +1002,8 @@ FIGURES: dict[str, dict[str, str]] = {
     },
     # F6
     "f6_title": {
-        "zh": "反向累积：前向保存，反向读取",
-        "en": "Reverse accumulation: the forward pass saves, the backward pass reads",
+        "zh": "反向模式：前向保存，反向读取",
+        "en": "Reverse mode: the forward pass saves, the backward pass reads",
     },
     "f6_subtitle": {
         "zh": "例 1：{z}，只求 {dz_dw}",
