@@ -77,7 +77,9 @@ def fits():
         loss = ((Xe @ we - ye) ** 2).sum()
         losses.append(loss.item())
         loss.backward()
-        we = engine.tensor(we.detach().numpy() - LR * we.grad.numpy(), requires_grad=True)
+        with engine.no_grad():
+            we -= LR * we.grad
+        we.grad = None
     runs["engine"] = (losses, torch.tensor(we.numpy()))
     return runs
 
