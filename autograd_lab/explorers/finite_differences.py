@@ -37,6 +37,9 @@ EPS = torch.finfo(torch.float64).eps
 
 def differences(f, x0: float, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
     """Forward and central differences of f at x0 for each step in h, and autograd's f'(x0)."""
+    # float64 throughout: a float32 h would pull x + h down to float32 (a 0-d x does not
+    # decide the dtype), and its rounding error would drown the V.
+    h = torch.as_tensor(h, dtype=torch.float64)
     x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     (exact,) = torch.autograd.grad(f(x), x)
     x = x.detach()
