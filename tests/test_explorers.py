@@ -505,3 +505,21 @@ def test_frames_are_deterministic_and_speak_the_language():
     with language.use("zh"):
         explorer = explore_backward()
     assert CJK.search(explorer.title) and CJK.search(repr(explorer.widget()))
+
+
+def test_a_moved_slider_no_longer_matches_the_baseline(tmp_path):
+    """The explorer baselines (tools/update_baselines.py) notice a frame one step off."""
+    from matplotlib.testing.compare import compare_images
+
+    from tools.update_baselines import BASELINES, render
+
+    def next_step():
+        a = torch.tensor(1.5, requires_grad=True)
+        b = a * a
+        return backward_frame(trace(b + b, {"a": a, "b": b, "c": b + b}), 2, lang="en")[0]
+
+    moved = render("explorer_backward_fan_out", tmp_path / "moved.png", draw_case=next_step)
+    result = compare_images(
+        str(BASELINES / "explorer_backward_fan_out.png"), str(moved), tol=1.0, in_decorator=True
+    )
+    assert result is not None and result["rms"] > 1.0
