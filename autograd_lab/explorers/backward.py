@@ -293,8 +293,10 @@ def backward_frame(trace: Trace, step: int = 0, *, lang: str | None = None) -> t
         "caption": lines + leaf_lines,
     }
 
-    fig = new_figure(7.4, 4.2)
-    graph_ax, text_ax = fig.subplots(1, 2, width_ratios=(1.5, 1))
+    # The narrative goes in the caption below the picture; the picture holds the graph, the
+    # gradient each node holds so far, and the leaves' .grad.
+    fig = new_figure(6.0, 0.7 * max(layers(trace.graph).values(), default=0) + 2.4)
+    graph_ax = fig.add_subplot()
     draw_graph(trace.graph, ax=graph_ax, lang=lang)
     fonts = family()
     boxes = graph_ax.texts[: len(trace.graph.nodes)]
@@ -319,46 +321,25 @@ def backward_frame(trace: Trace, step: int = 0, *, lang: str | None = None) -> t
                 zorder=4,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
             )
-    text_ax.set_axis_off()
-    text_ax.text(
+    title = say("explorers.bw_runs_short", lang) + ": " + labels[running.node] if running else ""
+    graph_ax.set_title(
+        f"{step}/{total}  {title}".rstrip(),
+        family=fonts,
+        fontsize=10,
+        color=RUNNING if running else "black",
+    )
+    graph_ax.text(
         0.0,
         1.0,
-        "\n".join(_wrap(line) for line in lines),
+        say("explorers.bw_leaves", lang) + "\n" + "\n".join(leaf_lines),
         va="top",
         ha="left",
-        fontsize=8.5,
+        fontsize=9,
         family=fonts,
-        transform=text_ax.transAxes,
-    )
-    text_ax.text(
-        0.0,
-        0.02,
-        say("explorers.bw_leaves", lang) + "\n" + "\n".join(leaf_lines),
-        va="bottom",
-        ha="left",
-        fontsize=8.5,
-        family=fonts,
-        transform=text_ax.transAxes,
+        transform=graph_ax.transAxes,
         bbox={"boxstyle": "round,pad=0.4", "facecolor": "#d8f0d2", "edgecolor": "#2f7d32"},
     )
     return fig, values
-
-
-def _wrap(line: str, width: int = 36) -> str:
-    """Break a caption line for the figure's narrow text panel (a CJK character counts two)."""
-    out, current, size, space = [], "", 0, -1
-    for char in line:
-        current += char
-        size += 2 if ord(char) > 0x2E80 else 1
-        if char == " ":
-            space = len(current)
-        if size > width:
-            cut = space if space > 4 else len(current) - 1
-            out.append(current[:cut].rstrip())
-            current = "    " + current[cut:].lstrip()
-            size, space = sum(2 if ord(c) > 0x2E80 else 1 for c in current), -1
-    out.append(current)
-    return "\n".join(out)
 
 
 def explore_backward(tensor=None, names: Mapping | None = None, *, lang: str | None = None):
