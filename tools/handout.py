@@ -13,6 +13,11 @@ handout takes the student edition of a notebook where the course has one; the in
 handout takes the solutions. The notebooks are not re-executed: their stored outputs are the
 ones nbval checks. Each notebook is rendered once, and one Chromium prints every PDF.
 
+A cell tagged `explorer` (a live widget of autograd_lab.explorers) becomes the frames its
+picture output stored when the notebook was executed, with a plain range slider and a few
+lines of inline JavaScript (no widget code, nothing from a CDN); the PDF prints a strip of its
+key frames instead.
+
 The HTML carries everything inline: the JupyterLab styles, the figures, and MathJax 2.7 from
 the installed jupyter-server-mathjax package (scripts and web fonts), so it typesets math with
 no network at all. The PDF is printed by headless Chromium (through playwright) once MathJax
