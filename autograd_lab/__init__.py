@@ -7,6 +7,21 @@ from autograd_lab.plotting import derivative, plot, plot_tangent, plot_with_deri
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(shell) -> None:
+    """`%load_ext autograd_lab`: explain common autograd errors under their tracebacks."""
+    from autograd_lab import explain  # only when loaded: importing the package stays cheap
+
+    explain.load(shell)
+
+
+def unload_ipython_extension(shell) -> None:
+    """`%unload_ext autograd_lab`: stop explaining, restore IPython's previous handlers."""
+    from autograd_lab import explain
+
+    explain.unload(shell)
+
+
 __all__ = [
     "__version__",
     "Graph",

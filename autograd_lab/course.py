@@ -202,6 +202,14 @@ COURSE = Course(
             {"zh": "从零实现自动求导", "en": "Autograd from scratch"},
         ),
         Notebook(
+            "05_modes_and_memory",
+            {"zh": "模式与内存", "en": "Modes and memory"},
+        ),
+        Notebook(
+            "06_autograd_in_practice",
+            {"zh": "自动求导实战", "en": "Autograd in practice"},
+        ),
+        Notebook(
             "07_exercises",
             {"zh": "练习", "en": "Exercises"},
             student=True,

@@ -312,6 +312,223 @@ STUDENT_EDITION: dict[str, dict[str, str]] = {
     },
 }
 
+# --- explain: hints under autograd errors, and predict-then-run feedback (autograd_lab.explain,
+# autograd_lab.practice); sections name the headings of notebook 06 ---------------------------
+EXPLAIN: dict[str, dict[str, str]] = {
+    "label": {"zh": "【自动求导提示】", "en": "[autograd hint] "},
+    "reread": {"zh": "重读：{notebook} · {section}", "en": "Reread: {notebook} · {section}"},
+    "section": {"zh": "第 {number} 节 {title}", "en": "section {number}, {title}"},
+    # the sections of 06_autograd_in_practice, as its headings spell them
+    "section_1": {"zh": "自动求导记下的状态", "en": "The state autograd keeps"},
+    "section_2": {"zh": "关掉记录", "en": "Turning recording off"},
+    "section_3": {"zh": "保存的张量与原地修改", "en": "Saved tensors and in-place changes"},
+    "section_4": {"zh": "反向传播两次", "en": "Backward twice"},
+    "section_5": {"zh": "高阶导数", "en": "Higher-order derivatives"},
+    "section_6": {"zh": "闭环：真的拟合一次", "en": "Closing the loop: a real fit"},
+    "section_7": {"zh": "自定义 autograd.Function", "en": "A custom autograd.Function"},
+    "section_8": {"zh": "找出 NaN", "en": "Finding a NaN"},
+    # one pair of lines per error: what happened, then what to do
+    "backward_twice_what": {
+        "zh": "这张图已经反向传播过一次，它保存的中间结果在那时就释放了。",
+        "en": "This graph was already back-propagated once, and the intermediate values it "
+        "saved were freed at that moment.",
+    },
+    "backward_twice_fix": {
+        "zh": "每一步重新做一次前向；确实要在同一张图上再走一遍时，第一次传 retain_graph=True。",
+        "en": "Run the forward pass again for each step; only if you really need the same graph "
+        "twice, pass retain_graph=True the first time.",
+    },
+    "not_scalar_what": {
+        "zh": "backward() 只能从一个标量出发；这个输出有多个元素，PyTorch 不知道每个元素的权重。",
+        "en": "backward() starts from a scalar; this output has several elements, and PyTorch "
+        "does not know what weight each one carries.",
+    },
+    "not_scalar_fix": {
+        "zh": "先把它归约成标量（如 .sum() 或 .mean()），或者把权重向量作为 gradient= 传进去。",
+        "en": "Reduce it to a scalar first (e.g. .sum() or .mean()), or pass the weight vector "
+        "as gradient=.",
+    },
+    "inplace_modified_what": {
+        "zh": "反向传播要用的一个张量在前向之后被原地改写了：消息里的 version 就是它被改的次数。",
+        "en": "A tensor the backward pass needs was overwritten in place after the forward "
+        "pass: the version in the message counts those changes.",
+    },
+    "inplace_modified_fix": {
+        "zh": "把那次原地运算（add_、+=、x[i] = ...）换成返回新张量的写法，例如 y = y + 1。",
+        "en": "Replace that in-place operation (add_, +=, x[i] = ...) by one that returns a "
+        "new tensor, e.g. y = y + 1.",
+    },
+    "no_grad_fn_what": {
+        "zh": "这个张量没有 grad_fn：它和任何需要梯度的叶子之间的图断开了。",
+        "en": "This tensor has no grad_fn: the graph between it and every leaf that needs a "
+        "gradient is cut.",
+    },
+    "no_grad_fn_fix": {
+        "zh": "找到断开的地方（detach、no_grad、.item()、.numpy()、"
+        "忘了 requires_grad 或 create_graph）；"
+        "给结果设 requires_grad = True 不会接上图，什么也学不到。",
+        "en": "Find the cut (detach, no_grad, .item(), .numpy(), a missing requires_grad or "
+        "create_graph); "
+        "setting requires_grad = True on the result does not reconnect it, nothing learns.",
+    },
+    "leaf_inplace_what": {
+        "zh": "你在原地修改一个需要梯度的叶子（例如 w -= lr * w.grad），而 autograd 正在记录。",
+        "en": "You are changing a leaf that requires grad in place (e.g. w -= lr * w.grad) "
+        "while autograd is recording.",
+    },
+    "leaf_inplace_fix": {
+        "zh": "参数更新放进 with torch.no_grad(): 块里，或交给 torch.optim 的优化器。",
+        "en": "Do parameter updates inside a with torch.no_grad(): block, or let an optimizer "
+        "from torch.optim do them.",
+    },
+    "view_of_leaf_inplace_what": {
+        "zh": "切片或 view 和它的叶子共用内存；原地改它（如 w[0] = 0）就是在原地改叶子。",
+        "en": "A slice or view shares memory with its leaf; changing it in place (e.g. w[0] = 0) "
+        "changes the leaf in place.",
+    },
+    "view_of_leaf_inplace_fix": {
+        "zh": "在 with torch.no_grad(): 里改，或者先 clone() 出一份再改。",
+        "en": "Make the change inside with torch.no_grad():, or clone() first and change the copy.",
+    },
+    "multi_view_inplace_what": {
+        "zh": "split、chunk、unbind 这类函数一次返回多个 view，autograd 不允许原地改其中一个。",
+        "en": "Functions such as split, chunk and unbind return several views at once, and "
+        "autograd does not allow changing one of them in place.",
+    },
+    "multi_view_inplace_fix": {
+        "zh": "用不带下划线的写法得到新张量（a = a + 1），或先 clone() 那一块。",
+        "en": "Use the out-of-place form to get a new tensor (a = a + 1), or clone() that piece "
+        "first.",
+    },
+    "nonleaf_grad_what": {
+        "zh": "只有叶子张量的 .grad 会被填写；中间结果的梯度在反向传播中用完就丢。",
+        "en": "Only leaf tensors get their .grad filled in; the gradients of intermediate "
+        "results are dropped once the backward pass has used them.",
+    },
+    "nonleaf_grad_fix": {
+        "zh": "在 backward 之前对它调用 .retain_grad()，或者用张量钩子 register_hook 看一眼。",
+        "en": "Call .retain_grad() on it before backward, or look at it with a tensor hook "
+        "(register_hook).",
+    },
+    "grad_is_none_what": {
+        "zh": ".grad 在第一次 backward 之前是 None，None 没有 zero_() 可调。",
+        "en": ".grad is None before the first backward, and None has no zero_().",
+    },
+    "grad_is_none_fix": {
+        "zh": "清零前先判断（if w.grad is not None），或直接写 w.grad = None；"
+        "优化器的 zero_grad() 两种情况都能处理。",
+        "en": "Check first (if w.grad is not None), or simply set w.grad = None; an optimizer's "
+        "zero_grad() handles both cases.",
+    },
+    "numpy_requires_grad_what": {
+        "zh": "NumPy 不记录计算图，PyTorch 不肯悄悄把一个要梯度的张量交出去。",
+        "en": "NumPy records no graph, so PyTorch refuses to hand over a tensor that requires "
+        "grad without saying so.",
+    },
+    "numpy_requires_grad_fix": {
+        "zh": "写 t.detach().numpy()：明确表示这里离开计算图。",
+        "en": "Write t.detach().numpy(): it says clearly that the values leave the graph here.",
+    },
+    "float_only_what": {
+        "zh": "只有浮点（或复数）张量才能要梯度：整数没有“无穷小的变化”。",
+        "en": "Only floating-point (or complex) tensors can require gradients: integers have no "
+        "infinitesimal change.",
+    },
+    "float_only_fix": {
+        "zh": "用浮点数创建它，例如 torch.arange(4.0) 或 x.double()。",
+        "en": "Create it with floats, e.g. torch.arange(4.0) or x.double().",
+    },
+    "nonleaf_requires_grad_what": {
+        "zh": "requires_grad 只能在叶子上改；计算出来的张量的这一项由它的输入决定。",
+        "en": "requires_grad can only be changed on leaves; a computed tensor's flag follows "
+        "from its inputs.",
+    },
+    "nonleaf_requires_grad_fix": {
+        "zh": "想让它当常量用就 .detach()；想让它当新的叶子就 .detach().requires_grad_()。",
+        "en": "To use it as a constant, .detach() it; to make it a new leaf, "
+        ".detach().requires_grad_().",
+    },
+    "inference_tensor_what": {
+        "zh": "这个张量是在 torch.inference_mode() 里创建的：它永远不能进入被记录的计算，"
+        "也不能在外面原地修改。",
+        "en": "This tensor was created under torch.inference_mode(): it can never take part in a "
+        "recorded computation, nor be changed in place outside it.",
+    },
+    "inference_tensor_fix": {
+        "zh": "以后还要求导的地方用 torch.no_grad()，或者先 clone() 出一个普通张量。",
+        "en": "Where gradients will be needed later, use torch.no_grad(), or clone() it into an "
+        "ordinary tensor first.",
+    },
+    "unused_input_what": {
+        "zh": "你要求对一个张量求导，但输出的计算根本没有用到它。",
+        "en": "You asked for the gradient with respect to a tensor that the output's computation "
+        "never used.",
+    },
+    "unused_input_fix": {
+        "zh": "检查传给 torch.autograd.grad 的 inputs；"
+        "确实无关时传 allow_unused=True，结果是 None。",
+        "en": "Check the inputs you pass to torch.autograd.grad; if it really plays no part, "
+        "pass allow_unused=True and get None for it.",
+    },
+    "grad_shape_what": {
+        "zh": "传给 backward 的 gradient 必须与输出形状相同：每个输出元素一个权重。",
+        "en": "The gradient passed to backward must have the output's shape: one weight per "
+        "output element.",
+    },
+    "grad_shape_fix": {
+        "zh": "用 torch.ones_like(y) 这样与 y 同形状的张量。",
+        "en": "Use a tensor shaped like y, such as torch.ones_like(y).",
+    },
+    "optimize_nonleaf_what": {
+        "zh": "优化器只能更新叶子张量；w * 2、w.to(...) 这类结果是计算出来的中间量。",
+        "en": "An optimizer can only update leaf tensors; results such as w * 2 or w.to(...) are "
+        "computed intermediates.",
+    },
+    "optimize_nonleaf_fix": {
+        "zh": "先做好变换再创建参数，例如 torch.tensor(..., requires_grad=True)，"
+        "把这个叶子交给优化器。",
+        "en": "Transform first and then create the parameter, e.g. "
+        "torch.tensor(..., requires_grad=True), and give that leaf to the optimizer.",
+    },
+    "nan_backward_what": {
+        "zh": "反向传播中某个运算的梯度算出了 NaN：常见原因是 0 · ∞，"
+        "例如 where 丢弃的分支里的 sqrt(0)。",
+        "en": "Some operation's gradient came out NaN in the backward pass: usually 0 · ∞, e.g. "
+        "sqrt(0) in the branch a where discards.",
+    },
+    "nan_backward_fix": {
+        "zh": "让被丢弃的分支也安全：先把输入替换成安全值，再做 sqrt、log、除法。",
+        "en": "Make the discarded branch safe too: replace its input by a safe value before the "
+        "sqrt, log or division.",
+    },
+    # predict, then run (autograd_lab.practice)
+    "predict_not_attempted": {
+        "zh": "【未作答】把 ... 换成你的预测，再运行这一格。",
+        "en": "[Not attempted] Replace the ... with your prediction, then run this cell.",
+    },
+    "predict_correct": {
+        "zh": "【预测正确】PyTorch 给出的正是 {answer}。",
+        "en": "[Correct prediction] PyTorch gives exactly {answer}.",
+    },
+    "predict_wrong": {
+        "zh": "【再想想】你预测 {guess}，PyTorch 给出 {answer}。下一格告诉你为什么。",
+        "en": "[Think again] You predicted {guess}, PyTorch gives {answer}. The next cell shows "
+        "why.",
+    },
+    "predict_kind": {
+        "zh": "【再想想】这里要预测的是 {kind}，而不是 {got}。",
+        "en": "[Think again] The prediction here is {kind}, not {got}.",
+    },
+    "kind_bool": {"zh": "True 或 False", "en": "True or False"},
+    "kind_none": {"zh": "None 或一个张量", "en": "None or a tensor"},
+    "kind_number": {"zh": "一个数", "en": "a number"},
+    "kind_text": {"zh": "一段文字（字符串）", "en": "a piece of text (a string)"},
+    "kind_tensor": {
+        "zh": "一个张量或数的列表（形状 {shape}）",
+        "en": "a tensor or a list of numbers (shape {shape})",
+    },
+}
+
 # --- explorers: the words of the interactive explorers (autograd_lab.explorers) ----------------
 EXPLORERS: dict[str, dict[str, str]] = {
     # the controls
@@ -493,5 +710,6 @@ TOPICS: dict[str, dict[str, dict[str, str]]] = {
     "plotting": PLOTTING,
     "handout": HANDOUT,
     "student_edition": STUDENT_EDITION,
+    "explain": EXPLAIN,
     "explorers": EXPLORERS,
 }

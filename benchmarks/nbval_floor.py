@@ -4,8 +4,8 @@ The floor is a notebook that only imports torch and matplotlib.pyplot: the cost 
 a kernel and importing the stack, which no course notebook can beat. Prints medians and
 the ratio notebook / floor for each notebook.
 
-    python benchmarks/nbval_floor.py                                  # notebook 01
-    python benchmarks/nbval_floor.py notebooks/02_chain_rule_and_graphs.ipynb -n 5
+    python benchmarks/nbval_floor.py                                  # the first notebook
+    python benchmarks/nbval_floor.py notebooks/zh/03_chain_rule_and_graphs.ipynb -n 5
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = [ROOT / "notebooks" / "01_autograd_basics.ipynb"]
+from autograd_lab.course import COURSE, ROOT
+
+DEFAULT = COURSE.files()[:1]
 
 
 def write_floor(folder: Path) -> Path:

@@ -21,7 +21,11 @@ FONT = "Noto Sans CJK SC"  # the font the committed PNGs were drawn with (Debian
 # RMS difference of pixel values (0-255) still counted as the same picture: room for
 # anti-aliasing noise, far below a moved arrow or a changed label (see the last test).
 TOL = 1.0
-NB02 = COURSE.path("03_chain_rule_and_graphs", "zh")
+# Which notebook shows which lecture figure: the chain-rule notebook F1-F6, the modes notebook F7.
+SHOWN_IN = {
+    "03_chain_rule_and_graphs": [name for name in figures.FIGURES if name != "f7_complexity"],
+    "05_modes_and_memory": ["f7_complexity"],
+}
 ASSET_LINK = re.compile(r"!\[[^\]]*\]\(\.\./\.\./assets/zh/([^)\s]+)\)")
 
 needs_font = pytest.mark.skipif(
@@ -99,9 +103,12 @@ def test_f6_shows_the_corrected_derivative():
     assert r"\partial \mathbf{x}}" not in steps[0] and "w}^{\\top}" not in steps[0]
 
 
-def test_every_figure_is_shown_in_notebook_02():
-    shown = markdown_links(NB02)
-    assert sorted(shown) == sorted(f"{name}.png" for name in figures.FIGURES)
+@pytest.mark.parametrize("lang", COURSE.languages)
+def test_each_figure_is_shown_where_the_course_teaches_it(lang):
+    for slug, names in SHOWN_IN.items():
+        shown = markdown_links(COURSE.path(slug, lang))
+        assert sorted(shown) == sorted(f"{name}.png" for name in names), (slug, lang)
+    assert sorted(n for names in SHOWN_IN.values() for n in names) == sorted(figures.FIGURES)
 
 
 @pytest.mark.parametrize("path", all_notebooks(), ids=lambda p: p.name)

@@ -32,10 +32,18 @@ def test_notes_values_in_order():
         "tensor([ 0.,  4.,  8., 12.])",
         "tensor([True, True, True, True])",
         "tensor([1., 1., 1., 1.])",
+        # mean losses of 2 micro-batches, accumulated: twice the batch's gradient; each divided
+        # by 2 first: the batch's gradient
+        "8.0 = 2 × 4.0 True\n先除以 2 再累加： 4.0 True",
         "tensor([0., 2., 4., 6.])",  # x * x: the true value, not the notes' erratum
         "tensor([ 0.,  4.,  8., 12.])",  # the erratum reproduced by accumulating twice
         "tensor([0., 2., 4., 6.])",  # detach: y's own graph still gives 2x
+        "(True, True)",  # f at a = 0: doubling 0 leaves 0, the loop condition holds forever
         "tensor(204800.)",  # the notes' own draw a = -0.7648, replayed
+        "Trying to backward through the graph a second time",  # no retain_graph
+        "tensor([True, True, True, True])",  # retain_graph=True: a second backward accumulates
+        "(tensor([0., 2., 4., 6.]), tensor([0., 0., 0., 0.]))",  # autograd.grad leaves .grad
+        "(tensor(3., grad_fn=<MulBackward0>), tensor(6.))",  # create_graph: y' = 3, y'' = 6
     ]
     outputs = stored_outputs()
     position = 0

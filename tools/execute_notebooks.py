@@ -69,6 +69,9 @@ def execute(path: Path, timeout: int = 600) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        # One stream output per cell and stream: a loaded kernel may split a cell's stdout, and
+        # the twins' outputs are compared output by output.
+        coalesce_streams=True,
     )
     start = time.perf_counter()
     client.execute(env=os.environ | EXEC_ENV)  # the kernel's environment, not this process's

@@ -1,0 +1,174 @@
+"""Explain the common autograd errors under PyTorch's own traceback, in the learner's language.
+
+Load it in a notebook with `%load_ext autograd_lab`. When a cell raises one of the errors in
+`KNOWN`, IPython shows its usual traceback, unchanged, and two lines follow it: what happened,
+what to do, and the section of the course to reread. The same goes for the warnings in `KNOWN`
+(e.g. reading `.grad` of a non-leaf), which are then printed on stdout instead of stderr. Every
+other exception and warning takes its usual way. `%unload_ext autograd_lab` puts IPython's
+previous handlers back.
+
+A known error is recognised by its type and a stable part of PyTorch's message; the messages
+were checked against the PyTorch version the course pins (`tests/test_explain.py` provokes
+each one).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import warnings
+from dataclasses import dataclass
+
+from autograd_lab import language
+from autograd_lab.course import COURSE
+
+PRACTICE = "06_autograd_in_practice"
+BUILD_LOCATION = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
+
+
+@dataclass(frozen=True)
+class Known:
+    """One common autograd error (or warning): how to recognise it, where it is explained."""
+
+    key: str  # its sentences in language.EXPLAIN are <key>_what and <key>_fix
+    kind: type[BaseException] | type[Warning]
+    fragments: tuple[str, ...]  # stable parts of PyTorch's message; any one identifies it
+    section: int  # the section of the notebook that explains it
+    notebook: str = PRACTICE
+
+
+# First match wins: the message of a view of a leaf contains the one of a leaf.
+KNOWN: tuple[Known, ...] = (
+    Known("backward_twice", RuntimeError, ("backward through the graph a second time",), 4),
+    Known("not_scalar", RuntimeError, ("grad can be implicitly created only for scalar",), 4),
+    Known("inplace_modified", RuntimeError, ("has been modified by an inplace operation",), 3),
+    Known("no_grad_fn", RuntimeError, ("does not require grad and does not have a grad_fn",), 2),
+    Known("view_of_leaf_inplace", RuntimeError, ("a view of a leaf Variable that requires",), 3),
+    Known("leaf_inplace", RuntimeError, ("leaf Variable that requires grad is being used",), 3),
+    Known("multi_view_inplace", RuntimeError, ("is a view and is being modified inplace",), 3),
+    Known("nonleaf_grad", UserWarning, ("attribute of a Tensor that is not a leaf Tensor",), 1),
+    Known("grad_is_none", AttributeError, ("'NoneType' object has no attribute 'zero_'",), 6),
+    Known("numpy_requires_grad", RuntimeError, ("call numpy() on Tensor that requires grad",), 2),
+    Known(
+        "float_only",
+        RuntimeError,
+        (
+            "Only Tensors of floating point and complex dtype can require gradients",
+            "only Tensors of floating point dtype can require gradients",
+        ),
+        1,
+    ),
+    Known(
+        "nonleaf_requires_grad", RuntimeError, ("can only change requires_grad flags of leaf",), 1
+    ),
+    Known(
+        "inference_tensor",
+        RuntimeError,
+        ("Inference tensors cannot be saved for backward", "inference tensor outside"),
+        2,
+    ),
+    Known("unused_input", RuntimeError, ("appears to not have been used in the graph",), 4),
+    Known("grad_shape", RuntimeError, ("Mismatch in shape: grad_output",), 4),
+    Known("optimize_nonleaf", ValueError, ("can't optimize a non-leaf Tensor",), 6),
+    Known("nan_backward", RuntimeError, ("returned nan values in its",), 8),
+)
+EXCEPTION_TYPES = tuple(dict.fromkeys(k.kind for k in KNOWN if issubclass(k.kind, BaseException)))
+
+
+def identify(error: BaseException | Warning, kind: type | None = None) -> Known | None:
+    """Return the entry of `KNOWN` that describes `error` (an exception or a warning), or None."""
+    kind = type(error) if kind is None else kind
+    message = str(error)
+    for known in KNOWN:
+        if issubclass(kind, known.kind) and any(f in message for f in known.fragments):
+            return known
+    return None
+
+
+def reread(known: Known, lang: str | None = None) -> str:
+    """Return the line that names the notebook and section to reread about `known`."""
+    notebook = COURSE.notebook(known.notebook)
+    lang = language.current(lang)
+    section = language.say(
+        "explain.section", lang, number=known.section, title=section_title(known.section, lang)
+    )
+    title = f"{notebook.number} {notebook.titles[lang]}"
+    return language.say("explain.reread", lang, notebook=title, section=section)
+
+
+def section_title(number: int, lang: str | None = None) -> str:
+    """Return the heading of section `number` of notebook 06 (without its number)."""
+    return language.say(f"explain.section_{number}", lang)
+
+
+def explain(error: BaseException | Warning, lang: str | None = None) -> str | None:
+    """Return the hint for a known autograd error (three lines), or None for any other."""
+    known = identify(error)
+    if known is None:
+        return None
+    return hint(known, lang)
+
+
+def hint(known: Known, lang: str | None = None) -> str:
+    """Return the three lines shown under `known`: what happened, what to do, what to reread."""
+    label = language.say("explain.label", lang)
+    # Align the next lines under the text: a wide space under each wide character of the label.
+    indent = "".join("\u3000" if ord(c) >= 0x2E80 else " " for c in label)
+    return "\n".join(
+        [
+            label + language.say(f"explain.{known.key}_what", lang),
+            indent + language.say(f"explain.{known.key}_fix", lang),
+            indent + reread(known, lang),
+        ]
+    )
+
+
+# ----- the IPython extension -----------------------------------------------------------------
+# What `load` replaced, per shell, so that `unload` can put it back.
+_previous: dict[int, tuple] = {}
+
+
+def _show_exception(shell, etype, value, tb, tb_offset=None):
+    # Exactly what IPython does for an exception it has no handler for, then the hint, if any.
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    text = explain(value)
+    if text is not None:
+        print(text)
+
+
+def _show_warning_with_hint(previous):
+    def show(message, category, filename, lineno, file=None, line=None):
+        known = identify(message, category)
+        if known is None:
+            return previous(message, category, filename, lineno, file, line)
+        # On stdout: a notebook's stderr is for the unexpected, and nbval fails on it.
+        print(f"{category.__name__}: {_without_build_location(message)}", file=sys.stdout)
+        print(hint(known), file=sys.stdout)
+        return None
+
+    show._autograd_lab = True  # lets unload tell its own hook from one installed after it
+    return show
+
+
+def _without_build_location(message) -> str:
+    # PyTorch appends where in its own C++ sources the warning was raised: not the learner's code.
+    return BUILD_LOCATION.sub("", str(message))
+
+
+def load(shell) -> None:
+    """Show hints under known autograd errors and warnings in this IPython shell."""
+    if id(shell) in _previous:
+        return
+    _previous[id(shell)] = (shell.custom_exceptions, shell.CustomTB, warnings.showwarning)
+    shell.set_custom_exc(EXCEPTION_TYPES, _show_exception)
+    warnings.showwarning = _show_warning_with_hint(warnings.showwarning)
+
+
+def unload(shell) -> None:
+    """Stop showing hints in this shell; put back the handlers that were there before."""
+    if id(shell) not in _previous:
+        return
+    exceptions, handler, showwarning = _previous.pop(id(shell))
+    shell.custom_exceptions, shell.CustomTB = exceptions, handler
+    if getattr(warnings.showwarning, "_autograd_lab", False):
+        warnings.showwarning = showwarning

@@ -1,0 +1,172 @@
+"""Notebook 06 states values: recompute them here, and check what both editions print.
+
+The fit of the lecture's Example 2 is run again three ways (by hand under no_grad,
+torch.optim.SGD, the course engine); the notebook's predict-then-run cells are executed with
+the right and with the usual wrong predictions, in a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+from nbclient import NotebookClient
+
+import autograd_lab.engine as engine
+from tests.helpers import COURSE
+
+SLUG = "06_autograd_in_practice"
+PATHS = {lang: COURSE.path(SLUG, lang) for lang in COURSE.languages}
+LR, STEPS, RTOL = 0.05, 25, 1e-12
+# The predictions asked for, in the notebook's order: (right answer, a usual wrong answer).
+PREDICTIONS = [
+    ("False", "True"),  # y = x * 2 is a leaf?
+    ("False", "True"),  # computed under no_grad, requires grad?
+    ("2", "0"),  # version after two in-place operations
+    ("[0.0, 4.0, 8.0]", "[0.0, 2.0, 4.0]"),  # x.grad after backward twice with retain_graph
+    ("None", "[0.0, 2.0, 4.0]"),  # x.grad after torch.autograd.grad
+    ("False", "True"),  # a first derivative without create_graph requires grad?
+    ("True", "False"),  # forgetting zero_grad leaves a larger loss?
+    ("3", "1"),  # mean losses of 3 micro-batches, accumulated: times the full gradient
+    ("True", "False"),  # naive softplus gradient at 1000 is nan?
+    ("True", "False"),  # the gradient of where(x > 0, sqrt(x), 0) at 0 is nan?
+]
+
+
+def data():
+    torch.manual_seed(0)
+    X = torch.randn(6, 2, dtype=torch.float64)
+    w_true = torch.tensor([2.0, -1.0], dtype=torch.float64)
+    return X, X @ w_true + 0.1 * torch.randn(6, dtype=torch.float64)
+
+
+def fits():
+    """The losses at every step of the three fits, and the fit that forgets zero_grad."""
+    X, y = data()
+
+    def loss_fn(w):
+        return ((X @ w - y) ** 2).sum()
+
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    manual = []
+    for _ in range(STEPS):
+        loss = loss_fn(w)
+        manual.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            w -= LR * w.grad
+        w.grad = None
+    runs = {"manual": (manual, w.detach().clone())}
+    for name, zero in (("sgd", True), ("forgot", False)):
+        w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+        optimizer = torch.optim.SGD([w], lr=LR)
+        losses = []
+        for _ in range(STEPS):
+            if zero:
+                optimizer.zero_grad()
+            loss = loss_fn(w)
+            losses.append(loss.item())
+            loss.backward()
+            optimizer.step()
+        runs[name] = (losses, w.detach().clone())
+    Xe, ye = engine.tensor(X.numpy()), engine.tensor(y.numpy())
+    we = engine.zeros(2, requires_grad=True)
+    losses = []
+    for _ in range(STEPS):
+        loss = ((Xe @ we - ye) ** 2).sum()
+        losses.append(loss.item())
+        loss.backward()
+        we = engine.tensor(we.detach().numpy() - LR * we.grad.numpy(), requires_grad=True)
+    runs["engine"] = (losses, torch.tensor(we.numpy()))
+    return runs
+
+
+def printed(lang: str) -> str:
+    """Everything the stored notebook prints (stdout and results), in one text."""
+    nb = nbformat.read(PATHS[lang], as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream" and out.name == "stdout":
+                parts.append(out.text)
+            elif "data" in out:
+                parts.append(out.data.get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def test_the_three_fits_agree_at_every_step_to_the_stated_tolerance():
+    runs = fits()
+    manual = np.array(runs["manual"][0])
+    for name in ("sgd", "engine"):
+        other = np.array(runs[name][0])
+        assert np.all(np.abs(other - manual) <= RTOL * np.abs(manual)), name
+        assert torch.allclose(runs[name][1], runs["manual"][1], rtol=RTOL, atol=0)
+    # and they really descend: a check that agreeing on garbage cannot pass
+    assert manual[-1] < 1e-3 * manual[0]
+    assert torch.allclose(
+        runs["manual"][1], torch.tensor([2.0, -1.0], dtype=torch.float64), atol=0.1
+    )
+
+
+@pytest.mark.parametrize("lang", COURSE.languages)
+def test_the_notebook_prints_the_fit_as_recomputed(lang):
+    runs = fits()
+    manual, w = runs["manual"]
+    text = printed(lang)
+    stated = [round(v, 4) for v in w.tolist()]
+    for name in ("manual:", "SGD:   ", "engine:"):
+        assert f"{name} w = {stated}" in text
+    assert f"first loss: {round(manual[0], 4)} | last: {round(manual[-1], 4)}" in text
+    assert "manual == SGD at every step: True" in text
+    assert "manual == engine at every step: True" in text
+    forgot = runs["forgot"][0]
+    assert min(forgot[5:]) > 100 * manual[-1]
+    assert "never converges without zeroing: True" in text
+
+
+@pytest.mark.parametrize("lang", COURSE.languages)
+def test_the_other_stated_values(lang):
+    text = printed(lang)
+    X, y = data()
+    v = torch.tensor([1.0, -1.0], dtype=torch.float64)
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(((X @ w - y) ** 2).sum(), w, create_graph=True)
+    (hv,) = torch.autograd.grad(g @ v, w)
+    assert torch.allclose(hv, 2 * X.T @ X @ v)
+    assert "H v by double backward equals 2 XᵀX v: True" in text
+    assert "mean, accumulated as is: False" in text and "sum, accumulated as is:  True" in text
+    xs = torch.tensor([1000.0], dtype=torch.float64, requires_grad=True)
+    (naive,) = torch.autograd.grad(torch.log(1 + torch.exp(xs)).sum(), xs)
+    assert naive.isnan().all()
+    assert "gradcheck:     True" in text and "gradgradcheck: True" in text
+    assert "x.grad = tensor([0., 0., 0.]) | right: False" in text  # .data hides the change
+    assert "tensor([0.0000, 0.2500])" in text  # the double where
+    assert "Function 'SqrtBackward0' returned nan values in its 0th output." in text
+
+
+def executed_with(predictions: list[str], lang: str) -> list[str]:
+    """Run the notebook with these predictions in a fresh kernel; return the feedback shown."""
+    nb = nbformat.read(PATHS[lang], as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "prediction = ..." in c.source]
+    assert len(cells) == len(predictions)
+    for cell, guess in zip(cells, predictions, strict=True):
+        cell.source = cell.source.replace("prediction = ...", f"prediction = {guess}")
+    NotebookClient(
+        nb, timeout=120, resources={"metadata": {"path": str(PATHS[lang].parent)}}
+    ).execute()
+    return [cell.outputs[-1]["data"]["text/plain"] for cell in cells]
+
+
+def test_every_right_prediction_is_confirmed_and_every_usual_wrong_one_is_not():
+    right = executed_with([r for r, _ in PREDICTIONS], "en")
+    assert all(text.startswith("[Correct prediction]") for text in right), right
+    wrong = executed_with([w for _, w in PREDICTIONS], "zh")
+    assert all(text.startswith("【再想想】") for text in wrong), wrong
+
+
+@pytest.mark.parametrize("lang", COURSE.languages)
+def test_the_stored_notebook_leaves_every_prediction_to_the_reader(lang):
+    text = printed(lang)
+    marker = "[Not attempted]" if lang == "en" else "【未作答】"
+    assert text.count(marker) == len(PREDICTIONS)

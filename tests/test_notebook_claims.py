@@ -1,0 +1,241 @@
+"""What notebooks 01, 02, 03 and 05 state is true, and their stored checks say so.
+
+Each correction of the text is followed in its notebook by a cell that checks it. Here every
+such cell's stored output is read back (both languages) and must hold its verdicts, and the
+claims themselves are re-derived with real PyTorch, so a notebook whose cell was edited into
+a weaker check, or whose claim stopped being true, fails here as well as under nbval.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import nbformat
+import pytest
+import torch
+import torch.autograd.forward_ad as fwAD
+from torch.autograd.graph import saved_tensors_hooks
+
+from tests.helpers import COURSE
+
+# cell id (Chinese; the English twin adds -en) -> the stored output it must show
+CHECKS = {
+    "01_autograd_basics": {
+        "nb01-44": ["8.0 = 2 × 4.0 True", "4.0 True"],  # mean losses over micro-batches
+        "nb01-46": ["(True, True)"],  # f never stops at a = 0
+        "nb01-48": ["Trying to backward through the graph a second time"],
+        "nb01-50": ["tensor([True, True, True, True])"],  # retain_graph
+        "nb01-52": ["(tensor([0., 2., 4., 6.]), tensor([0., 0., 0., 0.]))"],  # autograd.grad
+        "nb01-54": ["(tensor(3., grad_fn=<MulBackward0>), tensor(6.))"],  # create_graph
+    },
+    "02_derivatives_in_pictures": {
+        "nb03-59": ["(-0.05, True)"],  # a subgradient step at the minimum of |x| goes up
+        "nb03-61": ["(True, tensor([1., 0., 1.]))"],  # relu(x) - relu(-x) is x, grad 0 at 0
+        "nb03-63": ["(True, '2.2e-16', "],  # one epsilon: machine epsilon 2^-52
+        "nb03-66": ["True\n"] * 4,  # both floors and both best steps
+        "nb03-68": ["('AccumulateGrad', True, True)"],  # one AccumulateGrad per leaf
+        "nb03-70": ["(3, 1, True)"],  # listed three times, one node
+        "nb03-71": ["├── ReciprocalBackward0", "└── 1  [const]", "tensor(True)"],  # 1 / x
+        "nb03-73": ["([None, None], 1, ["],  # one shared legend
+    },
+    "03_chain_rule_and_graphs": {
+        "nb02-79": ["torch.Size([2, 3]) torch.Size([3, 2]) torch.Size([3])", "(True, True, True)"],
+        "nb02-81": ["(tensor([ 2., 11.]), tensor([2., 0.]), True)"],  # a JVP by hand
+        "nb02-83": ["(tensor([0., 1., 6.]), True)"],  # a VJP with backward(u)
+        "nb02-85": ["(True, True)"],
+    },
+    "05_modes_and_memory": {
+        "nb05m-12": ["True\n"] * 3,  # the fixed cost of a jvp call
+        "nb05m-17": ["True\n"] * 3,  # jacrev wins wide, jacfwd wins tall, close in between
+        "nb05m-20": [" 0 "] * 4,  # forward mode saves nothing for a backward pass
+    },
+}
+VERDICT_CELLS = {"nb03-66": 4, "nb05m-12": 3, "nb05m-17": 3}  # lines "...: True", one per claim
+
+# Sentences the corrections removed: each was wrong or overstated.
+WRONG = {
+    "02_derivatives_in_pictures": [
+        "沿它们下降都不会出错",
+        "descending along any of them does no harm",
+        "即使在谷底，数值微分也只有七八位有效数字",
+        "numerical differentiation gives only seven or eight",
+        r"\varepsilon \approx 1.1\times10^{-16}",
+    ],
+    "01_autograd_basics": ["几乎总是先把一个批量的损失加起来", "nearly always sums the losses"],
+    "05_modes_and_memory": [r"额外内存 $\mathcal{O}(1)$", r"extra\nmemory $\mathcal{O}(1)$"],
+}
+# One word per idea: forward mode is 正向模式 (前向 is the forward pass), hooks and leaves.
+OWN = ["01_autograd_basics", "02_derivatives_in_pictures", "03_chain_rule_and_graphs"]
+OWN.append("05_modes_and_memory")
+
+
+def outputs_by_id(slug: str, lang: str) -> dict[str, str]:
+    nb = nbformat.read(COURSE.path(slug, lang), as_version=4)
+    suffix = "" if lang == COURSE.languages[0] else f"-{lang}"
+    found = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        texts = [o.get("text") or o.get("data", {}).get("text/plain", "") for o in cell.outputs]
+        found[cell.id.removesuffix(suffix)] = "\n".join(texts)
+    return found
+
+
+def prose(slug: str, lang: str, skip_title: bool = False) -> str:
+    nb = nbformat.read(COURSE.path(slug, lang), as_version=4)
+    cells = nb.cells[1:] if skip_title else nb.cells  # the title cell only lists what comes
+    return "\n".join(c.source for c in cells if c.cell_type == "markdown")
+
+
+def verdicts(text: str) -> list[bool]:
+    """The booleans a verdict cell printed, one per line ending in True or False."""
+    return [
+        line.endswith("True") for line in text.splitlines() if re.search(r"(True|False)$", line)
+    ]
+
+
+CASES = [
+    (slug, cid, lang) for slug, cells in CHECKS.items() for cid in cells for lang in ("zh", "en")
+]
+
+
+@pytest.mark.parametrize(("slug", "cid", "lang"), CASES, ids=[f"{c[2]}-{c[1]}" for c in CASES])
+def test_each_correction_is_checked_by_the_cell_after_it(slug, cid, lang):
+    stored = outputs_by_id(slug, lang)
+    assert cid in stored, f"{slug} ({lang}) lost the check cell {cid}"
+    text = stored[cid]
+    position = 0
+    for piece in CHECKS[slug][cid]:
+        at = text.find(piece, position)
+        assert at >= 0, f"{cid} ({lang}): {piece!r} not in {text!r}"
+        position = at + len(piece)
+    if cid in VERDICT_CELLS:
+        assert verdicts(text) == [True] * VERDICT_CELLS[cid], text
+
+
+def test_the_verdict_reader_sees_a_false_verdict():
+    assert verdicts("a: True\nb: False\n") == [True, False]
+    assert verdicts("no verdict here") == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("slug", sorted(WRONG))
+def test_the_wrong_sentences_are_gone(slug, lang):
+    text = prose(slug, lang)
+    for sentence in WRONG[slug]:
+        assert sentence not in text, f"{slug} ({lang}) still says {sentence!r}"
+
+
+@pytest.mark.parametrize("slug", OWN)
+def test_one_word_per_idea(slug):
+    text = prose(slug, "zh")
+    assert "前向模式" not in text, "forward mode is 正向模式 throughout (前向 is the forward pass)"
+    assert "叶子张量" not in text, "a leaf is 叶子节点"
+    code = nbformat.read(COURSE.path(slug, "zh"), as_version=4)
+    assert "前向模式" not in "\n".join(c.source for c in code.cells)
+
+
+def test_hooks_and_leaves_are_defined_where_first_used():
+    basics = prose("01_autograd_basics", "zh")
+    assert "**叶子节点**（leaf）" in basics
+    chain = prose("03_chain_rule_and_graphs", "zh", skip_title=True)
+    assert "**钩子**（hook）" in chain
+    assert chain.index("**钩子**（hook）") <= chain.index("钩子")
+    assert "**hooks**: a" in prose("03_chain_rule_and_graphs", "en")
+    assert "a **leaf** of the computation graph" in prose("01_autograd_basics", "en")
+
+
+def test_what_the_exercises_need_is_taught_before_them():
+    for word in ("retain_graph", "create_graph", "torch.autograd.grad"):
+        assert word in prose("01_autograd_basics", "zh")
+        assert word in prose("01_autograd_basics", "en")
+
+
+def test_later_notebooks_only_use_what_earlier_ones_taught():
+    """03 comes before the engine notebook: none of the tools moved to 05 appear in it."""
+    nb = nbformat.read(COURSE.path("03_chain_rule_and_graphs", "zh"), as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for tool in ("torch.func", "forward_ad", "_saved_", "saved_tensors_hooks", "checkpoint", "fx."):
+        assert tool not in code, f"03 uses {tool}, which 05 introduces"
+    assert "f7_complexity" not in prose("03_chain_rule_and_graphs", "zh")
+
+
+# ---- the claims themselves, re-derived
+
+
+def test_forward_and_central_difference_floors():
+    x0 = torch.tensor(1.0, dtype=torch.float64)
+    exact = math.cos(1.0)
+    h = torch.tensor([10.0**-k for k in range(1, 17)], dtype=torch.float64)
+    forward = ((torch.sin(x0 + h) - torch.sin(x0)) / h - exact).abs()
+    central = ((torch.sin(x0 + h) - torch.sin(x0 - h)) / (2 * h) - exact).abs()
+    eps = torch.finfo(torch.float64).eps
+    assert eps == 2.0**-52
+    assert 1e-9 < forward.min() < 10 * math.sqrt(eps)  # about sqrt(eps): 7-8 digits
+    assert central.min() < 10 * eps ** (2 / 3)  # about eps^(2/3): 10-11 digits
+    assert central.min() < forward.min() / 10  # the old sentence held for the forward one only
+    assert abs(math.log10(h[forward.argmin()] / math.sqrt(eps))) < math.log10(20)
+    assert abs(math.log10(h[central.argmin()] / eps ** (1 / 3))) < math.log10(20)
+
+
+def test_per_operation_conventions_do_not_compose():
+    x = torch.tensor([0.0], requires_grad=True)
+    (torch.relu(x) - torch.relu(-x)).sum().backward()
+    assert x.grad.item() == 0.0  # while the function is x, derivative 1
+    g = 0.5  # a subgradient of |x| at 0
+    assert abs(0.0 - 0.1 * g) > abs(0.0)
+
+
+def test_one_accumulate_grad_per_leaf_and_reciprocal():
+    x = torch.tensor(2.0, requires_grad=True)
+    out = torch.log(x**2) * torch.sin(x) + 1 / x
+    nodes, stack = [], [out.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if type(fn).__name__ == "AccumulateGrad":
+            nodes.append(fn)
+        stack += [child for child, _ in fn.next_functions if child is not None]
+    assert len(nodes) == 3 and len({id(n) for n in nodes}) == 1
+    r = (1 / x).grad_fn
+    assert r.name() == "MulBackward0" and r.next_functions[0][0].name() == "ReciprocalBackward0"
+
+
+def test_mean_losses_over_micro_batches_need_dividing():
+    data = torch.arange(4.0)
+    w = torch.tensor(1.0, requires_grad=True)
+    ((w * data - 1) ** 2).mean().backward()
+    full = w.grad.clone()
+    w.grad.zero_()
+    for chunk in data.split(2):
+        ((w * chunk - 1) ** 2).mean().backward()
+    assert torch.equal(w.grad, 2 * full)
+
+
+def test_forward_mode_keeps_one_tangent_per_live_value():
+    saved = []
+
+    def pack(t):
+        saved.append(t.nbytes)
+        return t
+
+    for width in (1, 1000):
+        for n_layers in (4, 16):
+            saved.clear()
+            with saved_tensors_hooks(pack, lambda t: t), fwAD.dual_level():
+                h = fwAD.make_dual(torch.linspace(-2, 2, width), torch.ones(width))
+                for _ in range(n_layers):
+                    h = torch.tanh(h) + 0.5 * h
+                primal, tangent = fwAD.unpack_dual(h)
+            assert saved == []  # nothing kept for a backward pass, whatever n
+            assert tangent.nbytes == primal.nbytes == 4 * width  # not O(1) for width 1000
+
+
+def test_layouts_of_one_example():
+    a = torch.tensor([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]])
+    x = torch.tensor([1.0, 1.0, 2.0], requires_grad=True)
+    jac = torch.autograd.functional.jacobian(lambda v: a @ v, x.detach())
+    u = torch.tensor([0.0, 1.0])
+    (a @ x).backward(u)
+    assert torch.equal(jac, a) and x.grad.shape == x.shape
+    assert torch.equal(x.grad, a.T @ u)
