@@ -675,6 +675,11 @@ EXPLORERS: dict[str, dict[str, str]] = {
         "zh": "loss 应是 {choices} 之一；收到的是 {got}。",
         "en": "loss should be one of {choices}; got {got}.",
     },
+    "bad_data": {
+        "zh": "X 应是形状 (m, 2) 的数表（两个参数），y 是 m 个数，都是有限的；收到的是 {got}。",
+        "en": "X should be numbers of shape (m, 2) (two parameters) and y m numbers, all finite; "
+        "got {got}.",
+    },
     "bad_step": {
         "zh": "step 应是 0 到 {high} 之间的整数（一共 {high} 个运算节点）；收到的是 {got}。",
         "en": "step should be a whole number from 0 to {high} (there are {high} operation "

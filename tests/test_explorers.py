@@ -222,6 +222,7 @@ def test_descend_uses_autograd_not_a_formula():
         ({"steps": -1}, ValueError, "whole number"),
         ({"steps": 51}, ValueError, "whole number"),
         ({"loss": "3d"}, ValueError, "one of '1d', '2d'"),
+        ({"loss": ["2d"]}, TypeError, "one of '1d', '2d'"),
         ({"lr": "fast"}, TypeError, "one finite number"),
         ({"lr": -0.1}, ValueError, "between"),
     ],
@@ -229,6 +230,53 @@ def test_descend_uses_autograd_not_a_formula():
 def test_descent_refuses_bad_input_at_the_door(kwargs, error, words):
     with pytest.raises(error, match=words):
         descent_frame(**kwargs)
+
+
+def own_data():
+    torch.manual_seed(0)
+    X = torch.randn(6, 2, dtype=torch.float64)
+    y = X @ torch.tensor([2.0, -1.0], dtype=torch.float64) + 0.1 * torch.randn(
+        6, dtype=torch.float64
+    )
+    return X, y
+
+
+@pytest.mark.parametrize("steps", [0, 3, 25])
+def test_descent_on_a_learners_own_data_equals_a_hand_loop(steps):
+    X, y = own_data()
+    explorer = explore_gradient_descent("2d", lr=0.05, steps=steps, X=X, y=y)
+    limit = 2 / torch.linalg.eigvalsh(2 * X.T @ X).max().item()
+    for lr in explorer.tour.values:
+        fig, values = explorer.frame(lr=lr)
+        w = torch.zeros(2, dtype=torch.float64)
+        path = [w.clone()]
+        for _ in range(steps):
+            w = w - lr * 2 * X.T @ (X @ w - y)
+            path.append(w.clone())
+        assert np.allclose(values["path"], torch.stack(path).numpy(), rtol=1e-12, atol=1e-12)
+        assert math.isclose(values["limit"], limit)
+        if steps == 25:
+            assert values["diverged"] is (lr > limit), (lr, limit)
+    assert max(explorer.tour.values) > limit > min(explorer.tour.values), "the tour crosses it"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"X": torch.zeros(6, 3), "y": torch.zeros(6)}, ValueError),
+        ({"X": torch.zeros(6, 2), "y": torch.zeros(5)}, ValueError),
+        ({"X": "data", "y": torch.zeros(6)}, TypeError),
+        ({"X": torch.full((3, 2), float("nan")), "y": torch.zeros(3)}, ValueError),
+    ],
+)
+def test_descent_refuses_data_of_the_wrong_shape(kwargs, error):
+    with pytest.raises(error, match="shape \\(m, 2\\)"):
+        descent_frame(**kwargs)
+
+
+def test_descent_refuses_a_start_that_is_not_two_numbers():
+    with pytest.raises(ValueError, match="start should"):
+        descent_frame(X=torch.eye(2), y=torch.ones(2), start=(1.0, 2.0, 3.0))
 
 
 # --- the backward stepper -------------------------------------------------------------------
@@ -478,7 +526,14 @@ def test_switching_the_loss_brings_its_learning_rates():
     menu, lr = box.children[0], box.children[1]
     menu.value = "1d"
     assert (lr.min, lr.max, lr.value) == (0.05, 1.1, 0.1)
-    assert explorer.params == {"lr": 0.1, "steps": 10, "loss": "1d"}
+    assert explorer.params == {
+        "lr": 0.1,
+        "steps": 10,
+        "loss": "1d",
+        "X": None,
+        "y": None,
+        "start": None,
+    }
 
 
 @pytest.mark.parametrize("kind", sorted(EXPLORERS))

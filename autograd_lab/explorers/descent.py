@@ -34,16 +34,6 @@ X = torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
 Y = torch.tensor([1.0, 2.0, 2.0], dtype=torch.float64)
 
 
-def loss_1d(w: torch.Tensor) -> torch.Tensor:
-    """The 1-D loss L(w) = (w − 2)²."""
-    return ((w - 2.0) ** 2).sum()
-
-
-def loss_2d(w: torch.Tensor) -> torch.Tensor:
-    """Example 2 with two parameters: z = ‖Xw − y‖²."""
-    return ((X @ w - Y) ** 2).sum()
-
-
 @dataclass(frozen=True)
 class Loss:
     """A loss of the explorer: its function, start, curvature and slider range."""
@@ -54,24 +44,85 @@ class Loss:
     lr: tuple[float, float, float, float]  # low, high, step, default
     steps: int  # default number of steps
     text: str  # mathtext, the same in every language
+    data: tuple[torch.Tensor, torch.Tensor] | None = None  # X and y of a 2-D loss
+
+
+def quadratic(X: torch.Tensor, Y: torch.Tensor, start, lr=None) -> Loss:
+    """Example 2 with two parameters, z = ‖Xw − y‖², for the data X (m, 2) and y (m,)."""
+    curvature = float(torch.linalg.eigvalsh(2 * X.T @ X).max())
+    if lr is None:  # a slider from slow to just past divergence, in round steps
+        limit = 2 / curvature
+        step = float(10.0 ** np.floor(np.log10(limit / 10)))
+        high = float(np.ceil(1.15 * limit / step) * step)
+        lr = (step, high, step, float(max(np.round(0.35 * limit / step), 1) * step))
+    return Loss(
+        lambda w: ((X @ w - Y) ** 2).sum(),
+        tuple(float(v) for v in start),
+        curvature,
+        lr,
+        20,
+        r"$z = \|Xw - y\|^2$",
+        (X, Y),
+    )
 
 
 LOSSES = {
-    "1d": Loss(loss_1d, (-1.0,), 2.0, (0.05, 1.1, 0.05, 0.1), 10, r"$L(w) = (w - 2)^2$"),
-    "2d": Loss(
-        loss_2d,
-        (-1.0, 2.5),
-        float(torch.linalg.eigvalsh(2 * X.T @ X).max()),
-        (0.01, 0.16, 0.01, 0.05),
-        20,
-        r"$z = \|Xw - y\|^2$",
+    "1d": Loss(
+        lambda w: ((w - 2.0) ** 2).sum(),
+        (-1.0,),
+        2.0,
+        (0.05, 1.1, 0.05, 0.1),
+        10,
+        r"$L(w) = (w - 2)^2$",
     ),
+    "2d": quadratic(X, Y, (-1.0, 2.5), lr=(0.01, 0.16, 0.01, 0.05)),
 }
 
 
-def descend(loss: str, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+def _data(X, y, lang: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The learner's X (m, 2) and y (m,) as float64 tensors, or a clear error."""
+    arrays = []
+    for value in (X, y):
+        if isinstance(value, torch.Tensor):
+            value = value.detach().cpu().numpy()
+        try:
+            arrays.append(torch.as_tensor(np.asarray(value, dtype=np.float64)))
+        except (TypeError, ValueError):
+            raise TypeError(say("explorers.bad_data", lang, got=type(value).__name__)) from None
+    X, y = arrays
+    if X.ndim != 2 or X.shape[1] != 2 or tuple(y.shape) != (X.shape[0],) or not X.shape[0]:
+        shapes = f"X {tuple(X.shape)}, y {tuple(y.shape)}"
+        raise ValueError(say("explorers.bad_data", lang, got=shapes))
+    if not (torch.isfinite(X).all() and torch.isfinite(y).all()):
+        raise ValueError(say("explorers.bad_data", lang, got="inf/nan"))
+    return X, y
+
+
+def problem(loss: str = "2d", X=None, y=None, start=None, *, lang: str | None = None) -> Loss:
+    """The loss to descend: "1d", or "2d" (Example 2 with two parameters, or on your X and y)."""
+    lang = resolve(lang)
+    if not isinstance(loss, str) or loss not in LOSSES:
+        choices = ", ".join(repr(name) for name in LOSSES)
+        error = ValueError if isinstance(loss, str) else TypeError
+        raise error(say("explorers.bad_loss", lang, choices=choices, got=repr(loss)))
+    if loss == "1d" or (X is None and y is None and start is None):
+        return LOSSES[loss]
+    X, y = _data(LOSSES["2d"].data[0] if X is None else X, Y if y is None else y, lang)
+    start = (0.0, 0.0) if start is None else start
+    try:
+        start = tuple(np.ravel(np.asarray(start, dtype=np.float64)))
+    except (TypeError, ValueError):
+        start = (start,)
+    if len(start) != 2 or not all(np.isfinite(start)):
+        raise ValueError(
+            say("explorers.bad_number", lang, name="start", example="(0.0, 0.0)", got=repr(start))
+        )
+    return quadratic(X, y, start)
+
+
+def descend(loss, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
     """Run `steps` steps of gradient descent (gradients by autograd); return path and losses."""
-    spec = LOSSES[loss]
+    spec = LOSSES[loss] if isinstance(loss, str) else loss
     w = torch.tensor(spec.start, dtype=torch.float64)
     path, losses = [w.clone()], []
     for _ in range(steps):
@@ -85,26 +136,30 @@ def descend(loss: str, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
     return torch.stack(path).numpy(), np.array(losses)
 
 
-def _check(loss, lr, steps, lang: str) -> tuple[str, float, int]:
-    if loss not in LOSSES:
-        choices = ", ".join(repr(name) for name in LOSSES)
-        raise ValueError(say("explorers.bad_loss", lang, choices=choices, got=repr(loss)))
+def _check(lr, steps, lang: str) -> tuple[float, int]:
     lr = check_number("lr", lr, lang, "0.05", low=0.0, high=10.0)
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         raise TypeError(say("explorers.bad_steps", lang, high=MAX_STEPS, got=repr(steps)))
     if not 0 <= steps <= MAX_STEPS:
         raise ValueError(say("explorers.bad_steps", lang, high=MAX_STEPS, got=repr(steps)))
-    return loss, lr, int(steps)
+    return lr, int(steps)
 
 
 def descent_frame(
-    lr: float = 0.05, steps: int = 20, loss: str = "2d", *, lang: str | None = None
+    lr: float = 0.05,
+    steps: int = 20,
+    loss: str = "2d",
+    X=None,
+    y=None,
+    start=None,
+    *,
+    lang: str | None = None,
 ) -> tuple[Figure, dict]:
-    """Draw the gradient-descent path on the loss and the loss per step."""
+    """Draw the gradient-descent path on the loss and the loss per step (X, y: your own data)."""
     lang = resolve(lang)
-    loss, lr, steps = _check(loss, lr, steps, lang)
-    spec = LOSSES[loss]
-    path, losses = descend(loss, lr, steps)
+    spec = problem(loss, X, y, start, lang=lang)
+    lr, steps = _check(lr, steps, lang)
+    path, losses = descend(spec, lr, steps)
     limit = 2 / spec.curvature
     diverged = bool(steps > 0 and losses[-1] > losses[0])
     if abs(lr - limit) < 1e-9:
@@ -126,6 +181,7 @@ def descent_frame(
     ]
     values = {
         "loss": loss,
+        "start": spec.start,
         "lr": lr,
         "steps": steps,
         "path": path,
@@ -138,7 +194,7 @@ def descent_frame(
     fig = new_figure(7.2, 3.4)
     left, right = fig.subplots(1, 2, width_ratios=(1.35, 1))
     fonts = family()
-    if loss == "1d":
+    if spec.data is None:
         ws = np.linspace(-4.0, 8.0, 241)
         left.plot(ws, (ws - 2.0) ** 2, "-", color="#1f77b4", label=spec.text)
         left.plot(
@@ -154,11 +210,19 @@ def descent_frame(
         left.set_ylim(-1.0, 37.0)
         left.set_xlabel("$w$")
     else:
-        w0, w1 = np.meshgrid(np.linspace(-3.0, 5.0, 161), np.linspace(-3.0, 4.0, 141))
+        data_X, data_y = spec.data
+        best = torch.linalg.lstsq(data_X, data_y.unsqueeze(1)).solution.squeeze(1).numpy()
+        if spec is LOSSES["2d"]:
+            (x_low, x_high), (y_low, y_high) = (-3.0, 5.0), (-3.0, 4.0)
+        else:  # a window around the minimum that holds the start with room to spare
+            reach = float(np.abs(np.asarray(spec.start) - best).max()) * 1.5 + 1.0
+            (x_low, x_high), (y_low, y_high) = ((c - reach, c + reach) for c in best)
+        w0, w1 = np.meshgrid(np.linspace(x_low, x_high, 161), np.linspace(y_low, y_high, 141))
         grid = torch.tensor(np.stack([w0, w1], axis=-1), dtype=torch.float64)
-        z = ((grid @ X.T - Y) ** 2).sum(-1).numpy()
-        best = torch.linalg.lstsq(X, Y).solution.numpy()
-        left.contour(w0, w1, z, levels=np.geomspace(0.3, 200, 12), colors="#9aa9bd", linewidths=0.8)
+        z = ((grid @ data_X.T - data_y) ** 2).sum(-1).numpy()
+        floor = float(((data_X @ torch.tensor(best) - data_y) ** 2).sum())
+        levels = floor + np.geomspace(0.3, max(float(z.max()) - floor, 1.0), 12)
+        left.contour(w0, w1, z, levels=levels, colors="#9aa9bd", linewidths=0.8)
         left.plot(
             path[:, 0],
             path[:, 1],
@@ -176,13 +240,13 @@ def descent_frame(
             markersize=9,
             label=say("explorers.gd_minimum", lang),
         )
-        left.set_xlim(-3.0, 5.0)
-        left.set_ylim(-3.0, 4.0)
+        left.set_xlim(x_low, x_high)
+        left.set_ylim(y_low, y_high)
         left.set_xlabel("$w_0$")
         left.set_ylabel("$w_1$")
     left.plot(
         [path[0, 0]],
-        [path[0, 1] if loss == "2d" else losses[0]],
+        [path[0, 1] if spec.data is not None else losses[0]],
         "s",
         color="#2ca02c",
         markersize=6,
@@ -215,18 +279,18 @@ def explore_gradient_descent(
     loss: str = "2d",
     lr: float | None = None,
     steps: int | None = None,
+    X=None,
+    y=None,
+    start=None,
     *,
     lang: str | None = None,
 ) -> Explorer:
-    """A live gradient-descent explorer on the 1-D loss or Example 2 in 2-D."""
+    """A live gradient-descent explorer: the 1-D loss, or Example 2 in 2-D (on your X and y)."""
     lang = resolve(lang)
-    if loss not in LOSSES:
-        _check(loss, 0.1, 1, lang)
-    spec = LOSSES[loss]
+    spec = problem(loss, X, y, start, lang=lang)
+    own = {"X": X, "y": y, "start": start}
     low, high, step, default = spec.lr
-    lr = default if lr is None else lr
-    steps = spec.steps if steps is None else steps
-    loss, lr, steps = _check(loss, lr, steps, lang)
+    lr, steps = _check(default if lr is None else lr, spec.steps if steps is None else steps, lang)
     controls = (
         Control("loss", "loss", "choice", options=(("loss_1d", "1d"), ("loss_2d", "2d"))),
         Control("lr", "lr", "float", low, high, step),
@@ -238,18 +302,26 @@ def explore_gradient_descent(
         # at once (1-D) or barely move (2-D).
         if name != "loss":
             return params, {}
-        low, high, step, default = LOSSES[value].lr
-        params |= {"lr": default, "steps": LOSSES[value].steps}
+        chosen = problem(value, **own, lang=lang)
+        low, high, step, default = chosen.lr
+        params |= {"lr": default, "steps": chosen.steps}
         return params, {"lr": {"low": low, "high": high, "step": step}}
 
-    # The tour: from slow, to fast, to just past the limit where the path diverges.
-    rates = {"1d": (0.1, 0.3, 0.5, 0.8, 1.0, 1.05), "2d": (0.02, 0.05, 0.1, 0.13, 0.14, 0.15)}
+    # The tour: from slow, to fast, to past the limit 2/λ_max where the path diverges.
+    if spec is LOSSES["1d"]:
+        rates = (0.1, 0.3, 0.5, 0.8, 1.0, 1.05)
+    elif spec is LOSSES["2d"]:
+        rates = (0.02, 0.05, 0.1, 0.13, 0.14, 0.15)
+    else:
+        limit = 2 / spec.curvature
+        shares = (0.15, 0.35, 0.7, 0.9, 1.1, 1.2)  # the last two past the limit
+        rates = tuple(sorted({float(np.round(limit * k / step) * step) for k in shares}))
     return Explorer(
         kind="gradient_descent",
         controls=controls,
         render=descent_frame,
-        params={"lr": lr, "steps": steps, "loss": loss},
-        tour=Tour("lr", rates[loss], key=(0, 3, 5)),
+        params={"lr": lr, "steps": steps, "loss": loss, **own},
+        tour=Tour("lr", rates, key=(0, len(rates) - 3, len(rates) - 1)),
         lang=lang,
         adjust=adjust,
     )
