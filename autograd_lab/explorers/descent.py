@@ -1,10 +1,10 @@
 """The gradient-descent explorer: choose a learning rate and a number of steps, watch the path.
 
 Two losses: a 1-D parabola, and Example 2 of the lecture, z = ‖Xw − y‖², with two parameters
-(fitting a line w₀ + w₁·t to three points), drawn as contours. Every gradient comes from
-autograd. A learning rate above 2/λ_max (λ_max the largest curvature of the loss) makes every
-step overshoot by more than it gains: the path leaves the valley and the loss grows; the
-frame draws that and says so.
+(fitting a line w₀ + w₁·t to three points, or the learner's own X and y), drawn as contours.
+Every gradient comes from autograd. A learning rate above 2/λ_max (λ_max the largest curvature
+of the loss) makes every step overshoot by more than it gains: the path leaves the valley and
+the loss grows; the frame draws that and says so.
 """
 
 from __future__ import annotations
