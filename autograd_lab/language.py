@@ -1421,6 +1421,186 @@ ERRORS: dict[str, dict[str, str]] = {
     "g_more": {"zh": "另有 {count} 个", "en": "{count} more"},
 }
 
+# --- explorers: the words of the interactive explorers (autograd_lab.explorers) ----------------
+EXPLORERS: dict[str, dict[str, str]] = {
+    # the controls
+    "function": {"zh": "函数", "en": "function"},
+    "x0": {"zh": "切点 x₀", "en": "point x₀"},
+    "h": {"zh": "步长 h", "en": "step h"},
+    "loss": {"zh": "损失", "en": "loss"},
+    "lr": {"zh": "学习率", "en": "learning rate"},
+    "steps": {"zh": "步数", "en": "steps"},
+    "step": {"zh": "第几步", "en": "step"},
+    "controls": {
+        "zh": "（交互控件：在 JupyterLab 里运行这一格，就能拖动滑块）",
+        "en": "(interactive controls: run this cell in JupyterLab to move the slider)",
+    },
+    "picture": {
+        "zh": "{explorer}：{setting}",
+        "en": "{explorer}: {setting}",
+    },
+    # the explorers' names
+    "name_tangent": {"zh": "切线探索器", "en": "Tangent explorer"},
+    "name_finite_differences": {"zh": "有限差分探索器", "en": "Finite-difference explorer"},
+    "name_gradient_descent": {"zh": "梯度下降探索器", "en": "Gradient-descent explorer"},
+    "name_backward": {"zh": "反向传播单步演示", "en": "Backward stepper"},
+    # tangent explorer
+    "tangent_line": {"zh": "切线（斜率来自 autograd）", "en": "tangent (slope from autograd)"},
+    "tangent_sides": {"zh": "左右两侧的斜率", "en": "one-sided slopes"},
+    "tangent_title": {"zh": "{function} 在 $x_0$ = {x0} 处", "en": "{function} at $x_0$ = {x0}"},
+    "tangent_values": {
+        "zh": "x₀ = {x0}：f(x₀) = {value}，autograd 给出的斜率 f'(x₀) = {slope}",
+        "en": "x₀ = {x0}: f(x₀) = {value}, slope f'(x₀) from autograd = {slope}",
+    },
+    "tangent_kink": {
+        "zh": "这里是折点：左侧斜率 {left}，右侧斜率 {right}；介于两者之间的数都是次梯度，"
+        "autograd 取了 {slope}。",
+        "en": "This is a kink: slope {left} on the left, {right} on the right; any number in "
+        "between is a subgradient, and autograd picks {slope}.",
+    },
+    # finite-difference explorer
+    "fd_forward": {"zh": "前向差分", "en": "forward difference"},
+    "fd_central": {"zh": "中心差分", "en": "central difference"},
+    "fd_xlabel": {"zh": "步长 h", "en": "step size h"},
+    "fd_ylabel": {"zh": "与 autograd 的差", "en": "difference from autograd"},
+    "fd_title": {
+        "zh": "{function} 在 x = {x0} 处：h = {h}",
+        "en": "{function} at x = {x0}: h = {h}",
+    },
+    "fd_values": {
+        "zh": "h = {h}：前向差分误差 {forward}，中心差分误差 {central}（autograd：{exact}）",
+        "en": "h = {h}: forward difference error {forward}, central difference error {central} "
+        "(autograd: {exact})",
+    },
+    "fd_truncation": {
+        "zh": "{method}：h 还大，截断误差为主，h 再小一些会更准。",
+        "en": "{method}: h is still large, truncation error dominates, and a smaller h helps.",
+    },
+    "fd_rounding": {
+        "zh": "{method}：h 太小，舍入误差为主，h 越小反而越差。",
+        "en": "{method}: h is too small, rounding error dominates, and a smaller h makes it worse.",
+    },
+    # gradient-descent explorer
+    "loss_1d": {"zh": "一维：L(w) = (w − 2)²", "en": "1-D: L(w) = (w − 2)²"},
+    "loss_2d": {
+        "zh": "二维：例 2，z = ‖Xw − y‖²（两个参数）",
+        "en": "2-D: Example 2, z = ‖Xw − y‖² (two parameters)",
+    },
+    "gd_start": {"zh": "起点", "en": "start"},
+    "gd_minimum": {"zh": "最小值", "en": "minimum"},
+    "gd_path": {"zh": "梯度下降的路径", "en": "gradient-descent path"},
+    "gd_loss_axis": {"zh": "损失（对数坐标）", "en": "loss (log scale)"},
+    "gd_step_axis": {"zh": "步数", "en": "step"},
+    "gd_title": {
+        "zh": "学习率 {lr}，{steps} 步",
+        "en": "learning rate {lr}, {steps} steps",
+    },
+    "gd_values": {
+        "zh": "学习率 {lr}，{steps} 步后损失 {loss}（起点 {start}）。",
+        "en": "learning rate {lr}: after {steps} steps the loss is {loss} (it started at {start}).",
+    },
+    "gd_converges": {
+        "zh": "收敛：学习率低于 2/λ_max = {limit}。",
+        "en": "Converges: the learning rate is below 2/λ_max = {limit}.",
+    },
+    "gd_diverges": {
+        "zh": "发散！学习率超过 2/λ_max = {limit}，每一步都冲过头，损失越来越大。",
+        "en": "Diverges! The learning rate exceeds 2/λ_max = {limit}: every step overshoots, "
+        "and the loss keeps growing.",
+    },
+    "gd_edge": {
+        "zh": "学习率正好等于 2/λ_max = {limit}：在谷底两侧来回跳，既不收敛也不发散。",
+        "en": "The learning rate equals 2/λ_max = {limit}: the steps bounce across the valley, "
+        "neither converging nor diverging.",
+    },
+    # backward stepper
+    "bw_seed": {
+        "zh": "第 0 步：输出 {output} 的梯度设为 1，反向传播还没有开始。",
+        "en": "Step 0: the gradient of the output {output} is set to 1; backward has not "
+        "started yet.",
+    },
+    "bw_runs": {
+        "zh": "第 {step}/{total} 步：{node} 运行，收到的梯度 {grad}。",
+        "en": "Step {step}/{total}: {node} runs; the gradient arriving is {grad}.",
+    },
+    "bw_sends": {
+        "zh": "  交给 {target}：{grad}",
+        "en": "  passes {grad} to {target}",
+    },
+    "bw_accumulates": {
+        "zh": "  {target} += {grad}（扇出：再加一份，现在是 {total}）",
+        "en": "  {target} += {grad} (fan-out: one more share, now {total})",
+    },
+    "bw_constant": {
+        "zh": "  {target}：常量，不需要梯度",
+        "en": "  {target}: a constant, it needs no gradient",
+    },
+    "bw_leaf_empty": {
+        "zh": "{leaf}.grad = None（还没收到）",
+        "en": "{leaf}.grad = None (nothing yet)",
+    },
+    "bw_done": {
+        "zh": "反向传播结束：每个叶子的 .grad 都已填好。",
+        "en": "Backward is done: every leaf's .grad is filled in.",
+    },
+    "bw_leaves": {"zh": "叶子的 .grad", "en": "the leaves' .grad"},
+    "bw_runs_short": {"zh": "正在运行", "en": "running"},
+    # bad input
+    "bad_function": {
+        "zh": "function 应是 {choices} 之一，或者一个对张量逐元素计算的函数；收到的是 {got}。",
+        "en": "function should be one of {choices}, or a function computing element-wise on a "
+        "tensor; got {got}.",
+    },
+    "bad_number": {
+        "zh": "{name} 应是一个有限的数，例如 {example}；收到的是 {got}。",
+        "en": "{name} should be one finite number, e.g. {example}; got {got}.",
+    },
+    "bad_range": {
+        "zh": "{name} 应在 {low} 到 {high} 之间；收到的是 {got}。",
+        "en": "{name} should lie between {low} and {high}; got {got}.",
+    },
+    "bad_steps": {
+        "zh": "steps 应是 0 到 {high} 之间的整数；收到的是 {got}。",
+        "en": "steps should be a whole number from 0 to {high}; got {got}.",
+    },
+    "bad_loss": {
+        "zh": "loss 应是 {choices} 之一；收到的是 {got}。",
+        "en": "loss should be one of {choices}; got {got}.",
+    },
+    "bad_data": {
+        "zh": "X 应是形状 (m, 2) 的数表（两个参数），y 是 m 个数，都是有限的；收到的是 {got}。",
+        "en": "X should be numbers of shape (m, 2) (two parameters) and y m numbers, all finite; "
+        "got {got}.",
+    },
+    "bad_step": {
+        "zh": "step 应是 0 到 {high} 之间的整数（一共 {high} 个运算节点）；收到的是 {got}。",
+        "en": "step should be a whole number from 0 to {high} (there are {high} operation "
+        "nodes); got {got}.",
+    },
+    "bad_tensor": {
+        "zh": "需要一个 PyTorch 张量或 autograd_lab.engine 张量，它由 requires_grad=True 的输入"
+        "算出来；收到的是 {got}。",
+        "en": "Expected a PyTorch tensor or an autograd_lab.engine tensor computed from inputs "
+        "with requires_grad=True; got {got}.",
+    },
+    "bad_scalar": {
+        "zh": "输出应是标量（只有一个元素），形状却是 {shape}：先求和，例如 y.sum()。",
+        "en": "The output should be a scalar (one element), but its shape is {shape}: reduce "
+        "it first, e.g. y.sum().",
+    },
+    "bad_history": {
+        "zh": "这个张量没有计算历史，没有可以单步演示的反向传播："
+        "创建输入时加上 requires_grad=True。",
+        "en": "This tensor has no history, so there is no backward pass to step through: "
+        "create its inputs with requires_grad=True.",
+    },
+    "bad_freed": {
+        "zh": "这张计算图保存的中间结果已被之前的 backward() 释放：重新算一遍这个张量再演示。",
+        "en": "The values this graph saved were freed by an earlier backward(): compute the "
+        "tensor again, then step through it.",
+    },
+}
+
 TOPICS: dict[str, dict[str, dict[str, str]]] = {
     "exercises": EXERCISES,
     "graph": GRAPH,
@@ -1430,4 +1610,5 @@ TOPICS: dict[str, dict[str, dict[str, str]]] = {
     "explain": EXPLAIN,
     "figures": FIGURES,
     "errors": ERRORS,
+    "explorers": EXPLORERS,
 }

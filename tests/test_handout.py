@@ -406,3 +406,63 @@ def test_build_reports_progress_per_notebook_and_one_summary(built):
     assert len(result["html"]) == 2 * len(result["languages"])
     if result["pdf"]:
         assert len(re.findall(r"\d+ pages", summary)) == len(result["pdf"]) == len(result["html"])
+
+
+# --- explorers: frames and a plain slider instead of widgets -----------------------------------
+
+
+def explorer_cell(tags=("explorer", "nbval-ignore-output"), frames=True):
+    """A code cell with the outputs an executed explorer cell stores."""
+    from autograd_lab.explorers import explore_tangent
+
+    explorer = explore_tangent("abs", x0=1.0, lang="en")
+    image, values = explorer.picture()
+    picture = explorer._bundle(image, values, explorer.handout_frames() if frames else None)
+    widget = {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "0" * 32, "version_major": 2},
+        "text/plain": "(interactive controls: run this cell in JupyterLab to move the slider)",
+    }
+    cell = nbformat.v4.new_code_cell('explore_tangent("abs", x0=1.0)', execution_count=1)
+    cell.metadata["tags"] = list(tags)
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data=picture),
+        nbformat.v4.new_output("display_data", data=widget),
+    ]
+    return cell, explorer
+
+
+def test_an_explorer_cell_becomes_its_frames_and_a_slider():
+    cell, explorer = explorer_cell()
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert handout.replace_explorers(nb, COURSE.files()[0]) == 1
+    ((output,),) = [c.outputs for c in nb.cells]
+    page = output["data"]["text/html"]
+    assert set(output["data"]) == {"text/html"}, "no widget view, no placeholder text"
+    tour = explorer.handout_frames()
+    assert page.count('<figure class="explorer-frame') == len(tour["frames"])
+    classes = re.findall(r'<figure class="([^"]+)"', page)
+    assert sum("explorer-current" in c.split() for c in classes) == 1
+    assert [i for i, c in enumerate(classes) if "explorer-key" in c.split()] == tour["key"]
+    assert f'max="{len(tour["frames"]) - 1}"' in page and f'value="{tour["start"]}"' in page
+    assert "<script" not in page, "the slider's code is the page's own, inline in its head"
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert len(images) == len(tour["frames"]) and all(
+        i.startswith("data:image/png") for i in images
+    )
+    assert "kink" in visible_text(page), "the captions come along"
+
+
+def test_an_explorer_cell_without_frames_keeps_its_outputs_and_says_so(capsys):
+    cell, _ = explorer_cell(frames=False)
+    untagged, _ = explorer_cell(tags=("nbval-ignore-output",))
+    nb = nbformat.v4.new_notebook(cells=[cell, untagged])
+    before = [list(c.outputs) for c in nb.cells]
+    assert handout.replace_explorers(nb, COURSE.files()[0]) == 0
+    assert [list(c.outputs) for c in nb.cells] == before
+    assert "has no stored frames" in capsys.readouterr().out
+
+
+def test_the_page_carries_the_slider_code_inline():
+    page = handout.assemble("en", {"student": []}, "", "")
+    assert handout.EXPLORER_SCRIPT.strip().splitlines()[0] in page
+    assert "explorer-key" in page and not re.search(r"<script[^>]*\ssrc=", page)

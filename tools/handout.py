@@ -13,6 +13,11 @@ handout takes the student edition of a notebook where the course has one; the in
 handout takes the solutions. The notebooks are not re-executed: their stored outputs are the
 ones nbval checks. Each notebook is rendered once, and one Chromium prints every PDF.
 
+A cell tagged `explorer` (a live widget of autograd_lab.explorers) becomes the frames its
+picture output stored when the notebook was executed, with a plain range slider and a few
+lines of inline JavaScript (no widget code, nothing from a CDN); the PDF prints a strip of its
+key frames instead.
+
 The HTML carries everything inline: the JupyterLab styles, the figures, and MathJax 2.7 from
 the installed jupyter-server-mathjax package (scripts and web fonts), so it typesets math with
 no network at all. The PDF is printed by headless Chromium (through playwright) once MathJax
@@ -38,6 +43,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, Course
+from autograd_lab.explorers.explorer import MIME as EXPLORER_MIME
 from autograd_lab.language import say, template
 from tools.student_edition import SOLUTION_TAG, is_solutions_edition
 
@@ -210,9 +216,108 @@ def _embed_local_images(body: str, folder: Path) -> str:
     return re.sub(r'(<img[^>]*\ssrc=)"([^"]+)"', embed, body)
 
 
+# --- explorers, offline ---------------------------------------------------------------------
+# A cell tagged `explorer` shows a live widget in JupyterLab. Its stored picture output also
+# carries precomputed frames (autograd_lab.explorers, under EXPLORER_MIME); the handout shows
+# them with a plain range input and a few lines of inline JavaScript, with no widget code: on
+# screen one frame at a time, in print a strip of the key frames.
+EXPLORER_TAG = "explorer"
+
+EXPLORER_SCRIPT = """
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".explorer").forEach(function (box) {
+    var slider = box.querySelector(".explorer-slider");
+    var setting = box.querySelector(".explorer-setting");
+    var frames = box.querySelectorAll(".explorer-frame");
+    function show() {
+      var current = Number(slider.value);
+      frames.forEach(function (frame, i) {
+        frame.classList.toggle("explorer-current", i === current);
+      });
+      setting.textContent = frames[current].getAttribute("data-setting");
+    }
+    slider.addEventListener("input", show);
+    show();
+  });
+});
+"""
+
+EXPLORER_CSS = """
+.explorer { border: 1px solid #d0d7de; border-radius: 6px; padding: 0.4rem 0.6rem; }
+.explorer-live { display: flex; align-items: center; gap: 0.6rem; margin-bottom: 0.3rem; }
+.explorer-slider { width: 18rem; }
+.explorer-frame { display: none; margin: 0; }
+.explorer-frame.explorer-current { display: block; }
+.explorer-frame figcaption { font-size: 0.88em; color: #333; line-height: 1.4; }
+@media print {
+  .explorer { border: none; padding: 0; }
+  .explorer-live { display: none; }
+  .explorer-frame.explorer-current { display: none; }
+  .explorer-frame.explorer-key {
+    display: inline-block; vertical-align: top; box-sizing: border-box; padding: 0 1mm;
+    width: calc(100% / var(--explorer-keys)); break-inside: avoid;
+  }
+  .explorer-frame figcaption { font-size: 7.5px; }
+}
+"""
+
+
+def explorer_html(frames: dict) -> str:
+    """The offline form of an explorer: its frames, a range input, the current setting."""
+    items = frames["frames"]
+    start = int(frames["start"])
+    keys = {int(k) for k in frames["key"]}
+    figures = []
+    for i, frame in enumerate(items):
+        classes = "explorer-frame" + (" explorer-current" if i == start else "")
+        classes += " explorer-key" if i in keys else ""
+        caption = "<br>".join(html.escape(line) for line in [frame["setting"], *frame["caption"]])
+        figures.append(
+            f'<figure class="{classes}" data-setting="{html.escape(frame["setting"])}">'
+            f'<img src="data:image/png;base64,{frame["png"]}" '
+            f'alt="{html.escape(frames["title"] + ": " + frame["setting"])}">'
+            f"<figcaption>{caption}</figcaption></figure>"
+        )
+    control = html.escape(frames["control"])
+    return (
+        f'<div class="explorer" data-explorer="{html.escape(frames["explorer"])}" '
+        f'style="--explorer-keys: {max(len(keys), 1)}">'
+        f'<div class="explorer-live"><strong>{html.escape(frames["title"])}</strong>'
+        f'<label>{control} <input type="range" class="explorer-slider" min="0" '
+        f'max="{len(items) - 1}" step="1" value="{start}" aria-label="{control}"></label>'
+        f'<output class="explorer-setting">{html.escape(items[start]["setting"])}</output>'
+        "</div>" + "".join(figures) + "</div>"
+    )
+
+
+def replace_explorers(nb: nbformat.NotebookNode, path: Path) -> int:
+    """Replace each explorer cell's outputs by its offline frames; return how many."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or EXPLORER_TAG not in cell.metadata.get("tags", []):
+            continue
+        frames = next(
+            (o["data"][EXPLORER_MIME] for o in cell.outputs if EXPLORER_MIME in o.get("data", {})),
+            None,
+        )
+        if frames is None:
+            print(
+                f"  warning: explorer cell {cell.id} of {_shown(path)} has no stored frames "
+                "(execute the notebook): the handout shows its outputs as they are",
+                flush=True,
+            )
+            continue
+        cell.outputs = [
+            nbformat.v4.new_output("display_data", data={"text/html": explorer_html(frames)})
+        ]
+        count += 1
+    return count
+
+
 def render_notebook(path: Path, anchor: str, exporter: HTMLExporter) -> tuple[Part, str]:
     """Convert one notebook into a handout part; also return the page's CSS."""
     nb = nbformat.read(path, as_version=4)
+    replace_explorers(nb, path)
     resources = {"metadata": {"path": str(path.parent), "name": path.stem}}
     page, _ = exporter.from_notebook_node(nb, resources=resources)
     styles = "\n".join(re.findall(r"<style[^>]*>.*?</style>", page, flags=re.S))
@@ -467,7 +572,7 @@ def assemble(language: str, editions: dict[str, list[Part]], styles: str, mathja
             body.append(section(same[0], ""))
         else:
             body += [section(part, only(a)) for a, part in zip(editions, same, strict=True)]
-    css = language_css(words) + HANDOUT_CSS
+    css = language_css(words) + HANDOUT_CSS + EXPLORER_CSS
     if several:
         css += "body[data-print] [data-audience] { display: none !important; }\n" + "".join(
             f'body[data-print="{a}"] [data-audience="{a}"] {{ display: block !important; }}\n'
@@ -480,7 +585,7 @@ def assemble(language: str, editions: dict[str, list[Part]], styles: str, mathja
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f"<title>{html.escape(title)}</title>\n"
-        f"{styles}\n<style>{css}</style>\n{mathjax}\n</head>\n"
+        f"{styles}\n<style>{css}</style>\n{mathjax}\n{_script(EXPLORER_SCRIPT)}\n</head>\n"
         '<body class="jp-Notebook" data-jp-theme-light="true" '
         'data-jp-theme-name="JupyterLab Light">\n<main>\n' + "\n".join(body) + "\n</main>\n"
         "</body>\n</html>\n"

@@ -22,6 +22,7 @@ import torch
 from matplotlib.figure import Figure
 
 from autograd_lab import Graph, Node, draw, draw_graph, plot, plot_tangent, plot_with_derivative
+from autograd_lab.explorers import backward_frame, tangent_frame, trace
 from autograd_lab.fonts import cjk_family, course_rc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +99,22 @@ def graph_hand_built(ax):
     draw_graph(graph, ax=ax, title="手工搭建的计算图")
 
 
-# name -> (figure size in inches, drawing function taking the Axes)
-CASES: dict[str, tuple[tuple[float, float], Callable]] = {
+def explorer_tangent_kink():
+    # The tangent explorer on the kink of |x|: tangent, one-sided slopes, Chinese labels.
+    return tangent_frame("abs", 0.0, lang="zh")[0]
+
+
+def explorer_backward_fan_out():
+    # The backward stepper after its first step: b = a * a, c = b + b, the += at b.
+    a = torch.tensor(1.5, requires_grad=True)
+    b = a * a
+    c = b + b
+    return backward_frame(trace(c, {"a": a, "b": b, "c": c}), 1, lang="en")[0]
+
+
+# name -> (figure size in inches, drawing function taking the Axes); an explorer's frame makes
+# its own figure: size None, and the function takes nothing and returns the figure.
+CASES: dict[str, tuple[tuple[float, float] | None, Callable]] = {
     "plot_book_tangent": ((4.0, 3.0), plot_book_tangent),
     "plot_sin_derivative": ((4.0, 3.0), plot_sin_derivative),
     "plot_tangent_zh": ((4.0, 3.0), plot_tangent_zh),
@@ -108,6 +123,8 @@ CASES: dict[str, tuple[tuple[float, float], Callable]] = {
     "graph_dot": ((4.0, 3.6), graph_dot),
     "graph_detach": ((4.0, 3.6), graph_detach),
     "graph_hand_built": ((4.0, 3.6), graph_hand_built),
+    "explorer_tangent_kink": (None, explorer_tangent_kink),
+    "explorer_backward_fan_out": (None, explorer_backward_fan_out),
 }
 
 
@@ -116,8 +133,11 @@ def render(name: str, path: Path, draw_case: Callable | None = None) -> Path:
     size, case = CASES[name]
     # "default" ignores any matplotlibrc of the machine; the course font is set on top.
     with mpl.style.context("default"), mpl.rc_context(course_rc()):
-        fig = Figure(figsize=size, dpi=DPI, layout="constrained")
-        (draw_case or case)(fig.add_subplot())
+        if size is None:
+            fig = (draw_case or case)()
+        else:
+            fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+            (draw_case or case)(fig.add_subplot())
         fig.savefig(path, dpi=DPI, metadata={"Software": None})
     return path
 

@@ -1,0 +1,151 @@
+"""The finite-difference explorer: move h on a log scale along the V of the error curve.
+
+Forward and central differences of f at x are compared with autograd's derivative, in
+float64. The V is drawn on a fixed grid of step sizes; the chosen h is marked on it and its
+errors are computed on their own, exactly as a learner would write them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from autograd_lab.explorers.explorer import (
+    Control,
+    Explorer,
+    Tour,
+    check_number,
+    family,
+    new_figure,
+    number,
+    resolve,
+)
+from autograd_lab.explorers.tangent import FUNCTIONS, MENU_TEXT, _function
+from autograd_lab.language import say
+
+EXPONENTS = (-16.0, -1.0)  # h from 1e-16 to 1e-1
+EXPONENT_STEP = 0.25
+GRID = torch.tensor([10.0**e for e in np.arange(-16.0, -0.99, 0.25)], dtype=torch.float64)
+# An error of exactly 0 (the difference happened to round onto the answer) has no place on a
+# log axis: it is drawn at this floor instead.
+FLOOR = 1e-18
+EPS = torch.finfo(torch.float64).eps
+
+
+def differences(f, x0: float, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Forward and central differences of f at x0 for each step in h, and autograd's f'(x0)."""
+    # float64 throughout: a float32 h would pull x + h down to float32 (a 0-d x does not
+    # decide the dtype), and its rounding error would drown the V.
+    h = torch.as_tensor(h, dtype=torch.float64)
+    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    (exact,) = torch.autograd.grad(f(x), x)
+    x = x.detach()
+    forward = (f(x + h) - f(x)) / h
+    central = (f(x + h) - f(x - h)) / (2 * h)
+    return forward, central, exact.item()
+
+
+def finite_difference_frame(
+    h: float = 1e-4, function: str = "sin", x0: float = 1.0, *, lang: str | None = None
+) -> tuple[Figure, dict]:
+    """Draw the forward/central difference errors against h, the chosen h marked."""
+    lang = resolve(lang)
+    fn = _function(function, lang)
+    h = check_number("h", h, lang, "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1.0)
+    x0 = check_number("x0", x0, lang, "1.0")
+    step = torch.tensor([h], dtype=torch.float64)
+    forward, central, exact = differences(fn.f, x0, step)
+    err_forward = abs(forward.item() - exact)
+    err_central = abs(central.item() - exact)
+    methods = {"forward": math.sqrt(EPS), "central": EPS ** (1 / 3)}  # where each V bottoms out
+    caption = [
+        say(
+            "explorers.fd_values",
+            lang,
+            h=f"{h:.0e}",
+            forward=number(err_forward),
+            central=number(err_central),
+            exact=number(exact),
+        )
+    ]
+    for method, best in methods.items():
+        regime = "fd_truncation" if h > best else "fd_rounding"
+        caption.append(say(f"explorers.{regime}", lang, method=say(f"explorers.fd_{method}", lang)))
+    values = {
+        "h": h,
+        "x0": x0,
+        "exact": exact,
+        "forward": forward.item(),
+        "central": central.item(),
+        "err_forward": err_forward,
+        "err_central": err_central,
+        "caption": caption,
+    }
+
+    grid_forward, grid_central, _ = differences(fn.f, x0, GRID)
+    fig = new_figure(5.6, 3.6)
+    ax = fig.add_subplot()
+    fonts = family()
+    hs = GRID.numpy()
+    for errors, style, method in [
+        ((grid_forward - exact).abs(), "-", "forward"),
+        ((grid_central - exact).abs(), "--", "central"),
+    ]:
+        ax.plot(
+            hs, errors.clamp(min=FLOOR).numpy(), style, label=say(f"explorers.fd_{method}", lang)
+        )
+    ax.axvline(h, color="#555555", linewidth=1, linestyle=":")
+    ax.plot([h], [max(err_forward, FLOOR)], "o", color="#1f77b4", markersize=6)
+    ax.plot([h], [max(err_central, FLOOR)], "s", color="#ff7f0e", markersize=6)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(FLOOR / 3, 1.0)
+    ax.set_xlabel(say("explorers.fd_xlabel", lang), family=fonts)
+    ax.set_ylabel(say("explorers.fd_ylabel", lang), family=fonts)
+    ax.set_title(
+        say("explorers.fd_title", lang, function=fn.text, x0=number(x0), h=_power(h)),
+        family=fonts,
+    )
+    ax.grid(True, alpha=0.4)
+    ax.legend(loc="lower left", prop={"family": fonts, "size": 9})
+    return fig, values
+
+
+def _power(h: float) -> str:
+    """h as mathtext, e.g. $10^{-4}$ or $3.2 \\times 10^{-5}$."""
+    exponent = math.floor(math.log10(h))
+    mantissa = h / 10.0**exponent
+    if abs(mantissa - 1) < 1e-9:
+        return f"$10^{{{exponent}}}$"
+    return f"${mantissa:.1f} \\times 10^{{{exponent}}}$"
+
+
+def explore_finite_differences(
+    h: float = 1e-4, function: str = "sin", x0: float = 1.0, *, lang: str | None = None
+) -> Explorer:
+    """A live finite-difference explorer: move h and watch both errors along the V."""
+    lang = resolve(lang)
+    _function(function, lang)
+    h = check_number("h", h, lang, "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1e-1 * 1.001)
+    x0 = check_number("x0", x0, lang, "1.0")
+    controls = (
+        Control("h", "h", "log", *EXPONENTS, EXPONENT_STEP),
+        Control(
+            "function",
+            "function",
+            "choice",
+            options=tuple((MENU_TEXT[name], name) for name in FUNCTIONS),
+        ),
+    )
+    steps = (1e-1, 1e-3, 1e-5, 1e-8, 1e-11, 1e-14, 1e-16)
+    return Explorer(
+        kind="finite_differences",
+        controls=controls,
+        render=finite_difference_frame,
+        params={"h": h, "function": function, "x0": x0},
+        tour=Tour("h", steps, key=(0, 3, 6)),
+        lang=lang,
+    )
