@@ -383,7 +383,7 @@ def test_stepper_runs_every_operation_once_in_topological_order(program, lib):
     if lib == "torch":
         assert ran_ops == run_order(program), "the order PyTorch itself runs them in"
     else:
-        order = [u._op for u in reversed(engine._topological_order(out)) if not u.is_leaf]
+        order = [u.grad_fn for u in reversed(engine.topological_order(out)) if not u.is_leaf]
         assert ran_ops == order, "the engine's own topological order, reversed"
 
 

@@ -23,6 +23,7 @@ import torch
 from matplotlib.figure import Figure
 
 from autograd_lab import engine
+from autograd_lab.engine.core import _unbroadcast as unbroadcast
 from autograd_lab.explorers.explorer import (
     Control,
     Explorer,
@@ -158,27 +159,29 @@ def _trace_engine(tensor: engine.Tensor, names) -> Trace:
                 ops[src] = parent
                 todo.append((src, parent))
     id_of = {id(u): op_id for op_id, u in ops.items()}
-    # The engine's own backward loop (Tensor.backward), recording instead of accumulating.
+    # The engine's own backward loop (engine.backpropagate), recording instead of accumulating.
     seed = np.ones_like(tensor.data, dtype=np.float64)
     grads = {id(tensor): seed}
     steps = []
     with np.errstate(all="ignore"):
-        for node in reversed(engine._topological_order(tensor)):
+        for node in reversed(engine.topological_order(tensor)):
             if node.is_leaf:
                 continue
             grad = grads.pop(id(node))
             sends = []
             inputs = graph.inputs(id_of[id(node)])
-            for src, parent, parent_grad in zip(
-                inputs, node._parents, node._backward(grad), strict=True
-            ):
+            values = [parent.data for parent in node._parents]
+            shares = node._rule.vjp(grad, *values, node.data)
+            for src, parent, share in zip(inputs, node._parents, shares, strict=True):
                 if not parent.requires_grad:
                     sends.append((src, None))
                     continue
-                parent_grad = engine._unbroadcast(parent_grad, parent.shape)
+                share = np.asarray(share, dtype=np.float64)
+                if share.shape != parent.shape:
+                    share = unbroadcast(share, parent.shape)
                 key = id(parent)
-                grads[key] = grads[key] + parent_grad if key in grads else parent_grad
-                sends.append((src, np.array(parent_grad, dtype=np.float64)))
+                grads[key] = grads[key] + share if key in grads else share
+                sends.append((src, np.array(share, dtype=np.float64)))
             steps.append(Step(id_of[id(node)], np.array(grad, dtype=np.float64), tuple(sends)))
     leaf_ids = tuple(n.id for n in graph.nodes if n.kind == "leaf")
     return Trace(graph, output, seed, tuple(steps), leaf_ids)
