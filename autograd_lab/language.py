@@ -85,6 +85,10 @@ def say(key: str, lang: str | None = None, **fields: object) -> str:
 # Hints point at the mistake and never name the function or argument that fixes it. Each key
 # is also the hint id a Feedback carries (`Feedback.hint`).
 EXERCISES: dict[str, dict[str, str]] = {
+    # how two sentences are joined: the marks that end one, the one added, what comes between
+    "sentence_ends": {"zh": "。！？", "en": ".!?"},
+    "sentence_stop": {"zh": "。", "en": "."},
+    "sentence_gap": {"zh": "", "en": " "},
     "heading": {"zh": "练习 {number} {label}", "en": "Exercise {number} {label}"},
     "heading_prediction": {"zh": "预测 {number} {label}", "en": "Prediction {number} {label}"},
     "label_correct": {"zh": "【正确】", "en": "[Correct]"},

@@ -21,6 +21,7 @@ LANGUAGE_NEUTRAL = {
     ("handout", "separator"),
     ("handout", "title_with_audience"),
     ("plotting", "tangent_label"),
+    ("exercises", "sentence_gap"),
 }
 
 

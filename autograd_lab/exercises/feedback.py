@@ -87,7 +87,7 @@ def join(first: str, second: str) -> str:
     """Join two sentences the way the current language does."""
     if not second:
         return first
-    if get_language() == "zh":
-        return f"{first.rstrip('。')}。{second}"
     first = first.rstrip()
-    return first + ("" if first.endswith((".", "!", "?")) else ".") + f" {second}"
+    if not first.endswith(tuple(language.template("exercises.sentence_ends"))):
+        first += language.template("exercises.sentence_stop")
+    return first + language.template("exercises.sentence_gap") + second
