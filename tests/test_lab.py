@@ -601,3 +601,11 @@ def test_port_taken_by_another_program_is_named(tmp_path):
             assert used != port
             log = (tmp_path / "lab.log").read_text()
             assert f"port {port} is used by another program: using port {used} instead" in log
+
+
+def test_a_missing_course_notebook_is_a_clear_message(small):
+    course, work = small
+    course.path("07_exercises", "en", STUDENT).unlink()  # as before `make student` ever ran
+    with pytest.raises(lab.LabError, match=r"missing: notebooks/en/student/07_exercises.ipynb"):
+        lab.sync(work, course)
+    assert not (work / "notebooks").exists(), "nothing half-copied"

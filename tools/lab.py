@@ -101,6 +101,12 @@ def course_files(course: Course = COURSE, edition: str = STUDENT) -> dict[str, P
             for nb in course.notebooks
             for lang in course.languages
         ]
+    missing = [str(p.relative_to(source_root)) for p in notebooks if not p.is_file()]
+    if missing:  # e.g. a student edition not generated yet
+        raise LabError(
+            f"course notebooks missing: {', '.join(missing)} (make student writes the student "
+            "editions; make outputs re-runs the notebooks)"
+        )
     files: dict[str, Path] = {}
     for path in notebooks:
         files[path.relative_to(source_root).as_posix()] = path
