@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, stop_process_group
 
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")  # Debian fonts-noto-cjk
@@ -104,7 +103,7 @@ def running_lab(tmp: Path, lang: str, env: dict[str, str]):
             with contextlib.suppress(OSError, ValueError):
                 for kernel in _api(lab, "api/kernels"):
                     _api(lab, f"api/kernels/{kernel['id']}", method="DELETE")
-        _stop(process)
+        stop_process_group(process)
 
 
 def _text(path: Path) -> str:
@@ -117,17 +116,6 @@ def _ready(lab: Lab) -> bool:
     except (OSError, ValueError):
         return False
     return True
-
-
-def _stop(process: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def lab_env(**overrides: str) -> dict[str, str]:

@@ -5,9 +5,11 @@ Tests import from here (`from tests.helpers import ...`), never from each other 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -37,6 +39,7 @@ __all__ = [
     "solution_code_lines",
     "solution_lines",
     "stored_verdicts",
+    "stop_process_group",
 ]
 
 IGNORE_MARKERS = {"# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"}
@@ -214,3 +217,15 @@ class MatrixRun:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a process started with start_new_session=True and all it started: TERM, then KILL."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import stat
 import subprocess
@@ -24,7 +23,7 @@ import nbformat
 import pytest
 
 from autograd_lab.course import Course, Notebook
-from tests.helpers import COURSE, ROOT, STUDENT, solution_lines
+from tests.helpers import COURSE, ROOT, STUDENT, solution_lines, stop_process_group
 from tools import lab
 
 START_TIMEOUT = 90  # s: a JupyterLab start on a busy 2-core machine
@@ -531,18 +530,7 @@ def served(tmp: Path, *args, name: str = "lab"):
             time.sleep(0.3)
         yield process, found.group(1), int(found.group(2)), found.group(3)
     finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        stop_process_group(process)
 
 
 def lab_processes(course: Path) -> list[str]:
