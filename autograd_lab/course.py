@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,6 @@ class Course:
     notebooks: tuple[Notebook, ...]
     root: Path = NOTEBOOKS
     languages: tuple[str, ...] = LANGUAGES
-    assets: Path = field(default=ASSETS)
 
     def path(self, notebook: Notebook | str, language: str, edition: str = INSTRUCTOR) -> Path:
         """Where a notebook lives in a language and an edition."""
@@ -124,11 +123,6 @@ class Course:
                 return copy
         raise KeyError(f"{path} is not a notebook of the course")
 
-    def twin(self, path: Path, language: str) -> Path:
-        """The same notebook and edition in another language."""
-        copy = self.locate(path)
-        return self.path(copy.notebook, language, copy.edition)
-
     def stray_files(self) -> list[Path]:
         """Notebook files under the root that the course does not declare (forgotten entries)."""
         declared = {p.resolve() for p in self.files()}
@@ -139,9 +133,9 @@ class Course:
         """The same course with only some notebooks (for tests and quick runs)."""
         return replace(self, notebooks=tuple(self.notebook(s) for s in slugs))
 
-    def under(self, root: Path, assets: Path | None = None) -> Course:
+    def under(self, root: Path) -> Course:
         """The same course laid out under another folder (a test's copy, a working copy)."""
-        return replace(self, root=Path(root), assets=Path(assets) if assets else self.assets)
+        return replace(self, root=Path(root))
 
 
 def edition_path(instructor: Path, edition: str) -> Path:
@@ -164,21 +158,20 @@ def language_of(path: Path | str) -> str | None:
     return None
 
 
-def relink_images(source: str, depth_change: int) -> str:
-    """Rewrite relative image links (markdown, HTML) of a file moved `depth_change` folders down."""
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the repository when it lies inside it."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def relink_images(source: str) -> str:
+    """Rewrite relative image links (markdown, HTML) for a file moved one folder deeper."""
 
     def fix(match: re.Match) -> str:
         link = match.group(2)
         if re.match(r"[a-z]+:|/|#", link):
             return match.group(0)
-        if depth_change >= 0:
-            link = "../" * depth_change + link
-        else:
-            for _ in range(-depth_change):
-                if not link.startswith("../"):
-                    raise ValueError(f"cannot move {link!r} up: it does not start with ../")
-                link = link[3:]
-        return match.group(1) + link
+        return match.group(1) + "../" + link
 
     return IMAGE_LINK.sub(fix, source)
 

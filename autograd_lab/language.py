@@ -630,7 +630,6 @@ PLOTTING: dict[str, dict[str, str]] = {
 
 # --- handout: the handout's own words (tools/handout.py) ---------------------------------------
 HANDOUT: dict[str, dict[str, str]] = {
-    "language_name": {"zh": "中文", "en": "English"},
     "html_lang": {"zh": "zh-CN", "en": "en"},
     "title": {
         "zh": "autograd-lab · 自动求导实验课",

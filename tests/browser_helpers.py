@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT, stop_process_group
+from tools.handout import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(DEFAULT_CHROMIUM)  # the handout prints with the same browser
 CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")  # Debian fonts-noto-cjk
 SCREENSHOTS = ROOT / "build" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -133,3 +134,16 @@ def open_lab_page(browser, lab: Lab):
     page.wait_for_function("() => window.jupyterapp !== undefined")
     page.evaluate("async () => { await jupyterapp.started; await jupyterapp.restored; }")
     return page
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium through playwright, with the flags known to work here; always closed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

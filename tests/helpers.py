@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,6 +41,7 @@ __all__ = [
     "solution_lines",
     "stored_verdicts",
     "stop_process_group",
+    "small_course",
 ]
 
 IGNORE_MARKERS = {"# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"}
@@ -229,3 +231,14 @@ def stop_process_group(process: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def small_course(root):
+    """A course of the first notebook alone, copied under `root` in every language."""
+    first = COURSE.notebooks[0].slug
+    small = COURSE.only(first).under(root)
+    for language in small.languages:
+        target = small.path(first, language)
+        target.parent.mkdir(parents=True)
+        shutil.copy(COURSE.path(first, language), target)
+    return small

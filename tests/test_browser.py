@@ -17,32 +17,26 @@ File menu open).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from autograd_lab.course import IMAGE_LINK
 from tests.browser_helpers import (
-    CHROMIUM,
     SCREENSHOTS,
     START_TIMEOUT,
     _api,
+    chromium,
     lab_env,
     needs_browser,
     open_lab_page,
     running_lab,
 )
-from tests.helpers import COURSE, NOTEBOOKS, ROOT, STUDENT, all_notebooks, notebook_ids
-
-# The Chromium flags known to work here are shared with the handout printer.
-from tools.handout import CHROMIUM_ARGS
+from tests.helpers import COURSE, NOTEBOOKS, ROOT, STUDENT, all_notebooks, exempt, notebook_ids
 
 RUN_TIMEOUT = 180  # s per notebook; a classroom notebook runs in seconds
 TOAST = ".Toastify__toast"  # JupyterLab's notifications (the news prompt is one)
-IGNORE_MARKERS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP")
-IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
-IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)[^)]*\)|<img[^>]*\ssrc=[\"']([^\"']+)[\"']")
 
 
 NOTEBOOK_PATHS = all_notebooks()
@@ -122,14 +116,8 @@ HELPERS = """() => {
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -148,13 +136,6 @@ def lab_page(browser, tmp_path_factory):
             yield lab, page, tmp / "course"
         finally:
             page.close()
-
-
-def exempt(cell) -> bool:
-    """Whether nbval ignores this cell's output (its marker line must say why)."""
-    lines = {line.strip() for line in cell.source.splitlines()}
-    tags = set(cell.metadata.get("tags", []))
-    return bool(lines & set(IGNORE_MARKERS) or tags & IGNORE_TAGS)
 
 
 def visible(outputs) -> list[tuple]:
@@ -193,8 +174,7 @@ def image_links(path: Path, nb) -> list[str]:
     links = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            for groups in IMAGE_LINK.findall(cell.source):
-                link = next(g for g in groups if g)
+            for _, link in IMAGE_LINK.findall(cell.source):
                 rel = (path.parent.relative_to(ROOT) / link).as_posix()
                 links.append(os.path.normpath(rel))
     return links

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import subprocess
 import sys
 
@@ -35,13 +34,13 @@ from tests.browser_helpers import (
     CHROMIUM,
     SCREENSHOTS,
     START_TIMEOUT,
+    chromium,
     lab_env,
     needs_browser,
     open_lab_page,
     running_lab,
 )
-from tests.helpers import COURSE, ROOT
-from tools import handout
+from tests.helpers import COURSE, ROOT, small_course
 from tools.execute_notebooks import execute
 
 pytestmark = needs_browser
@@ -161,14 +160,8 @@ def expected(make, control: str, value) -> tuple[str, str, str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=handout.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -235,11 +228,9 @@ HANDOUT_CELL = (
 def explorer_handout(tmp_path_factory):
     """The English handouts of a one-notebook course whose notebook ends with an explorer."""
     root = tmp_path_factory.mktemp("course")
-    course = COURSE.only(FIRST).under(root)
+    course = small_course(root)
     for lang in course.languages:
         path = course.path(FIRST, lang)
-        path.parent.mkdir(parents=True)
-        shutil.copy(COURSE.path(FIRST, lang), path)
         nb = nbformat.read(path, as_version=4)
         cell = nbformat.v4.new_code_cell(HANDOUT_CELL)
         cell.metadata["tags"] = ["explorer", "nbval-ignore-output"]

@@ -20,7 +20,8 @@ import nbformat
 import pytest
 
 from autograd_lab.course import COURSE
-from tests.helpers import solution_code_lines
+from tests.browser_helpers import chromium
+from tests.helpers import small_course, solution_code_lines
 from tools import handout, student_edition
 
 CHROMIUM = handout.find_chromium(None)
@@ -63,17 +64,6 @@ def built(tmp_path_factory):
 
 
 FIRST = COURSE.notebooks[0].slug
-
-
-def small_course(root):
-    """A course of the first notebook alone, copied under `root` in every language."""
-    course = COURSE.only(FIRST)
-    small = course.under(root)
-    for language in course.languages:
-        target = small.path(FIRST, language)
-        target.parent.mkdir(parents=True)
-        shutil.copy(course.path(FIRST, language), target)
-    return small
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +147,12 @@ def test_notebooks_are_grouped_by_language_in_reading_order():
     groups = handout.course_groups()
     assert [g.language for g in groups] == list(COURSE.languages)
     for group in groups:
-        assert group.notebooks == COURSE.files(group.language, "instructor")
-        for audience in handout.AUDIENCES:
-            expected = [
-                COURSE.reader_copy(nb, group.language, audience).path for nb in COURSE.notebooks
-            ]
-            assert group.readers[audience] == expected
+        student, instructor = group.readers["student"], group.readers["instructor"]
+        assert [p.name for p in student] == [p.name for p in instructor]
+        assert [p.name for p in instructor] == sorted(p.name for p in instructor)  # NN_ order
+        assert all(p.parent == COURSE.root / group.language for p in instructor)
+        editions = [s != i for s, i in zip(student, instructor, strict=True)]
+        assert editions == [nb.student for nb in COURSE.notebooks]
     exercises = next(nb for nb in COURSE.notebooks if nb.student)
     zh = groups[0]
     position = list(COURSE.notebooks).index(exercises)
@@ -307,11 +297,8 @@ def test_without_chromium_the_html_is_still_built(small):
 @needs_chromium
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_html_typesets_math_with_networking_disabled(small, language):
-    from playwright.sync_api import sync_playwright
-
     page_file = small[0]["html"][(language, "student")]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=handout.CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(offline=True)
         page = context.new_page()
         requested = []
@@ -323,7 +310,6 @@ def test_html_typesets_math_with_networking_disabled(small, language):
         typeset = page.evaluate("document.querySelectorAll('.MathJax, .MathJax_Display').length")
         errors = page.evaluate("document.querySelectorAll('.MathJax_Error, merror').length")
         text = page.evaluate("document.body.innerText")
-        browser.close()
     outside = [
         u for u in requested if u != page_file.as_uri() and not u.startswith(("data:", "about:"))
     ]

@@ -51,7 +51,7 @@ def make_course(repo: Path, slugs=("01_basics", "02_chain", "03_pictures")) -> C
     """A course under `repo` with these notebooks, and an exercises notebook with an edition."""
     entries = [Notebook(s, {"zh": s, "en": s}) for s in slugs]
     entries.append(Notebook("07_exercises", {"zh": "练习", "en": "Exercises"}, student=True))
-    course = Course(tuple(entries), root=repo / "notebooks", assets=repo / "assets")
+    course = Course(tuple(entries), root=repo / "notebooks")
     for lang in course.languages:
         figure = repo / "assets" / lang / "f1.png"
         figure.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ MARKER = re.compile(r"^# NBVAL_\w+$", re.M)
 SOURCE = COURSE.languages[0]
 # Every notebook in the source language and each edition, with its twin in each other language.
 PAIRS = [
-    (copy.path, COURSE.twin(copy.path, lang))
+    (copy.path, COURSE.path(copy.notebook, lang, copy.edition))
     for copy in COURSE.copies(language=SOURCE)
     for lang in COURSE.languages[1:]
 ]

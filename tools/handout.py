@@ -42,7 +42,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, Course
+from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, Course, shown
 from autograd_lab.explorers.explorer import MIME as EXPLORER_MIME
 from autograd_lab.language import say, template
 from tools.student_edition import SOLUTION_TAG, is_solutions_edition
@@ -71,7 +71,6 @@ PRINT_VIEWPORT = {"width": round((210 - 2 * 13) / 25.4 * 96), "height": 1000}
 class Interface:
     """What a handout says in its own words, in one language."""
 
-    name: str  # the language, named in itself
     html_lang: str
     title: str
     handout: str
@@ -83,12 +82,8 @@ class Interface:
     fonts: str  # CSS font families for text, CJK ones in the variant of the language
 
 
-LATIN_FONTS = '"Noto Sans", "DejaVu Sans"'
-# CSS font families for text, with the CJK fonts in the variant of the language.
-FONTS = {
-    "zh": f'"Noto Sans CJK SC", {LATIN_FONTS}',
-    "en": f'"Noto Sans CJK SC", {LATIN_FONTS}',
-}
+# CSS font families for text: every handout may quote Chinese (the course title does).
+FONTS = '"Noto Sans CJK SC", "Noto Sans", "DejaVu Sans"'
 
 
 def interface(language: str) -> Interface:
@@ -98,7 +93,6 @@ def interface(language: str) -> Interface:
         return say(f"handout.{name}", language)
 
     return Interface(
-        name=word("language_name"),
         html_lang=word("html_lang"),
         title=word("title"),
         handout=word("handout"),
@@ -107,7 +101,7 @@ def interface(language: str) -> Interface:
         contents=word("contents"),
         solution=word("solution"),
         title_with_audience=template("handout.title_with_audience", language),
-        fonts=FONTS[language],
+        fonts=FONTS,
     )
 
 
@@ -128,9 +122,12 @@ class Group:
     """The notebooks of one language, in reading order, and the file each audience reads."""
 
     language: str
-    label: str
-    notebooks: list[Path]  # the instructor editions
-    readers: dict[str, list[Path]]  # audience -> the files it reads, in the same order
+    readers: dict[str, list[Path]]  # audience -> the files it reads, in reading order
+
+    @property
+    def notebooks(self) -> list[Path]:
+        """The instructor editions, in reading order."""
+        return self.readers[INSTRUCTOR]
 
 
 @dataclasses.dataclass
@@ -168,8 +165,7 @@ def course_groups(course: Course = COURSE) -> list[Group]:
             audience: [course.reader_copy(nb, language, audience).path for nb in course.notebooks]
             for audience in AUDIENCES
         }
-        notebooks = course.files(language, INSTRUCTOR)
-        groups.append(Group(language, interface(language).name, notebooks, readers))
+        groups.append(Group(language, readers))
     return groups
 
 
@@ -302,7 +298,7 @@ def replace_explorers(nb: nbformat.NotebookNode, path: Path) -> int:
         )
         if frames is None:
             print(
-                f"  warning: explorer cell {cell.id} of {_shown(path)} has no stored frames "
+                f"  warning: explorer cell {cell.id} of {shown(path)} has no stored frames "
                 "(execute the notebook): the handout shows its outputs as they are",
                 flush=True,
             )
@@ -673,11 +669,6 @@ def _size(path: Path) -> str:
     return f"{path.stat().st_size / 1e6:.1f} MB"
 
 
-def _shown(path: Path) -> str:
-    path = path.resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
 def _pdf_unavailable(browser: str | None, asked: str | None) -> str | None:
     """Say why no PDF can be printed here, or None if it can."""
     if browser is None:
@@ -703,7 +694,7 @@ def _forget_stale(out: Path, current: set[str]) -> None:
         stale = out / Path(name).name  # only names inside `out`
         if stale.is_file():
             stale.unlink()
-            print(f"removed {_shown(stale)}: no longer built", flush=True)
+            print(f"removed {shown(stale)}: no longer built", flush=True)
 
 
 def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> dict:
@@ -717,7 +708,7 @@ def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> di
     groups = course_groups(course)
     missing = [p for g in groups for ps in g.readers.values() for p in ps if not p.exists()]
     if missing:
-        raise SystemExit(f"course notebooks missing: {', '.join(map(_shown, missing))}")
+        raise SystemExit(f"course notebooks missing: {', '.join(map(shown, missing))}")
     todo = handouts(groups)
     current = {f"{h.name}{suffix}" for h in todo for suffix in (".html", ".pdf")}
     _forget_stale(out, current)
@@ -733,7 +724,7 @@ def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> di
         rendered[path], page_styles = render_notebook(path, part_anchor(path, course), exporter)
         styles = styles or page_styles
         print(
-            f"[{number}/{len(unique)}] {_shown(path)}: {rendered[path].title} "
+            f"[{number}/{len(unique)}] {shown(path)}: {rendered[path].title} "
             f"({time.perf_counter() - t0:.1f} s)",
             flush=True,
         )
@@ -755,7 +746,7 @@ def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> di
             for part in parts:
                 if part.answers:
                     print(
-                        f"  warning: {_shown(part.path)} holds answers and has no student "
+                        f"  warning: {shown(part.path)} holds answers and has no student "
                         f"edition (make student): the {handout.label} handout shows them",
                         flush=True,
                     )
@@ -763,7 +754,7 @@ def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> di
         page = assemble(handout.group.language, {handout.audience: parts}, styles, mathjax)
         target.write_text(page, encoding="utf-8")
         result["html"][handout.key] = target
-        print(f"HTML {handout.label}: {_shown(target)} ({_size(target)})", flush=True)
+        print(f"HTML {handout.label}: {shown(target)} ({_size(target)})", flush=True)
 
     browser = find_chromium(chromium)
     reason = _pdf_unavailable(browser, chromium)
@@ -790,7 +781,7 @@ def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> di
             result["pdf"][handout.key] = pdf
             result["pages"][handout.key] = pdf_pages(pdf)
             print(
-                f"PDF {handout.label}: {_shown(pdf)}, {result['pages'][handout.key]} pages, "
+                f"PDF {handout.label}: {shown(pdf)}, {result['pages'][handout.key]} pages, "
                 f"{_size(pdf)} (written {seconds:.1f} s after Chromium started)",
                 flush=True,
             )
@@ -809,7 +800,7 @@ def build(out: Path, course: Course = COURSE, chromium: str | None = None) -> di
     )
     count = sum(len(g.notebooks) for g in groups)
     print(
-        f"handout: {count} notebooks, {len(todo)} handouts -> {_shown(out)}: {summary}; "
+        f"handout: {count} notebooks, {len(todo)} handouts -> {shown(out)}: {summary}; "
         f"{result['seconds']:.1f} s",
         flush=True,
     )

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from autograd_lab import course
-from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, relink_images
+from autograd_lab.course import COURSE, INSTRUCTOR, STUDENT, relink_images, shown
 from autograd_lab.language import say
 from tools.execute_notebooks import execute as run_notebook
 
@@ -130,7 +130,7 @@ def student_notebook(
             new.outputs = []
             new.execution_count = None
         elif new.cell_type == "markdown":
-            new.source = relink_images(new.source, +1)  # one folder deeper
+            new.source = relink_images(new.source)  # student/ is one folder deeper
         cells.append(new)
     student.cells = cells
     nbformat.validate(student)
@@ -163,11 +163,6 @@ def write_student_edition(source: Path, execute: bool = True) -> Path:
     return target
 
 
-def _shown(path: Path) -> str:
-    path = path.resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*", type=Path, help="solutions notebooks (default: all)")
@@ -185,9 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             current = is_current(source)
             stale += not current
             state = "current" if current else "STALE: run `make student`"
-            print(f"{_shown(target)}: {state}")
+            print(f"{shown(target)}: {state}")
             continue
-        print(f"{_shown(source)} -> {_shown(target)}")
+        print(f"{shown(source)} -> {shown(target)}")
         write_student_edition(source, execute=not args.no_execute)
     return 1 if stale else 0
 
