@@ -48,6 +48,12 @@ def course_rc() -> dict:
     }
 
 
+def family() -> list[str]:
+    """The course's font list, to give every text explicitly: a list stored in the artist still
+    holds when the figure is drawn later, outside any rc_context."""
+    return course_rc()["font.sans-serif"]
+
+
 def silence_missing_glyphs() -> None:
     """Ignore matplotlib's missing-glyph warnings (labels fall back to boxes silently)."""
     warnings.filterwarnings("ignore", message=GLYPH_WARNING, category=UserWarning)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from autograd_lab.fonts import course_rc
+from autograd_lab.fonts import family as font_family
 from autograd_lab.language import check as check_language
 from autograd_lab.language import say
 from autograd_lab.validation import check_axes, check_bool, check_text, describe, fail
@@ -157,11 +157,8 @@ class Graph:
     def _summary(self, layer: dict[str, int], depth: int) -> str:
         by_id = {node.id: node for node in self.nodes}
         rows = level_rows(self, layer, depth)
-        shown = list(range(min(HEAD_LEVELS, depth))) + list(
-            range(max(HEAD_LEVELS, depth - TAIL_LEVELS), depth)
-        )
         lines = []
-        for level in shown:
+        for level in _shown_levels(depth):
             if level == depth - TAIL_LEVELS and level > HEAD_LEVELS:
                 lines.append(self._gap(rows, depth))
             row = rows[level]
@@ -211,11 +208,15 @@ class Graph:
         return list(seen) + [node.id for node in self.nodes if node.id not in seen]
 
 
+def _shown_levels(depth: int) -> list[int]:
+    """The levels a summary shows: the first HEAD_LEVELS and the last TAIL_LEVELS."""
+    head = list(range(min(HEAD_LEVELS, depth)))
+    return head + list(range(max(HEAD_LEVELS, depth - TAIL_LEVELS), depth))
+
+
 def _shown(rows: list[list[str]], depth: int) -> list[list[str]]:
     """The rows a summary shows: the first HEAD_LEVELS and the last TAIL_LEVELS."""
-    head = list(range(min(HEAD_LEVELS, depth)))
-    tail = list(range(max(HEAD_LEVELS, depth - TAIL_LEVELS), depth))
-    return [rows[i] for i in head + tail]
+    return [rows[i] for i in _shown_levels(depth)]
 
 
 def _text_label(node: Node) -> str:
@@ -404,6 +405,26 @@ STYLES = {
 }
 
 
+def drawn_rows(graph: Graph) -> tuple[list[list[str]], int | None, str | None]:
+    """The rows of node ids `draw_graph` draws, top first; where a summary left levels out
+    (an empty row), and the sentence saying so (None when the whole graph is drawn)."""
+    layer = layers(graph)
+    levels = max(layer.values()) + 1
+    full = level_rows(graph, layer, levels)
+    if (
+        len(graph.nodes) <= DRAW_MAX_NODES
+        and levels <= DRAW_MAX_LEVELS
+        and max(map(len, full)) <= DRAW_ROW_NODES
+    ):
+        return full, None, None
+    rows = [full[i][:DRAW_ROW_NODES] for i in _shown_levels(levels)]
+    gap = None
+    if levels > HEAD_LEVELS + TAIL_LEVELS:  # an empty row where the left-out levels were
+        gap = min(HEAD_LEVELS, levels)
+        rows.insert(gap, [])
+    return rows, gap, graph._gap(full, levels, DRAW_ROW_NODES)
+
+
 def draw_graph(
     graph: Graph, ax: Axes | None = None, *, title: str | None = None, lang: str | None = None
 ) -> Axes:
@@ -421,24 +442,7 @@ def draw_graph(
         check_language(lang)
     from matplotlib.patches import Patch
 
-    layer = layers(graph)
-    levels = max(layer.values()) + 1
-    full = level_rows(graph, layer, levels)
-    gap = note = None
-    if (
-        len(graph.nodes) > DRAW_MAX_NODES
-        or levels > DRAW_MAX_LEVELS
-        or max(map(len, full)) > DRAW_ROW_NODES
-    ):
-        head = list(range(min(HEAD_LEVELS, levels)))
-        tail = list(range(max(HEAD_LEVELS, levels - TAIL_LEVELS), levels))
-        rows: list[list[str]] = [full[i][:DRAW_ROW_NODES] for i in head + tail]
-        if levels > HEAD_LEVELS + TAIL_LEVELS:  # an empty row where the left-out levels were
-            gap = len(head)
-            rows.insert(gap, [])
-        note = graph._gap(full, levels, DRAW_ROW_NODES)
-    else:
-        rows = full
+    rows, gap, note = drawn_rows(graph)
     row_of = {node_id: r for r, row in enumerate(rows) for node_id in row}
     depth = len(rows)
     width = max((len(row) for row in rows), default=1)
@@ -450,7 +454,7 @@ def draw_graph(
         fig, ax = plt.subplots(figsize=(max(least, 1.9 * width), 0.6 * depth + 0.8 + top))
         fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98 if title is None else 0.9)
 
-    family = course_rc()["font.sans-serif"]
+    family = font_family()
     kinds = {node.id: node.kind for node in graph.nodes}
     labels = {node.id: node.label for node in graph.nodes}
     boxes = {}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from autograd_lab.fonts import course_rc
+from autograd_lab.fonts import family as font_family
 from autograd_lab.language import say
 from autograd_lab.validation import (
     check_axes,
@@ -38,12 +38,6 @@ if TYPE_CHECKING:  # pyplot is imported only when a helper has to create a figur
 
 FMTS = ("-", "m--", "g-.", "r:")
 SCALES = ("linear", "log", "symlog", "logit")
-
-
-def _family() -> list[str]:
-    # Given explicitly to every text we create: a font list stored in the artist still holds
-    # when the figure is drawn later, outside any rc_context.
-    return course_rc()["font.sans-serif"]
 
 
 def _new_axes(figsize) -> Axes:
@@ -72,7 +66,7 @@ def _series(values, what: str) -> list[np.ndarray]:
 
 
 def _set_axes(ax, xlabel, ylabel, xlim, ylim, xscale, yscale, legend) -> None:
-    family = _family()
+    family = font_family()
     ax.set_xlabel(xlabel, family=family)
     ax.set_ylabel(ylabel, family=family)
     ax.set_xscale(xscale)
@@ -207,7 +201,7 @@ def plot_with_derivative(
     xs = xs.numpy()
     if ax is None:
         ax = _new_axes(figsize)
-    family = _family()
+    family = font_family()
     ax.plot(xs, y.numpy(), fmts[0], label=labels[0])
     ax.plot(xs, dy_dx.numpy(), fmts[1], label=labels[1])
     ax.set_xlabel(xlabel, family=family)
@@ -243,7 +237,7 @@ def plot_tangent(
     xs = grid.numpy() if grid is not None else np.linspace(x0 - 2, x0 + 2, 81)
     if ax is None:
         ax = _new_axes(figsize)
-    family = _family()
+    family = font_family()
     if show_f:
         curve = _value_and_derivative(f, torch.as_tensor(xs).clone())[0]
         ax.plot(xs, curve.numpy(), "-", label="f(x)")

@@ -360,7 +360,10 @@ def test_stepper_ends_with_the_leaves_grad(program, lib):
         assert np.allclose(finals[name], grad, rtol=1e-6, atol=1e-6), (name, finals[name], grad)
     # The last frame shows exactly these values, and the first shows none yet.
     _, last = backward_frame(recorded, len(recorded.steps))
-    assert {labels[k]: v for k, v in last["leaves"].items()}.keys() == expected.keys()
+    shown = {labels[k]: v for k, v in last["leaves"].items()}
+    assert shown.keys() == expected.keys()
+    for name, grad in expected.items():
+        assert np.allclose(shown[name], grad, rtol=1e-6, atol=1e-6), (name, shown[name], grad)
     _, first = backward_frame(recorded, 0)
     assert all(v is None for v in first["leaves"].values())
 
@@ -578,3 +581,29 @@ def test_a_moved_slider_no_longer_matches_the_baseline(tmp_path):
         str(BASELINES / "explorer_backward_fan_out.png"), str(moved), tol=1.0, in_decorator=True
     )
     assert result is not None and result["rms"] > 1.0
+
+
+def test_the_engine_stepper_refuses_a_value_changed_in_place_as_backward_does():
+    a = engine.tensor([1.0, 2.0], requires_grad=True)
+    u = a.exp()
+    y = (u * 1).sum()
+    with engine.no_grad():
+        u.zero_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        trace(y, {"a": a, "y": y})
+
+
+@pytest.mark.parametrize("lib", sorted(LIBRARIES))
+def test_the_stepper_draws_a_graph_too_large_to_draw_whole(lib):
+    library = LIBRARIES[lib]
+    x = library.tensor(0.3, requires_grad=True)
+    y = x
+    for _ in range(30):  # more levels than a drawing shows: draw_graph summarizes it
+        y = y.tanh()
+    recorded = trace(y, {"x": x})
+    for step in (0, 3, len(recorded.steps)):
+        fig, values = backward_frame(recorded, step)
+        assert values["caption"]
+    assert len(_node_order(recorded.graph)) < len(recorded.graph.nodes)

@@ -63,9 +63,6 @@ def built(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("handout"), chromium=CHROMIUM or MISSING_CHROMIUM)
 
 
-FIRST = COURSE.notebooks[0].slug
-
-
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """Handouts of the first notebook alone, HTML only, as built on a machine without chromium.
@@ -403,7 +400,7 @@ def explorer_cell(tags=("explorer", "nbval-ignore-output"), frames=True):
 
     explorer = explore_tangent("abs", x0=1.0, lang="en")
     image, values = explorer.picture()
-    picture = explorer._bundle(image, values, explorer.handout_frames() if frames else None)
+    picture = explorer._bundle(image, explorer.handout_frames() if frames else None)
     widget = {
         "application/vnd.jupyter.widget-view+json": {"model_id": "0" * 32, "version_major": 2},
         "text/plain": "(interactive controls: run this cell in JupyterLab to move the slider)",

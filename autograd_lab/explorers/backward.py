@@ -23,17 +23,18 @@ import torch
 from matplotlib.figure import Figure
 
 from autograd_lab import engine
+from autograd_lab.engine import core
 from autograd_lab.engine.core import _unbroadcast as unbroadcast
 from autograd_lab.explorers.explorer import (
     Control,
     Explorer,
     Tour,
     array_text,
-    family,
     new_figure,
     resolve,
 )
-from autograd_lab.graph import Graph, autograd_graph, draw_graph, layers
+from autograd_lab.fonts import family
+from autograd_lab.graph import Graph, autograd_graph, draw_graph, drawn_rows, layers
 from autograd_lab.language import say
 
 RUNNING = "#d62728"
@@ -87,12 +88,13 @@ def _pair_torch(graph: Graph, tensor: torch.Tensor) -> tuple[dict[str, object], 
     """Match the graph's op and leaf ids with PyTorch's grad_fn nodes and leaf tensors."""
     output = next(n.id for n in graph.nodes if n.kind == "output")
     kinds = {n.id: n.kind for n in graph.nodes}
-    ops: dict[str, object] = {graph.inputs(output)[0]: tensor.grad_fn}
+    inputs_of = graph.input_map()  # once: a lookup per node would rebuild it each time
+    ops: dict[str, object] = {inputs_of[output][0]: tensor.grad_fn}
     leaves: dict[str, object] = {}
     todo = list(ops.items())
     while todo:
         op_id, fn = todo.pop()
-        for src, (parent, _) in zip(graph.inputs(op_id), fn.next_functions, strict=True):
+        for src, (parent, _) in zip(inputs_of[op_id], fn.next_functions, strict=True):
             if parent is None:
                 expected = "const"
             elif type(parent).__name__ == "AccumulateGrad":
@@ -137,9 +139,10 @@ def _trace_torch(tensor: torch.Tensor, names, lang: str) -> Trace:
         return None if t is None else t.detach().cpu().numpy().astype(np.float64)
 
     steps = []
+    inputs_of = graph.input_map()
     for op_id, grad_inputs, grad_outputs in recorded:
         sends = tuple(
-            (src, as_array(g)) for src, g in zip(graph.inputs(op_id), grad_inputs, strict=True)
+            (src, as_array(g)) for src, g in zip(inputs_of[op_id], grad_inputs, strict=True)
         )
         steps.append(Step(op_id, as_array(grad_outputs[0]), sends))
     leaf_ids = tuple(n.id for n in graph.nodes if n.kind == "leaf")
@@ -150,11 +153,12 @@ def _trace_torch(tensor: torch.Tensor, names, lang: str) -> Trace:
 def _trace_engine(tensor: engine.Tensor, names) -> Trace:
     graph = engine.to_graph(tensor, names)
     output = next(n.id for n in graph.nodes if n.kind == "output")
-    ops: dict[str, engine.Tensor] = {graph.inputs(output)[0]: tensor}
+    inputs_of = graph.input_map()
+    ops: dict[str, engine.Tensor] = {inputs_of[output][0]: tensor}
     todo = list(ops.items())
     while todo:
         op_id, u = todo.pop()
-        for src, parent in zip(graph.inputs(op_id), u._parents, strict=True):
+        for src, parent in zip(inputs_of[op_id], u._parents, strict=True):
             if parent.requires_grad and not parent.is_leaf and src not in ops:
                 ops[src] = parent
                 todo.append((src, parent))
@@ -168,8 +172,10 @@ def _trace_engine(tensor: engine.Tensor, names) -> Trace:
             if node.is_leaf:
                 continue
             grad = grads.pop(id(node))
+            if core._changes > node._since:  # as backpropagate: refuse values changed in place
+                core._check_unchanged(node)
             sends = []
-            inputs = graph.inputs(id_of[id(node)])
+            inputs = inputs_of[id_of[id(node)]]
             values = [parent.data for parent in node._parents]
             shares = node._rule.vjp(grad, *values, node.data)
             for src, parent, share in zip(inputs, node._parents, shares, strict=True):
@@ -218,12 +224,9 @@ def trace(tensor=None, names: Mapping | None = None, *, lang: str | None = None)
 
 
 def _node_order(graph: Graph) -> list[str]:
-    """The node ids in the order draw_graph creates their boxes (row by row)."""
-    layer = layers(graph)
-    rows: dict[int, list[str]] = {}
-    for node_id in graph.tree_order():
-        rows.setdefault(layer[node_id], []).append(node_id)
-    return [node_id for r in sorted(rows) for node_id in rows[r]]
+    """The ids of the nodes draw_graph draws, in the order it creates their boxes (row by row);
+    a summarized drawing leaves some out."""
+    return [node_id for row in drawn_rows(graph)[0] for node_id in row]
 
 
 def _leaf_name(label: str) -> str:
@@ -302,8 +305,8 @@ def backward_frame(trace: Trace, step: int = 0, *, lang: str | None = None) -> t
     graph_ax = fig.add_subplot()
     draw_graph(trace.graph, ax=graph_ax, lang=lang)
     fonts = family()
-    boxes = graph_ax.texts[: len(trace.graph.nodes)]
-    for node_id, box in zip(_node_order(trace.graph), boxes, strict=True):
+    drawn = _node_order(trace.graph)
+    for node_id, box in zip(drawn, graph_ax.texts[: len(drawn)], strict=True):
         patch = box.get_bbox_patch()
         if running is not None and node_id == running.node:
             patch.set_edgecolor(RUNNING)

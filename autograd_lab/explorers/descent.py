@@ -21,11 +21,11 @@ from autograd_lab.explorers.explorer import (
     Explorer,
     Tour,
     check_number,
-    family,
     new_figure,
     number,
     resolve,
 )
+from autograd_lab.fonts import family
 from autograd_lab.language import say
 
 MAX_STEPS = 50

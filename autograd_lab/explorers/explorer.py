@@ -108,17 +108,10 @@ class Explorer:
         label = say(f"explorers.{control.label}", self.lang)
         if control.kind == "choice":
             shown = next(
-                (self._option_label(text) for text, v in control.options if v == value), value
+                (_option_text(text, self.lang) for text, v in control.options if v == value), value
             )
             return f"{label}: {shown}"
         return f"{label} = {number(value)}"
-
-    def _option_label(self, text: str) -> str:
-        key = f"explorers.{text}"
-        try:
-            return say(key, self.lang)
-        except KeyError:
-            return text
 
     # --- the handout's frames ------------------------------------------------------------
     def handout_frames(self) -> dict:
@@ -146,7 +139,7 @@ class Explorer:
         }
 
     # --- in a notebook ---------------------------------------------------------------------
-    def _bundle(self, image: bytes, values: dict, frames: dict | None = None) -> dict:
+    def _bundle(self, image: bytes, frames: dict | None = None) -> dict:
         setting = "; ".join(
             self.setting(c.name, self.params[c.name]) for c in self.controls if c.kind != "choice"
         )
@@ -162,7 +155,7 @@ class Explorer:
         from IPython.display import display
 
         image, values = self.picture()
-        bundle = self._bundle(image, values, self.handout_frames())
+        bundle = self._bundle(image, self.handout_frames())
         self._handle = display(bundle, raw=True, display_id=True)
         display(self.widget(values))
 
@@ -186,7 +179,7 @@ class Explorer:
                 self.params.update(new_params)
             image, new_values = self.picture()
             if self._handle is not None:
-                self._handle.update(self._bundle(image, new_values), raw=True)
+                self._handle.update(self._bundle(image), raw=True)
             readout.value = caption_html(new_values["caption"])
 
         for name, box in inputs.items():
@@ -274,11 +267,6 @@ def _option_text(text: str, lang: str) -> str:
 
 
 # --- drawing and numbers -------------------------------------------------------------------
-
-
-def family() -> list[str]:
-    """The course's font list, given to every text so a figure drawn later keeps it."""
-    return course_rc()["font.sans-serif"]
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -18,12 +18,12 @@ from autograd_lab.explorers.explorer import (
     Explorer,
     Tour,
     check_number,
-    family,
     new_figure,
     number,
     resolve,
 )
 from autograd_lab.explorers.tangent import FUNCTIONS, MENU_TEXT, _function
+from autograd_lab.fonts import family
 from autograd_lab.language import say
 
 EXPONENTS = (-16.0, -1.0)  # h from 1e-16 to 1e-1

@@ -18,11 +18,11 @@ from autograd_lab.explorers.explorer import (
     Explorer,
     Tour,
     check_number,
-    family,
     new_figure,
     number,
     resolve,
 )
+from autograd_lab.fonts import family
 from autograd_lab.language import say
 from autograd_lab.plotting import derivative, tangent
 
