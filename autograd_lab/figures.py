@@ -29,7 +29,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangl
 
 from autograd_lab import language
 from autograd_lab.course import ASSETS, LANGUAGES
-from autograd_lab.fonts import GLYPH_WARNING, course_rc
+from autograd_lab.fonts import course_rc, silence_missing_glyphs
 
 DPI = 150
 MEASURED_IN = "05"  # the notebook that measures the two modes, named in F7's subtitle
@@ -988,7 +988,7 @@ def draw(name: str, lang: str | None = None) -> Figure:
     """Draw the figure `name` (e.g. "f5_two_modes") in one language, with the course style."""
     if name not in FIGURES:
         raise ValueError(f"unknown figure {name!r}: one of {', '.join(FIGURES)}")
-    lang = language.check(lang) if lang is not None else language.current()
+    lang = language.current(lang)
     with mpl.rc_context(course_rc()):
         return FIGURES[name](lang)
 
@@ -1024,8 +1024,7 @@ def build_figures(
         language.check(lang)
     paths = []
     with warnings.catch_warnings():
-        # without a CJK font the labels become boxes, but the figures still draw
-        warnings.filterwarnings("ignore", message=GLYPH_WARNING, category=UserWarning)
+        silence_missing_glyphs()  # without a CJK font the labels become boxes, but still draw
         for lang in languages:
             for name in FIGURES:
                 path = figure_path(name, lang, out)

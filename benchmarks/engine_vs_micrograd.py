@@ -135,9 +135,10 @@ def main() -> int:
             math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(mg, eg, strict=True)
         )
         # micrograd sorts recursively: its graph must stay below Python's recursion limit.
-        depth_ok = micrograd_nodes(mout) < sys.getrecursionlimit()
+        nodes = micrograd_nodes(mout)
+        depth_ok = nodes < sys.getrecursionlimit()
         print(
-            f"random expression: {micrograd_nodes(mout)} micrograd nodes, "
+            f"random expression: {nodes} micrograd nodes, "
             f"{len(engine.topological_order(eout))} engine nodes; same value and gradients: "
             f"{same}; micrograd's nodes below the recursion limit: {depth_ok}"
         )

@@ -60,7 +60,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak / 2**20, "size": size}))
 """
 
 
-def _rss_kb(pid: int, field: str = "VmRSS") -> int:
+def _rss_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
