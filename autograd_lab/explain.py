@@ -72,7 +72,7 @@ KNOWN: tuple[Known, ...] = (
     Known("optimize_nonleaf", ValueError, ("can't optimize a non-leaf Tensor",), 6),
     Known("nan_backward", RuntimeError, ("returned nan values in its",), 8),
 )
-EXCEPTION_TYPES = tuple(dict.fromkeys(k.kind for k in KNOWN if issubclass(k.kind, BaseException)))
+EXCEPTION_TYPES = tuple(dict.fromkeys(k.kind for k in KNOWN))
 
 
 def identify(error: BaseException | Warning, kind: type | None = None) -> Known | None:

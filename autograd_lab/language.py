@@ -669,9 +669,7 @@ EXPLAIN: dict[str, dict[str, str]] = {
     "section_2": {"zh": "关掉记录", "en": "Turning recording off"},
     "section_3": {"zh": "保存的张量与原地修改", "en": "Saved tensors and in-place changes"},
     "section_4": {"zh": "反向传播两次", "en": "Backward twice"},
-    "section_5": {"zh": "高阶导数", "en": "Higher-order derivatives"},
     "section_6": {"zh": "闭环：真的拟合一次", "en": "Closing the loop: a real fit"},
-    "section_7": {"zh": "自定义 autograd.Function", "en": "A custom autograd.Function"},
     "section_8": {"zh": "找出 NaN", "en": "Finding a NaN"},
     # one pair of lines per error: what happened, then what to do
     "backward_twice_what": {

@@ -92,7 +92,6 @@ _EX1_FUNCTIONS: tuple[tuple[str | None, Callable, Callable, Callable], ...] = (
     ),
     (None, lambda x: x**4 - 2 * x, lambda x: 4 * x**3 - 2, lambda x: 12 * x**2),
 )
-EX1_SHOWN = tuple(name for name, *_ in _EX1_FUNCTIONS if name)
 
 
 def check_ex1(second_derivative: object) -> Feedback:
@@ -199,7 +198,7 @@ def _ex3_inputs() -> list[torch.Tensor]:
 def _ex3_reference(value: torch.Tensor) -> torch.Tensor:
     a = value.clone().requires_grad_(True)
     with torch.enable_grad():
-        (grad,) = torch.autograd.grad(reference._CONTROL_FLOW_F(a).sum(), a)
+        (grad,) = torch.autograd.grad(reference.control_flow_f(a).sum(), a)
     return grad
 
 
@@ -448,7 +447,7 @@ _EX6_HIDDEN = torch.tensor([-3.3, -1.7, -0.3, 0.7, 1.9, 5.5], dtype=torch.float6
 
 # The slips learners make most often, each with the rule that fixes it. `x` is float64.
 _EX6_SLIPS: tuple[tuple[str, Callable[[torch.Tensor], torch.Tensor]], ...] = (
-    ("ex6_value", reference._EX6_F),
+    ("ex6_value", reference.ex6_f),
     ("ex6_inner", lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2),
     ("ex6_log_rule", lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2),
     (
@@ -465,7 +464,7 @@ _EX6_SLIPS: tuple[tuple[str, Callable[[torch.Tensor], torch.Tensor]], ...] = (
 def _ex6_reference(x: torch.Tensor) -> torch.Tensor:
     ref = x.clone().requires_grad_(True)
     with torch.enable_grad():
-        (grad,) = torch.autograd.grad(reference._EX6_F(ref).sum(), ref)
+        (grad,) = torch.autograd.grad(reference.ex6_f(ref).sum(), ref)
     return grad
 
 

@@ -51,7 +51,7 @@ def _detached() -> torch.Tensor:
 
 def _control_flow() -> torch.Tensor:
     a = torch.tensor(-0.3, requires_grad=True)
-    reference._CONTROL_FLOW_F(a).backward()
+    reference.control_flow_f(a).backward()
     return a.grad
 
 

@@ -27,7 +27,6 @@ class BackwardProbe:
     """Count backward passes into `leaf`, the gradients they brought, and the graphs they used."""
 
     def __init__(self, leaf: torch.Tensor):
-        self.leaf = leaf
         self.passes: list[frozenset[int]] = []  # per pass: the saved tensors it unpacked
         self.gradients: list[torch.Tensor] = []
         self._packed = 0
@@ -116,12 +115,10 @@ class Spy:
 
     def __init__(self, f: Callable[[torch.Tensor], torch.Tensor]):
         self.f = f
-        self.calls = 0
         self.calls_with_grad = 0
         self.backward_through_output = 0
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        self.calls += 1
         if isinstance(x, torch.Tensor) and x.requires_grad:
             self.calls_with_grad += 1
         out = self.f(x)

@@ -20,8 +20,3 @@ def control_flow_f(a: torch.Tensor) -> torch.Tensor:
 def ex6_f(x: torch.Tensor) -> torch.Tensor:
     """Return f(x) = log(x²)·sin(x) + 1/x, the function of exercise 6."""
     return torch.log(x**2) * torch.sin(x) + 1 / x
-
-
-# The checks keep their own references: rebinding `ex.control_flow_f` changes nothing they see.
-_CONTROL_FLOW_F = control_flow_f
-_EX6_F = ex6_f
