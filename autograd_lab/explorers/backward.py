@@ -34,7 +34,7 @@ from autograd_lab.explorers.explorer import (
     resolve,
 )
 from autograd_lab.fonts import family
-from autograd_lab.graph import Graph, autograd_graph, draw_graph, drawn_rows, layers
+from autograd_lab.graph import Graph, autograd_graph, draw_graph, drawn_rows
 from autograd_lab.language import say
 
 RUNNING = "#d62728"
@@ -301,7 +301,8 @@ def backward_frame(trace: Trace, step: int = 0, *, lang: str | None = None) -> t
 
     # The narrative goes in the caption below the picture; the picture holds the graph, the
     # gradient each node holds so far, and the leaves' .grad.
-    fig = new_figure(6.0, 0.7 * max(layers(trace.graph).values(), default=0) + 2.4)
+    rows = drawn_rows(trace.graph)[0]  # a summarized drawing is shorter than the graph
+    fig = new_figure(6.0, 0.7 * (len(rows) - 1) + 2.4)
     graph_ax = fig.add_subplot()
     draw_graph(trace.graph, ax=graph_ax, lang=lang)
     fonts = family()
