@@ -7,9 +7,8 @@ what to do, and the section of the course to reread. The same goes for the warni
 other exception and warning takes its usual way. `%unload_ext autograd_lab` puts IPython's
 previous handlers back.
 
-A known error is recognised by its type and a stable part of PyTorch's message; the messages
-were checked against the PyTorch version the course pins (`tests/test_explain.py` provokes
-each one).
+A known error is recognised by `torch_errors`, the package's one table of PyTorch's messages
+(shared with the exercise checks); this module keeps only its own hints.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import sys
 import warnings
 from dataclasses import dataclass
 
-from autograd_lab import language
+from autograd_lab import language, torch_errors
 from autograd_lab.course import COURSE
 
 PRACTICE = "06_autograd_in_practice"
@@ -28,61 +27,41 @@ BUILD_LOCATION = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
 
 @dataclass(frozen=True)
 class Known:
-    """One common autograd error (or warning): how to recognise it, where it is explained."""
+    """A hint under one of PyTorch's errors (or warnings): where the course explains it."""
 
-    key: str  # its sentences in language.EXPLAIN are <key>_what and <key>_fix
-    kind: type[BaseException] | type[Warning]
-    fragments: tuple[str, ...]  # stable parts of PyTorch's message; any one identifies it
+    key: str  # its entry in torch_errors.ERRORS; its sentences are explain.<key>_what and _fix
     section: int  # the section of the notebook that explains it
     notebook: str = PRACTICE
 
 
-# First match wins: the message of a view of a leaf contains the one of a leaf.
+# The errors of `torch_errors.ERRORS` that notebook 06 explains; any other passes untouched.
 KNOWN: tuple[Known, ...] = (
-    Known("backward_twice", RuntimeError, ("backward through the graph a second time",), 4),
-    Known("not_scalar", RuntimeError, ("grad can be implicitly created only for scalar",), 4),
-    Known("inplace_modified", RuntimeError, ("has been modified by an inplace operation",), 3),
-    Known("no_grad_fn", RuntimeError, ("does not require grad and does not have a grad_fn",), 2),
-    Known("view_of_leaf_inplace", RuntimeError, ("a view of a leaf Variable that requires",), 3),
-    Known("leaf_inplace", RuntimeError, ("leaf Variable that requires grad is being used",), 3),
-    Known("multi_view_inplace", RuntimeError, ("is a view and is being modified inplace",), 3),
-    Known("nonleaf_grad", UserWarning, ("attribute of a Tensor that is not a leaf Tensor",), 1),
-    Known("grad_is_none", AttributeError, ("'NoneType' object has no attribute 'zero_'",), 6),
-    Known("numpy_requires_grad", RuntimeError, ("call numpy() on Tensor that requires grad",), 2),
-    Known(
-        "float_only",
-        RuntimeError,
-        (
-            "Only Tensors of floating point and complex dtype can require gradients",
-            "only Tensors of floating point dtype can require gradients",
-        ),
-        1,
-    ),
-    Known(
-        "nonleaf_requires_grad", RuntimeError, ("can only change requires_grad flags of leaf",), 1
-    ),
-    Known(
-        "inference_tensor",
-        RuntimeError,
-        ("Inference tensors cannot be saved for backward", "inference tensor outside"),
-        2,
-    ),
-    Known("unused_input", RuntimeError, ("appears to not have been used in the graph",), 4),
-    Known("grad_shape", RuntimeError, ("Mismatch in shape: grad_output",), 4),
-    Known("optimize_nonleaf", ValueError, ("can't optimize a non-leaf Tensor",), 6),
-    Known("nan_backward", RuntimeError, ("returned nan values in its",), 8),
+    Known("backward_twice", 4),
+    Known("not_scalar", 4),
+    Known("inplace_modified", 3),
+    Known("no_grad_fn", 2),
+    Known("view_of_leaf_inplace", 3),
+    Known("leaf_inplace", 3),
+    Known("multi_view_inplace", 3),
+    Known("nonleaf_grad", 1),
+    Known("grad_is_none", 6),
+    Known("numpy_requires_grad", 2),
+    Known("float_only", 1),
+    Known("nonleaf_requires_grad", 1),
+    Known("inference_tensor", 2),
+    Known("unused_input", 4),
+    Known("grad_shape", 4),
+    Known("optimize_nonleaf", 6),
+    Known("nan_backward", 8),
 )
-EXCEPTION_TYPES = tuple(dict.fromkeys(k.kind for k in KNOWN))
+_BY_KEY = {known.key: known for known in KNOWN}
+EXCEPTION_TYPES = tuple(dict.fromkeys(torch_errors.BY_KEY[k.key].kind for k in KNOWN))
 
 
 def identify(error: BaseException | Warning, kind: type | None = None) -> Known | None:
     """Return the entry of `KNOWN` that describes `error` (an exception or a warning), or None."""
-    kind = type(error) if kind is None else kind
-    message = str(error)
-    for known in KNOWN:
-        if issubclass(kind, known.kind) and any(f in message for f in known.fragments):
-            return known
-    return None
+    found = torch_errors.identify(error, kind)
+    return None if found is None else _BY_KEY.get(found.key)
 
 
 def reread(known: Known, lang: str | None = None) -> str:

@@ -1160,6 +1160,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "{name} 应是一个数，而你传入的是 {got}：例如 {example}。",
         "en": "{name} must be one number, got {got}: e.g. {example}.",
     },
+    "out_of_range": {
+        "zh": "{name} 应在 {low} 到 {high} 之间；收到的是 {got}。",
+        "en": "{name} should lie between {low} and {high}; got {got}.",
+    },
     "not_axes": {
         "zh": "{name} 应是 matplotlib 的 Axes（例如 fig, ax = plt.subplots() 得到的 ax）"
         "或 None，而你传入的是 {got}。",
@@ -1555,10 +1559,6 @@ EXPLORERS: dict[str, dict[str, str]] = {
     "bad_number": {
         "zh": "{name} 应是一个有限的数，例如 {example}；收到的是 {got}。",
         "en": "{name} should be one finite number, e.g. {example}; got {got}.",
-    },
-    "bad_range": {
-        "zh": "{name} 应在 {low} 到 {high} 之间；收到的是 {got}。",
-        "en": "{name} should lie between {low} and {high}; got {got}.",
     },
     "bad_steps": {
         "zh": "steps 应是 0 到 {high} 之间的整数；收到的是 {got}。",

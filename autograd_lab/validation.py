@@ -20,18 +20,21 @@ from autograd_lab.language import say
 MAX_REPR = 60
 
 
-def fail(error: type[Exception], key: str, /, **fields: object) -> NoReturn:
-    """Raise `error` with the message `errors.<key>`, its fields filled."""
-    raise error(say(f"errors.{key}", **fields))
+def fail(
+    error: type[Exception], key: str, /, lang: str | None = None, **fields: object
+) -> NoReturn:
+    """Raise `error` with the message `errors.<key>` in `lang` (None: the current one)."""
+    raise error(say(f"errors.{key}", lang, **fields))
 
 
-def describe(value: object) -> str:
+def describe(value: object, lang: str | None = None) -> str:
     """A short description of a value for a message: its type, and its repr if short."""
     kind = type(value).__name__
     if isinstance(value, torch.Tensor):
-        return say("errors.describe_tensor", kind=kind, shape=tuple(value.shape), dtype=value.dtype)
+        shape, dtype = tuple(value.shape), value.dtype
+        return say("errors.describe_tensor", lang, kind=kind, shape=shape, dtype=dtype)
     if isinstance(value, np.ndarray):
-        return say("errors.describe_array", shape=value.shape, dtype=value.dtype)
+        return say("errors.describe_array", lang, shape=value.shape, dtype=value.dtype)
     text = repr(value)
     return f"{kind} {text}" if len(text) <= MAX_REPR else kind
 
@@ -117,36 +120,52 @@ def check_limits(value: object, name: str) -> tuple[float, float] | None:
     return float(pair[0]), float(pair[1])
 
 
-def one_number(value: object, name: str, example: str) -> float:
-    """One finite real number: a Python or NumPy number, or a 0-d real tensor (even with grad)."""
+def one_number(
+    value: object,
+    name: str,
+    example: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    lang: str | None = None,
+) -> float:
+    """Return one finite real number (a Python or NumPy number, a 0-d tensor) within low..high.
+
+    The one number check of the package: the plotting helpers and the explorers call it; its
+    message is in `lang` (None: the learner's current language).
+    """
     if value is None:
-        fail(TypeError, "none", name=name, expected=example)
+        fail(TypeError, "none", lang, name=name, expected=example)
     if isinstance(value, str):
-        fail(TypeError, "text", name=name, value=repr(value), example=example)
+        fail(TypeError, "text", lang, name=name, value=repr(value), example=example)
     if isinstance(value, (bool, np.bool_)):
-        fail(TypeError, "boolean", name=name, value=value, example=example)
+        fail(TypeError, "boolean", lang, name=name, value=value, example=example)
     if isinstance(value, (complex, np.complexfloating)):
-        fail(TypeError, "complex", name=name)
+        fail(TypeError, "complex", lang, name=name)
     if isinstance(value, (torch.Tensor, np.ndarray)):
+        got = describe(value, lang)
         if value.ndim != 0:
-            fail(TypeError, "not_one_number", name=name, got=describe(value), example=example)
+            fail(TypeError, "not_one_number", lang, name=name, got=got, example=example)
         if isinstance(value, torch.Tensor):
             if value.is_complex():
-                fail(TypeError, "complex", name=name)
+                fail(TypeError, "complex", lang, name=name)
             if value.dtype == torch.bool:
-                fail(TypeError, "boolean", name=name, value=value.item(), example=example)
+                fail(TypeError, "boolean", lang, name=name, value=value.item(), example=example)
             value = value.detach().item()
         else:
             if value.dtype.kind == "c":
-                fail(TypeError, "complex", name=name)
+                fail(TypeError, "complex", lang, name=name)
             if value.dtype.kind not in "iuf":
-                fail(TypeError, "not_one_number", name=name, got=describe(value), example=example)
+                fail(TypeError, "not_one_number", lang, name=name, got=got, example=example)
             value = value.item()
     if not is_real_number(value):
-        fail(TypeError, "not_one_number", name=name, got=describe(value), example=example)
+        got = describe(value, lang)
+        fail(TypeError, "not_one_number", lang, name=name, got=got, example=example)
     number = float(value)
     if not np.isfinite(number):
-        fail(ValueError, "not_finite", name=name, count=1, total=1)
+        fail(ValueError, "not_finite", lang, name=name, count=1, total=1)
+    if (low is not None and number < low) or (high is not None and number > high):
+        fail(ValueError, "out_of_range", lang, name=name, low=low, high=high, got=f"{number:.4g}")
     return number
 
 

@@ -86,10 +86,10 @@ def test_tangent_takes_a_learners_own_function():
     [
         ({"function": "cos"}, ValueError, "one of 'sin'"),
         ({"function": 3}, TypeError, "one of 'sin'"),
-        ({"function": "abs", "x0": "1"}, TypeError, "one finite number"),
-        ({"function": "abs", "x0": float("nan")}, ValueError, "one finite number"),
-        ({"function": "abs", "x0": [0.0, 1.0]}, TypeError, "one finite number"),
-        ({"function": "sin", "x0": True}, TypeError, "one finite number"),
+        ({"function": "abs", "x0": "1"}, TypeError, "x0 is the text"),
+        ({"function": "abs", "x0": float("nan")}, ValueError, "x0 contains NaN"),
+        ({"function": "abs", "x0": [0.0, 1.0]}, TypeError, "x0 must be one number"),
+        ({"function": "sin", "x0": True}, TypeError, "x0 is the boolean"),
     ],
 )
 def test_tangent_refuses_bad_input_at_the_door(kwargs, error, words):
@@ -144,7 +144,7 @@ def test_finite_difference_caption_names_the_regime():
     ("h", "error"), [(0.0, ValueError), (-1e-3, ValueError), ("1e-4", TypeError), (2.0, ValueError)]
 )
 def test_finite_differences_refuse_a_bad_step(h, error):
-    with pytest.raises(error, match="h should"):
+    with pytest.raises(error, match="^h (should|is the text)"):
         finite_difference_frame(h)
 
 
@@ -223,7 +223,7 @@ def test_descend_uses_autograd_not_a_formula():
         ({"steps": 51}, ValueError, "whole number"),
         ({"loss": "3d"}, ValueError, "one of '1d', '2d'"),
         ({"loss": ["2d"]}, TypeError, "one of '1d', '2d'"),
-        ({"lr": "fast"}, TypeError, "one finite number"),
+        ({"lr": "fast"}, TypeError, "lr is the text"),
         ({"lr": -0.1}, ValueError, "between"),
     ],
 )

@@ -575,6 +575,19 @@ def test_plot_tangent_takes_a_zero_d_x0_that_requires_grad():
     assert tangent(torch.sin, x0) == pytest.approx((math.sin(1), math.cos(1)))
 
 
+def test_one_number_keeps_to_its_range_in_the_language_asked_for():
+    from autograd_lab.validation import one_number
+
+    assert one_number(np.float32(0.5), "lr", "0.05", low=0.0, high=1.0, lang="en") == 0.5
+    with pytest.raises(ValueError, match=r"^lr should lie between 0.0 and 1.0; got 2\.$"):
+        one_number(torch.tensor(2.0), "lr", "0.05", low=0.0, high=1.0, lang="en")
+    with pytest.raises(TypeError) as refused:
+        one_number(torch.zeros(2), "lr", "0.05", lang="zh")
+    assert lang.say(
+        "errors.describe_tensor", "zh", kind="Tensor", shape=(2,), dtype=torch.float32
+    ) in str(refused.value)
+
+
 def test_plot_accepts_the_d2l_inputs():
     axes = plot(torch.arange(5), [torch.arange(5.0) ** 2, torch.arange(5.0)], axes=ax())
     assert len(axes.get_lines()) == 2

@@ -16,29 +16,32 @@ from collections.abc import Callable
 
 import torch
 
+from autograd_lab import torch_errors
 from autograd_lab.exercises import reference, sandbox
 from autograd_lab.exercises.feedback import Feedback, join, not_attempted, right, say, wrong
 from autograd_lab.exercises.probes import AutogradUsed, BackwardProbe, Spy, by_hand, calls_of
 from autograd_lab.exercises.sandbox import LIMIT, Outcome, as_tensor, close
 
-# Messages of PyTorch 2.13 that name a misconception, each with the hint that answers it.
-_KNOWN_ERRORS = (
-    ("through the graph a second time", "err_freed"),
-    ("does not require grad and does not have a grad_fn", "err_no_graph"),
-    ("only for real scalar outputs", "err_complex"),
-    ("implicitly created only for scalar outputs", "err_not_scalar"),
-    ("'NoneType' object has no attribute", "err_none"),
-    ("leaf Variable that requires grad is being used in an in-place", "err_inplace_leaf"),
-    ("modified by an inplace operation", "err_inplace_saved"),
-    ("numpy() on Tensor that requires grad", "err_numpy"),
-    ("Mismatch in shape", "err_gradient_shape"),
-    ("appears to not have been used in the graph", "err_unused"),
-)
-
-
-def _known_hint(err: BaseException) -> str:
-    text = sandbox.text_of(err)
-    return next((hint for fragment, hint in _KNOWN_ERRORS if fragment in text), "")
+# PyTorch's errors (keys of `torch_errors.ERRORS`) that name a misconception, each with the
+# hint that points at it without giving the fix away.
+_HINTS = {
+    "backward_twice": "err_freed",
+    "no_grad_fn": "err_no_graph",
+    "complex_output": "err_complex",
+    "not_scalar": "err_not_scalar",
+    "grad_is_none": "err_none",
+    "attribute_of_none": "err_none",
+    "view_of_leaf_inplace": "err_inplace_leaf",
+    "leaf_inplace": "err_inplace_leaf",
+    "inplace_modified": "err_inplace_saved",
+    "numpy_requires_grad": "err_numpy",
+    "grad_shape": "err_gradient_shape",
+    "unused_input": "err_unused",
+}
+# Errors that say autograd found no graph to differentiate.
+_NO_GRAPH = ("no_grad_fn", "input_no_grad")
+# Errors of a derivative "by hand" that reached for autograd, which is switched off there.
+_REACHED_FOR_AUTOGRAD = (*_NO_GRAPH, "float_only")
 
 
 def failed(number: int, outcome: Outcome, call: str, hint: str = "") -> Feedback:
@@ -56,7 +59,7 @@ def failed(number: int, outcome: Outcome, call: str, hint: str = "") -> Feedback
     if place is not None:
         function, line, code = place
         message = join(message, say("raised_at", function=function, line=line, code=code))
-    hint = hint or _known_hint(err)
+    hint = hint or _HINTS.get(torch_errors.key_of(err), "")
     if hint:
         message = join(message, say(hint))
     return Feedback(number, "wrong", message, hint=hint or "raised")
@@ -112,9 +115,7 @@ def check_ex1(second_derivative: object) -> Feedback:
         outcome = sandbox.run(attempt)
         if not outcome.ok:
             hint = ""
-            if outcome.error is not None and "does not require grad" in sandbox.text_of(
-                outcome.error
-            ):
+            if torch_errors.key_of(outcome.error) in _NO_GRAPH:
                 hint = "ex1_input_no_grad" if spy.calls_with_grad == 0 else "ex1_no_graph"
             return failed(1, outcome, "second_derivative(f, x)", hint)
         if outcome.value is None:
@@ -156,7 +157,7 @@ def check_ex2(backward_twice: object) -> Feedback:
     outcome = sandbox.run(attempt)
     probe.close()
     if not outcome.ok:
-        if outcome.error is not None and "a second time" in sandbox.text_of(outcome.error):
+        if torch_errors.key_of(outcome.error) == "backward_twice":
             return wrong(2, "ex2_freed")
         return failed(2, outcome, "backward_twice(x)")
     if probe.count == 0:
@@ -228,10 +229,10 @@ def check_ex3(grad_f: object) -> Feedback:
         shape = tuple(value.shape)
         if not outcome.ok:
             hint = ""
-            text = sandbox.text_of(outcome.error) if outcome.error is not None else ""
-            if "implicitly created only for scalar" in text:
+            error = torch_errors.key_of(outcome.error)
+            if error == "not_scalar":
                 hint = "ex3_not_scalar"
-            elif "Mismatch in shape" in text or (index > 0 and outcome.error is not None):
+            elif error == "grad_shape" or (index > 0 and outcome.error is not None):
                 hint = "ex3_any_shape"
             return failed(3, outcome, "grad_f(a)", hint)
         if outcome.value is None:
@@ -373,7 +374,7 @@ def check_ex4(g: object, dg: object) -> Feedback:
         by_formula = sandbox.run(run_dg)
         if not by_formula.ok:
             hint = ""
-            if by_formula.error is not None and "require grad" in sandbox.text_of(by_formula.error):
+            if torch_errors.key_of(by_formula.error) in _REACHED_FOR_AUTOGRAD:
                 hint = "by_hand_autograd"
             return failed(4, by_formula, _call_text("dg", shown), hint)
         if any(not _at(args, point) for args in calls):
@@ -483,7 +484,7 @@ def check_ex6(df: object) -> Feedback:
         outcome = sandbox.run(attempt)
         if not outcome.ok:
             hint = ""
-            if outcome.error is not None and "require grad" in sandbox.text_of(outcome.error):
+            if torch_errors.key_of(outcome.error) in _REACHED_FOR_AUTOGRAD:
                 hint = "by_hand_autograd"
             return failed(6, outcome, "df(x)", hint)
         if outcome.value is None:

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from autograd_lab import engine
+from autograd_lab import engine, torch_errors
 from autograd_lab.engine import core
 from autograd_lab.engine.core import _unbroadcast as unbroadcast
 from autograd_lab.explorers.explorer import (
@@ -128,7 +128,7 @@ def _trace_torch(tensor: torch.Tensor, names, lang: str) -> Trace:
         # Gradients with respect to the leaves: PyTorch runs every node, accumulates nothing.
         torch.autograd.grad(tensor, list(leaves.values()), retain_graph=True, allow_unused=True)
     except RuntimeError as err:
-        if "second time" in str(err) or "freed" in str(err):
+        if torch_errors.key_of(err) == "backward_twice":
             raise ValueError(say("explorers.bad_freed", lang)) from None
         raise
     finally:

@@ -20,13 +20,13 @@ from autograd_lab.explorers.explorer import (
     Control,
     Explorer,
     Tour,
-    check_number,
     new_figure,
     number,
     resolve,
 )
 from autograd_lab.fonts import family
 from autograd_lab.language import say
+from autograd_lab.validation import one_number
 
 MAX_STEPS = 50
 # Example 2 with two parameters: X has a column of ones and the times t = 0, 1, 2.
@@ -137,7 +137,7 @@ def descend(loss, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check(lr, steps, lang: str) -> tuple[float, int]:
-    lr = check_number("lr", lr, lang, "0.05", low=0.0, high=10.0)
+    lr = one_number(lr, "lr", "0.05", low=0.0, high=10.0, lang=lang)
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         raise TypeError(say("explorers.bad_steps", lang, high=MAX_STEPS, got=repr(steps)))
     if not 0 <= steps <= MAX_STEPS:

@@ -19,7 +19,6 @@ import functools
 import html
 import io
 import math
-import numbers
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -323,32 +322,6 @@ def caption_html(lines: Sequence[str] | str) -> str:
     if isinstance(lines, str):
         lines = [lines]
     return "<br>".join(html.escape(line).replace("  ", "&nbsp;&nbsp;") for line in lines)
-
-
-def check_number(name: str, value, lang: str, example: str, low=None, high=None) -> float:
-    """Return `value` as a float, or raise a TypeError/ValueError in the learner's language."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        try:
-            import torch
-
-            if isinstance(value, torch.Tensor) and value.numel() == 1:
-                value = value.item()
-        except ImportError:  # pragma: no cover - torch is a dependency
-            pass
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            say("explorers.bad_number", lang, name=name, example=example, got=repr(value))
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(
-            say("explorers.bad_number", lang, name=name, example=example, got=repr(value))
-        )
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(
-            say("explorers.bad_range", lang, name=name, low=low, high=high, got=number(value))
-        )
-    return value
 
 
 def resolve(lang: str | None) -> str:

@@ -17,7 +17,6 @@ from autograd_lab.explorers.explorer import (
     Control,
     Explorer,
     Tour,
-    check_number,
     new_figure,
     number,
     resolve,
@@ -25,6 +24,7 @@ from autograd_lab.explorers.explorer import (
 from autograd_lab.explorers.tangent import FUNCTIONS, MENU_TEXT, _function
 from autograd_lab.fonts import family
 from autograd_lab.language import say
+from autograd_lab.validation import one_number
 
 EXPONENTS = (-16.0, -1.0)  # h from 1e-16 to 1e-1
 EXPONENT_STEP = 0.25
@@ -54,8 +54,8 @@ def finite_difference_frame(
     """Draw the forward/central difference errors against h, the chosen h marked."""
     lang = resolve(lang)
     fn = _function(function, lang)
-    h = check_number("h", h, lang, "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1.0)
-    x0 = check_number("x0", x0, lang, "1.0")
+    h = one_number(h, "h", "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1.0, lang=lang)
+    x0 = one_number(x0, "x0", "1.0", lang=lang)
     step = torch.tensor([h], dtype=torch.float64)
     forward, central, exact = differences(fn.f, x0, step)
     err_forward = abs(forward.item() - exact)
@@ -129,8 +129,8 @@ def explore_finite_differences(
     """A live finite-difference explorer: move h and watch both errors along the V."""
     lang = resolve(lang)
     _function(function, lang)
-    h = check_number("h", h, lang, "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1e-1 * 1.001)
-    x0 = check_number("x0", x0, lang, "1.0")
+    h = one_number(h, "h", "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1e-1 * 1.001, lang=lang)
+    x0 = one_number(x0, "x0", "1.0", lang=lang)
     controls = (
         Control("h", "h", "log", *EXPONENTS, EXPONENT_STEP),
         Control(

@@ -17,7 +17,6 @@ from autograd_lab.explorers.explorer import (
     Control,
     Explorer,
     Tour,
-    check_number,
     new_figure,
     number,
     resolve,
@@ -25,6 +24,7 @@ from autograd_lab.explorers.explorer import (
 from autograd_lab.fonts import family
 from autograd_lab.language import say
 from autograd_lab.plotting import derivative, tangent
+from autograd_lab.validation import one_number
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def tangent_frame(
     """Draw f and its tangent at x0 (slope by autograd); return the figure and its values."""
     lang = resolve(lang)
     fn = _function(function, lang)
-    x0 = check_number("x0", x0, lang, "1.0")
+    x0 = one_number(x0, "x0", "1.0", lang=lang)
     value, slope = tangent(fn.f, x0)
     kink = any(abs(x0 - k) < 1e-12 for k in fn.kinks)
     values = {"function": function if isinstance(function, str) else "f", "x0": x0}
@@ -140,7 +140,7 @@ def explore_tangent(
     """A live tangent explorer: pick a function (|x| and ReLU have a kink), move x₀."""
     lang = resolve(lang)
     _function(function, lang)
-    x0 = check_number("x0", x0, lang, "1.0", *X_RANGE)
+    x0 = one_number(x0, "x0", "1.0", low=X_RANGE[0], high=X_RANGE[1], lang=lang)
     options = tuple((MENU_TEXT[name], name) for name in FUNCTIONS)
     if not isinstance(function, str):
         options += (("f(x)", function),)
