@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-from autograd_lab.practice import predict
+from autograd_lab import exercises
+from autograd_lab.practice import compare, predict
 
 
 def test_not_attempted_is_neither_right_nor_wrong():
     feedback = predict(..., True, lang="en")
-    assert feedback.correct is None and "[Not attempted]" in feedback
-    assert "【未作答】" in predict(..., True, lang="zh")
+    assert feedback.correct is None and "[Not attempted]" in str(feedback)
+    assert "【未作答】" in str(predict(..., True, lang="zh"))
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,7 @@ def test_not_attempted_is_neither_right_nor_wrong():
 def test_a_right_prediction_is_right(guess, answer):
     feedback = predict(guess, answer, lang="en")
     assert feedback.correct is True, feedback
-    assert feedback.startswith("[Correct prediction]")
+    assert str(feedback).startswith("[Correct prediction]")
 
 
 @pytest.mark.parametrize(
@@ -46,8 +47,9 @@ def test_a_right_prediction_is_right(guess, answer):
 )
 def test_a_wrong_prediction_says_what_pytorch_gives(guess, answer):
     feedback = predict(guess, answer, lang="en")
-    assert feedback.correct is False and feedback.startswith("[Think again] You predicted")
-    assert "【再想想】" in predict(guess, answer, lang="zh")
+    assert feedback.correct is False
+    assert str(feedback).startswith("[Think again] You predicted")
+    assert "【再想想】" in str(predict(guess, answer, lang="zh"))
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,7 @@ def test_a_wrong_prediction_says_what_pytorch_gives(guess, answer):
 )
 def test_a_prediction_of_the_wrong_kind_is_told_what_kind_to_give(guess, answer, kind):
     feedback = predict(guess, answer, lang="en")
-    assert feedback.correct is False and kind in feedback, feedback
+    assert feedback.correct is False and kind in str(feedback), feedback
 
 
 def test_an_answer_of_an_unknown_kind_is_a_clear_error():
@@ -74,4 +76,27 @@ def test_an_answer_of_an_unknown_kind_is_a_clear_error():
 
 
 def test_the_feedback_prints_as_plain_text():
-    assert repr(predict(False, False, lang="en")) == str(predict(False, False, lang="en"))
+    feedback = predict(False, False, lang="en")
+    assert repr(feedback) == str(feedback) == "[Correct prediction] PyTorch gives exactly False."
+    assert feedback._repr_html_() is None  # IPython shows the plain text alone
+
+
+def test_it_is_the_feedback_of_the_exercises_in_the_language_asked_for():
+    feedback = predict(1, 2, lang="zh")
+    assert isinstance(feedback, exercises.Feedback)
+    assert (feedback.status, feedback.language, feedback.passed) == (exercises.WRONG, "zh", False)
+
+
+@pytest.mark.parametrize(
+    ("guess", "answer", "tol", "outcome"),
+    [
+        (..., 1.0, 0.0, "not_attempted"),
+        ([0.0, 4.0], torch.tensor([0.0, 4.00001]), 1e-4, "right"),
+        ([0.0, 4.0], torch.tensor([0.0, 4.00001]), 0.0, "missed"),
+        ([[0.0, 4.0]], torch.tensor([0.0, 4.0]), 0.0, "shape"),
+        ("big", torch.tensor([0.0, 4.0]), 0.0, "kind"),
+        (2.00001, 2.0, 1e-4, "right"),
+    ],
+)
+def test_compare_tells_how_a_prediction_stands(guess, answer, tol, outcome):
+    assert compare(guess, answer, tol).outcome == outcome

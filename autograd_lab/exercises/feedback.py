@@ -1,20 +1,32 @@
-"""What a check hands back: a verdict, the sentence shown to the learner, and its hint id."""
+"""What a check hands back: a verdict (`autograd_lab.feedback.Feedback`) worded from its hint id."""
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
-
 from autograd_lab import language
+from autograd_lab.feedback import (
+    CORRECT,
+    EXERCISE,
+    NOT_ATTEMPTED,
+    PREDICTION,
+    WRONG,
+    Feedback,
+)
 
-CORRECT = "correct"
-WRONG = "wrong"
-NOT_ATTEMPTED = "not_attempted"
-
-EXERCISE = "exercise"
-PREDICTION = "prediction"
-
-_COLOURS = {CORRECT: "#2e7d32", WRONG: "#c62828", NOT_ATTEMPTED: "#757575"}
+__all__ = [
+    "CORRECT",
+    "EXERCISE",
+    "NOT_ATTEMPTED",
+    "PREDICTION",
+    "WRONG",
+    "Feedback",
+    "get_language",
+    "join",
+    "not_attempted",
+    "right",
+    "say",
+    "verdict",
+    "wrong",
+]
 
 
 def get_language() -> str:
@@ -25,41 +37,6 @@ def get_language() -> str:
 def say(key: str, **fields: object) -> str:
     """Return the feedback sentence `key` in the current language, its fields filled in."""
     return language.say(f"exercises.{key}", **fields)
-
-
-@dataclass(frozen=True, repr=False)
-class Feedback:
-    """The outcome of one check: a status, the sentence shown, and the id of the hint given."""
-
-    exercise: int
-    status: str
-    message: str
-    hint: str = ""
-    kind: str = EXERCISE
-    language: str = field(default_factory=get_language)
-
-    @property
-    def passed(self) -> bool:
-        """Return True when the answer was right."""
-        return self.status == CORRECT
-
-    def _heading(self) -> str:
-        label = language.say(f"exercises.label_{self.status}", self.language)
-        key = "exercises.heading" if self.kind == EXERCISE else "exercises.heading_prediction"
-        return language.say(key, self.language, number=self.exercise, label=label)
-
-    def __str__(self) -> str:
-        return f"{self._heading()} {self.message}"
-
-    __repr__ = __str__
-
-    def _repr_html_(self) -> str:
-        colour = _COLOURS[self.status]
-        return (
-            f'<div style="border-left: 4px solid {colour}; padding: 2px 8px;">'
-            f'<b style="color: {colour}">{html.escape(self._heading())}</b> '
-            f"{html.escape(self.message)}</div>"
-        )
 
 
 def verdict(number: int, status: str, hint: str, kind: str = EXERCISE, **fields) -> Feedback:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import torch
 
+from autograd_lab import practice
 from autograd_lab.exercises import reference, sandbox
 from autograd_lab.exercises.feedback import (
     CORRECT,
@@ -114,7 +115,7 @@ def check_prediction(number: int, prediction: object, observed: object) -> Feedb
     if number not in _ITEMS:
         raise ValueError(f"no prediction item {number}: choose one of {sorted(_ITEMS)}")
     run, slips = _ITEMS[number]
-    if sandbox.is_placeholder(prediction):
+    if not practice.attempted(prediction):
         return not_attempted(number, PREDICTION)
     with torch.enable_grad():
         actual = run()
@@ -126,19 +127,19 @@ def check_prediction(number: int, prediction: object, observed: object) -> Feedb
         return Feedback(
             number, WRONG, join(gap, say("predict_no_error")), "predict_no_error", PREDICTION
         )
-    guess = sandbox.as_tensor(prediction)
-    if guess is None:
+    comparison = practice.compare(prediction, actual, tol=1e-4)
+    if comparison.values is None:  # a word, True, None: not numbers
         return wrong(number, "predict_not_value", PREDICTION)
-    guess = guess.double()
+    guess = comparison.values.double()
     gap = say("predict_gap", predicted=_shown(guess), actual=_shown(actual))
-    if guess.shape != actual.shape:
+    if comparison.outcome == practice.SHAPE:
         if guess.numel() == actual.numel() and sandbox.close(guess.reshape(actual.shape), actual):
             hint = "predict_layout"
         else:
             hint = "predict_shape"
         fields = {"predicted": tuple(guess.shape), "actual": tuple(actual.shape)}
         return Feedback(number, WRONG, join(gap, say(hint, **fields)), hint, PREDICTION)
-    if sandbox.close(guess, actual, tol=1e-4):
+    if comparison.outcome == practice.RIGHT:
         hint = f"p{number}_right"
         message = join(say("predict_right", actual=_shown(actual)), say(hint))
         return Feedback(number, CORRECT, message, hint, PREDICTION)
