@@ -24,13 +24,7 @@ from autograd_lab.exercises.checks import (
     check_ex6,
     graph_signature,
 )
-from autograd_lab.exercises.feedback import (
-    CORRECT,
-    NOT_ATTEMPTED,
-    WRONG,
-    Feedback,
-    get_language,
-)
+from autograd_lab.exercises.feedback import get_language
 from autograd_lab.exercises.predictions import (
     check_predict1,
     check_predict2,
@@ -40,6 +34,7 @@ from autograd_lab.exercises.predictions import (
 )
 from autograd_lab.exercises.reference import control_flow_f, ex6_f
 from autograd_lab.exercises.sandbox import LIMIT
+from autograd_lab.feedback import CORRECT, NOT_ATTEMPTED, WRONG, Feedback
 
 LANGUAGES = language.LANGUAGES
 

@@ -18,9 +18,10 @@ import torch
 
 from autograd_lab import torch_errors
 from autograd_lab.exercises import reference, sandbox
-from autograd_lab.exercises.feedback import Feedback, join, not_attempted, right, say, wrong
+from autograd_lab.exercises.feedback import join, not_attempted, right, say, wrong
 from autograd_lab.exercises.probes import AutogradUsed, BackwardProbe, Spy, by_hand, calls_of
 from autograd_lab.exercises.sandbox import LIMIT, Outcome, as_tensor, close
+from autograd_lab.feedback import Feedback
 
 # PyTorch's errors (keys of `torch_errors.ERRORS`) that name a misconception, each with the
 # hint that points at it without giving the fix away.

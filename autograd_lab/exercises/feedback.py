@@ -3,30 +3,7 @@
 from __future__ import annotations
 
 from autograd_lab import language
-from autograd_lab.feedback import (
-    CORRECT,
-    EXERCISE,
-    NOT_ATTEMPTED,
-    PREDICTION,
-    WRONG,
-    Feedback,
-)
-
-__all__ = [
-    "CORRECT",
-    "EXERCISE",
-    "NOT_ATTEMPTED",
-    "PREDICTION",
-    "WRONG",
-    "Feedback",
-    "get_language",
-    "join",
-    "not_attempted",
-    "right",
-    "say",
-    "verdict",
-    "wrong",
-]
+from autograd_lab.feedback import CORRECT, EXERCISE, NOT_ATTEMPTED, WRONG, Feedback
 
 
 def get_language() -> str:

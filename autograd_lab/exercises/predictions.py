@@ -14,16 +14,8 @@ import torch
 
 from autograd_lab import practice
 from autograd_lab.exercises import reference, sandbox
-from autograd_lab.exercises.feedback import (
-    CORRECT,
-    PREDICTION,
-    WRONG,
-    Feedback,
-    join,
-    not_attempted,
-    say,
-    wrong,
-)
+from autograd_lab.exercises.feedback import join, not_attempted, say, wrong
+from autograd_lab.feedback import CORRECT, PREDICTION, WRONG, Feedback
 
 
 def _two_passes() -> torch.Tensor:
