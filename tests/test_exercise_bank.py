@@ -773,7 +773,12 @@ BANK = [
         "ex6_missing_term",
     ),
     ("ex6", "returns f itself", lambda: ex.check_ex6(f6), "ex6_value"),
-    ("ex6", "central differences", lambda: ex.check_ex6(df_finite_differences), "approximate"),
+    (
+        "ex6",
+        "central differences",
+        lambda: ex.check_ex6(df_finite_differences),
+        "by_hand_difference",
+    ),
     ("ex6", "computed in float32", lambda: ex.check_ex6(df_float32), "approximate"),
     ("ex6", "lookup table of the shown grid", lambda: ex.check_ex6(df_lookup), "ex6_shape"),
     ("ex6", "something else", lambda: ex.check_ex6(torch.cos), "ex6_other"),
