@@ -531,6 +531,13 @@ EXERCISES: dict[str, dict[str, str]] = {
         "the product rule and the chain rule.",
     },
     # predict, then run
+    "predict_no_observed": {
+        "zh": "检查还需要这一格代码算出的值：像格子里原来那样调用它，把那个值作为第二个参数传进去"
+        "（check_predict{item}(你的预测, 结果)）。",
+        "en": "The check also needs the value this cell's code produced: call it as the cell "
+        "did, with that value as the second argument (check_predict{item}(prediction, "
+        "result)).",
+    },
     "predict_changed": {
         "zh": "这一格的代码被改过了（或者没有运行）：按原样运行它，检查才能比较你的预测。",
         "en": "The code in this cell was changed (or did not run): run it as given, so that "

@@ -947,6 +947,12 @@ BANK = [
     ("predict 4", "negative", lambda: predict(4, -409600.0), "p4_sign"),
     ("predict 4", "a word, not a value", lambda: predict(4, "big"), "predict_not_value"),
     ("predict 4", "placeholder left", lambda: predict(4, ...), "predict_not_attempted"),
+    (
+        "predict 2",
+        "right prediction, observed value not passed",
+        lambda: ex.check_predict2([3.0, 5.0, 7.0]),
+        "predict_no_observed",
+    ),
     # shortcuts for the method, and answers that harm the session
     (
         "ex1",
