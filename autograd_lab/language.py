@@ -130,6 +130,25 @@ EXERCISES: dict[str, dict[str, str]] = {
         "switched off, and your code reaches for autograd. Write down the formula of the "
         "derivative and compute it with tensor operations.",
     },
+    "session_broken": {
+        "zh": "这个会话里的 PyTorch 已经不能正常求导了（不一定是这个答案造成的：也可能是前面某一格"
+        "留下的状态）。请重启内核（Kernel → Restart Kernel），从头运行笔记本，再运行这一格检查。",
+        "en": "PyTorch in this session can no longer compute gradients normally (not necessarily "
+        "because of this answer: an earlier cell may have left it so). Restart the kernel "
+        "(Kernel → Restart Kernel), run the notebook from the top, then run this check again.",
+    },
+    "by_hand_thread": {
+        "zh": "这个导数要你手推，而你的代码启动了一个线程：检查看不到线程里做了什么"
+        "（在别的线程里用 autograd 仍然是 autograd）。手推的公式用不着线程。",
+        "en": "This derivative is to be worked out by hand, and your code starts a thread: the "
+        "check cannot see what runs there (autograd in another thread is still autograd). A "
+        "formula worked out by hand needs no thread.",
+    },
+    "by_hand_difference": {
+        "zh": "你的代码在紧挨着 x 的点（x ± h）上求值：这是差分，是对导数的近似，不是手推的公式。",
+        "en": "Your code evaluates at points right next to x (x ± h): that is a difference "
+        "quotient, an approximation of the derivative, not a formula worked out by hand.",
+    },
     "approximate": {
         "zh": "与 autograd 只在前 {digits} 位有效数字上一致；手推的公式应当一致到最后几位。"
         "这是数值近似（比如差分），还是用了较低的精度（float32）？",
@@ -205,6 +224,13 @@ EXERCISES: dict[str, dict[str, str]] = {
         "zh": "没有任何一次反向传播经过 f：结果不是 autograd 算出来的（差分或手推的公式都不算）。",
         "en": "No backward pass went through f: the result was not computed by autograd "
         "(difference quotients and formulas worked out by hand do not count).",
+    },
+    "ex1_difference": {
+        "zh": "你的代码在紧挨着 x 的点（x ± h）上求值：这是差分近似，即使旁边也跑了一次反向传播。"
+        "题目要 autograd 求出二阶导数。",
+        "en": "Your code evaluates at points right next to x (x ± h): that is a difference "
+        "quotient, even with a backward pass beside it. The exercise asks autograd for the "
+        "second derivative.",
     },
     "ex1_first_derivative": {
         "zh": "你返回的是一阶导数：还要再求一次。",
@@ -385,6 +411,14 @@ EXERCISES: dict[str, dict[str, str]] = {
         "en": "At all {points} points of the check g takes the same path: make the number of "
         "loop iterations or the branch depend on the value of a.",
     },
+    "ex4_python_branch": {
+        "zh": "g 的计算图在不同的点上不一样，但你的 if、while 或 for 没有看过 a 的值："
+        "像 torch.where 这样的运算总是把每个分支都算一遍，再挑出结果。题目要的是由 a 的值"
+        "决定走哪条路的 Python 控制流。",
+        "en": "g's graph differs between points, but no if, while or for of yours looked at the "
+        "value of a: operations such as torch.where compute every branch and pick values "
+        "afterwards. The exercise asks for Python control flow whose path depends on a's value.",
+    },
     "ex4_correct": {
         "zh": "g 在 {points} 个点上走了 {paths} 条不同的路径，手推的 dg 处处正确。",
         "en": "g took {paths} different paths over {points} points, and the dg you worked out "
@@ -420,8 +454,11 @@ EXERCISES: dict[str, dict[str, str]] = {
         "en": "dy_dx equals sin(x) itself: these are the function's values, not its derivative.",
     },
     "ex5_no_backward": {
-        "zh": "x.grad 是空的：没有任何一次反向传播到达 x，所以 dy_dx 不是 autograd 算出来的。",
-        "en": "x.grad is empty: no backward pass reached x, so dy_dx was not computed by autograd.",
+        "zh": "x.grad 是空的：没有反向传播把梯度留在 x.grad 里。这道题要的正是 backward() 留在 "
+        "x.grad 里的导数（别的求导方法这里不算）。",
+        "en": "x.grad is empty: no backward pass left a gradient in x.grad. This exercise asks "
+        "for exactly the derivative that backward() leaves in x.grad (other routes do not "
+        "count here).",
     },
     "ex5_not_leaf": {
         "zh": "x 是由别的张量算出来的（不是叶子节点），反向传播不会把梯度留在它的 .grad 里。",
@@ -494,6 +531,13 @@ EXERCISES: dict[str, dict[str, str]] = {
         "the product rule and the chain rule.",
     },
     # predict, then run
+    "predict_no_observed": {
+        "zh": "检查还需要这一格代码算出的值：像格子里原来那样调用它，把那个值作为第二个参数传进去"
+        "（check_predict{item}(你的预测, 结果)）。",
+        "en": "The check also needs the value this cell's code produced: call it as the cell "
+        "did, with that value as the second argument (check_predict{item}(prediction, "
+        "result)).",
+    },
     "predict_changed": {
         "zh": "这一格的代码被改过了（或者没有运行）：按原样运行它，检查才能比较你的预测。",
         "en": "The code in this cell was changed (or did not run): run it as given, so that "

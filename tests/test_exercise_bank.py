@@ -571,6 +571,139 @@ def predict(number, prediction):
     return ex.check_prediction(number, prediction, runs[number]())
 
 
+# --- honest, lazy and clever: method shortcuts and right routes (issue "checks a learner can
+# trust"); each must get the verdict below, and leave the session healthy ---------------------
+
+
+def sd_five_point_with_unused_backward(f, x):
+    x = x.detach().requires_grad_(True)
+    f(x).sum().backward()  # a backward pass that is never used
+    h, x = 1e-2, x.detach()
+    return (-f(x + 2 * h) + 16 * f(x + h) - 30 * f(x) + 16 * f(x - h) - f(x - 2 * h)) / (12 * h**2)
+
+
+def sd_difference_of_autograd(f, x):
+    def first(z):
+        z = z.detach().requires_grad_(True)
+        (df_dz,) = torch.autograd.grad(f(z).sum(), z)
+        return df_dz
+
+    h = 1e-4
+    return (first(x + h) - first(x - h)) / (2 * h)
+
+
+def sd_vmap_grad_grad(f, x):
+    from torch.func import grad, vmap
+
+    return vmap(grad(grad(f)))(x)
+
+
+def sd_mode_left_pushed(f, x):
+    from torch.overrides import TorchFunctionMode
+
+    TorchFunctionMode().__enter__()  # entered, never left
+    raise ValueError("oops")
+
+
+def gf_vjp(a):
+    from torch.func import vjp
+
+    d, pull = vjp(f, a)
+    (grad,) = pull(torch.ones_like(d))
+    return grad
+
+
+def gf_set_by_hand(a):
+    d = f(a)
+    d.sum().backward()
+    a.grad = (d / a).detach()  # overwrites what backward left with a formula
+    return a.grad
+
+
+def dg_jvp(a):
+    from torch.func import jvp
+
+    return jvp(g_reference, (a,), (torch.ones_like(a),))[1]
+
+
+def dg_in_a_thread(a):
+    import threading
+
+    box = {}
+
+    def work():
+        z = a.detach().clone().requires_grad_(True)
+        g_reference(z).backward()
+        box["grad"] = z.grad
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    return box["grad"]
+
+
+_g_alias = g_reference  # g under another name, which `calls_of` cannot see
+
+
+def dg_alias_difference(a):
+    h = 1e-6
+    return (_g_alias(a + h) - _g_alias(a - h)) / (2 * h)
+
+
+def g_where(a):
+    return torch.where(a > 0, a * a, -a)
+
+
+def dg_where(a):
+    return torch.where(a > 0, 2 * a, -torch.ones_like(a))
+
+
+def df_jvp(x):
+    from torch.func import jvp
+
+    return jvp(f6, (x,), (torch.ones_like(x),))[1]
+
+
+def df_in_a_thread(x):
+    import threading
+
+    box = {}
+
+    def work():
+        z = x.detach().clone().requires_grad_(True)
+        f6(z).sum().backward()
+        box["grad"] = z.grad
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    return box["grad"]
+
+
+_f6_alias = f6
+
+
+def df_alias_difference(x):
+    h = 1e-6
+    return (_f6_alias(x + h) - _f6_alias(x - h)) / (2 * h)
+
+
+def ex5_non_leaf_grad():
+    import warnings
+
+    x = torch.linspace(-math.pi, math.pi, 100, requires_grad=True).double()  # not a leaf
+    torch.sin(x).sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return x, x.grad  # None: backward left nothing in a non-leaf's .grad
+
+
+def ex5_autograd_grad():
+    x = torch.linspace(-math.pi, math.pi, 100, requires_grad=True)
+    (dy_dx,) = torch.autograd.grad(torch.sin(x).sum(), x)
+    return x, dy_dx
+
+
 BANK = [
     # exercise 1
     ("ex1", "no create_graph", lambda: ex.check_ex1(sd_no_create_graph), "ex1_no_graph"),
@@ -773,7 +906,12 @@ BANK = [
         "ex6_missing_term",
     ),
     ("ex6", "returns f itself", lambda: ex.check_ex6(f6), "ex6_value"),
-    ("ex6", "central differences", lambda: ex.check_ex6(df_finite_differences), "approximate"),
+    (
+        "ex6",
+        "central differences",
+        lambda: ex.check_ex6(df_finite_differences),
+        "by_hand_difference",
+    ),
     ("ex6", "computed in float32", lambda: ex.check_ex6(df_float32), "approximate"),
     ("ex6", "lookup table of the shown grid", lambda: ex.check_ex6(df_lookup), "ex6_shape"),
     ("ex6", "something else", lambda: ex.check_ex6(torch.cos), "ex6_other"),
@@ -809,6 +947,76 @@ BANK = [
     ("predict 4", "negative", lambda: predict(4, -409600.0), "p4_sign"),
     ("predict 4", "a word, not a value", lambda: predict(4, "big"), "predict_not_value"),
     ("predict 4", "placeholder left", lambda: predict(4, ...), "predict_not_attempted"),
+    (
+        "predict 2",
+        "right prediction, observed value not passed",
+        lambda: ex.check_predict2([3.0, 5.0, 7.0]),
+        "predict_no_observed",
+    ),
+    # shortcuts for the method, and answers that harm the session
+    (
+        "ex1",
+        "five-point difference beside an unused backward()",
+        lambda: ex.check_ex1(sd_five_point_with_unused_backward),
+        "ex1_difference",
+    ),
+    (
+        "ex1",
+        "difference quotient of autograd's first derivative",
+        lambda: ex.check_ex1(sd_difference_of_autograd),
+        "ex1_difference",
+    ),
+    ("ex1", "a TorchFunctionMode left pushed", lambda: ex.check_ex1(sd_mode_left_pushed), "raised"),
+    (
+        "ex3",
+        "a.grad set by hand after backward",
+        lambda: ex.check_ex3(gf_set_by_hand),
+        "ex3_not_backward_result",
+    ),
+    ("ex4", "dg by torch.func.jvp", lambda: ex.check_ex4(g_reference, dg_jvp), "by_hand_autograd"),
+    (
+        "ex4",
+        "dg by autograd in a worker thread",
+        lambda: ex.check_ex4(g_reference, dg_in_a_thread),
+        "by_hand_thread",
+    ),
+    (
+        "ex4",
+        "dg: central difference through an alias of g",
+        lambda: ex.check_ex4(g_reference, dg_alias_difference),
+        "ex4_dg_difference",
+    ),
+    (
+        "ex4",
+        "torch.where, no Python branch",
+        lambda: ex.check_ex4(g_where, dg_where),
+        "ex4_python_branch",
+    ),
+    ("ex6", "df by torch.func.jvp", lambda: ex.check_ex6(df_jvp), "by_hand_autograd"),
+    (
+        "ex6",
+        "df by autograd in a worker thread",
+        lambda: ex.check_ex6(df_in_a_thread),
+        "by_hand_thread",
+    ),
+    (
+        "ex6",
+        "df: central difference through an alias of f6",
+        lambda: ex.check_ex6(df_alias_difference),
+        "by_hand_difference",
+    ),
+    (
+        "ex5",
+        "x not a leaf, dy_dx = x.grad (None)",
+        lambda: ex.check_ex5(*ex5_non_leaf_grad()),
+        "ex5_not_leaf",
+    ),
+    (
+        "ex5",
+        "torch.autograd.grad: not the x.grad the exercise asks for",
+        lambda: ex.check_ex5(*ex5_autograd_grad()),
+        "ex5_no_backward",
+    ),
 ]
 
 
@@ -826,11 +1034,13 @@ RIGHT = [
     ("ex1", "backward twice, gradient reset", lambda: ex.check_ex1(sd_backward_twice)),
     ("ex1", "diagonal of the Hessian", lambda: ex.check_ex1(sd_hessian)),
     ("ex1", "torch.func, grad of grad", lambda: ex.check_ex1(sd_torch_func)),
+    ("ex1", "vmap(grad(grad(f)))", lambda: ex.check_ex1(sd_vmap_grad_grad)),
     ("ex2", "reference", lambda: ex.check_ex2(bt_reference)),
     ("ex2", "dot and torch.autograd.backward", lambda: ex.check_ex2(bt_dot)),
     ("ex3", "reference: weights of ones", lambda: ex.check_ex3(gf_reference)),
     ("ex3", "sum, then backward", lambda: ex.check_ex3(gf_sum)),
     ("ex3", "torch.autograd.grad", lambda: ex.check_ex3(gf_autograd_grad)),
+    ("ex3", "torch.func.vjp", lambda: ex.check_ex3(gf_vjp)),
     ("ex3", "component by component", lambda: ex.check_ex3(gf_component_by_component)),
     ("ex4", "reference", lambda: ex.check_ex4(g_reference, dg_reference)),
     ("ex4", "dg using the value of g at a", lambda: ex.check_ex4(g_reference, dg_from_value)),
@@ -856,6 +1066,15 @@ RIGHT = [
 
 LANGUAGES = ("zh", "en")
 _rows: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _assert_session_healthy():
+    """After any answer, this process (a kernel's stand-in) still does autograd as before."""
+    assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
+    assert torch._C._len_torch_function_stack() == 0
+    assert torch._C._autograd._top_saved_tensors_default_hooks(False) is None
+    assert float(torch.func.grad(torch.sin)(torch.tensor(0.0))) == 1.0
+    assert ex.check_ex2(bt_reference).status == CORRECT  # a known right answer still passes
 
 
 def _assert_in_language(feedback, language):
@@ -885,6 +1104,7 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
     assert "autograd_lab" not in feedback.message and "site-packages" not in feedback.message
     assert torch.is_grad_enabled(), "a check must leave autograd switched on"
     assert seconds < ex.LIMIT * 2 + 2, f"{name}: {seconds:.1f} s"
+    _assert_session_healthy()
     _rows.setdefault((exercise, name), {})[language] = (
         f"{feedback.status} | `{feedback.hint}` | {seconds:.2f}"
     )
@@ -899,6 +1119,7 @@ def test_right_answer_passes(exercise, name, check, language):
         feedback = check()
     assert feedback.status == CORRECT, feedback
     _assert_in_language(feedback, language)
+    _assert_session_healthy()
     _rows.setdefault((exercise, f"RIGHT: {name}"), {})[language] = (
         f"{feedback.status} | `{feedback.hint}` | "
     )

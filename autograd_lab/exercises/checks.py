@@ -19,8 +19,16 @@ import torch
 from autograd_lab import torch_errors
 from autograd_lab.exercises import reference, sandbox
 from autograd_lab.exercises.feedback import join, not_attempted, right, say, wrong
-from autograd_lab.exercises.probes import AutogradUsed, BackwardProbe, Spy, by_hand, calls_of
-from autograd_lab.exercises.sandbox import LIMIT, Outcome, as_tensor, close
+from autograd_lab.exercises.probes import (
+    AutogradUsed,
+    BackwardProbe,
+    Spy,
+    ThreadStarted,
+    Watch,
+    by_hand,
+    calls_of,
+)
+from autograd_lab.exercises.sandbox import Outcome, as_tensor, close
 from autograd_lab.feedback import Feedback
 
 # PyTorch's errors (keys of `torch_errors.ERRORS`) that name a misconception, each with the
@@ -47,14 +55,17 @@ _REACHED_FOR_AUTOGRAD = (*_NO_GRAPH, "float_only")
 
 def failed(number: int, outcome: Outcome, call: str, hint: str = "") -> Feedback:
     """Return the verdict for learner code that raised or did not finish: what, where, why."""
+    if outcome.broken:  # not the answer's fault, as far as the check can tell: say how to recover
+        return wrong(number, "session_broken")
     if outcome.timed_out:
-        return wrong(number, "timeout", call=call, limit=LIMIT)
+        return wrong(number, "timeout", call=call, limit=sandbox.LIMIT)
     err = outcome.error
-    if type(err) is NotImplementedError:  # the other placeholder: `raise NotImplementedError`
-        return not_attempted(number)
+    if type(err) is NotImplementedError and sandbox.raised_by_learner(err):
+        return not_attempted(number)  # the other placeholder: `raise NotImplementedError`
     if isinstance(err, AutogradUsed):
-        hint = hint or "by_hand_autograd"
-        return wrong(number, hint)
+        return wrong(number, hint or "by_hand_autograd")
+    if isinstance(err, ThreadStarted):
+        return wrong(number, "by_hand_thread")
     message = say("raised", error=type(err).__name__, detail=sandbox.text_of(err))
     place = sandbox.learner_line(err)
     if place is not None:
@@ -109,8 +120,10 @@ def check_ex1(second_derivative: object) -> Feedback:
         spy = Spy(f)
         point = x.clone()
 
-        def attempt(spy=spy, point=point):
-            with torch.enable_grad():
+        watch = Watch(point)
+
+        def attempt(spy=spy, point=point, watch=watch):
+            with torch.enable_grad(), watch:
                 return second_derivative(spy, point)
 
         outcome = sandbox.run(attempt)
@@ -126,6 +139,8 @@ def check_ex1(second_derivative: object) -> Feedback:
             return wrong(1, "ex1_shape", shape=tuple(x.shape))
         if spy.backward_through_output == 0:
             return wrong(1, "ex1_not_autograd")
+        if watch.stepped:  # f (or its derivative) evaluated at x ± h: a difference quotient
+            return wrong(1, "ex1_difference")
         if close(result, d2f(x)):
             continue
         if close(result, df(x)):
@@ -220,9 +235,10 @@ def check_ex3(grad_f: object) -> Feedback:
         expected = _ex3_reference(value)
         a = value.clone().requires_grad_(True)
         probe = BackwardProbe(a)
+        watch = Watch(a)
 
-        def attempt(a=a):
-            with torch.enable_grad():
+        def attempt(a=a, watch=watch):
+            with torch.enable_grad(), watch:
                 return grad_f(a)
 
         outcome = sandbox.run(attempt)
@@ -243,11 +259,12 @@ def check_ex3(grad_f: object) -> Feedback:
         result = as_tensor(outcome.value)
         if result is None or result.shape != value.shape:
             return wrong(3, "ex3_shape", shape=shape)
-        if probe.count == 0:
+        if probe.count:
+            # What the backward passes brought to a, not a.grad: that can be set by hand.
+            if not close(result, probe.total(), tol=0.0):
+                return wrong(3, "ex3_not_backward_result")
+        elif not watch.autograd:  # torch.func (vjp, grad) reaches a through its own wrappers
             return wrong(3, "ex3_no_backward")
-        produced = a.grad.detach() if a.grad is not None else probe.total()
-        if not close(result, produced, tol=0.0):
-            return wrong(3, "ex3_not_backward_result")
         if not close(result, expected):
             if _first_component_only(result, expected):
                 return wrong(3, "ex3_one_component")
@@ -333,16 +350,19 @@ def check_ex4(g: object, dg: object) -> Feedback:
         return wrong(4, "ex4_not_callable")
     paths = set()
     depends = False
+    decisions = 0  # tensors turned into Python values inside g: what `if`/`while`/`for` do
     for point in EX4_POINTS:
         shown = _fmt(point)
         a = torch.tensor(point, dtype=torch.float64, requires_grad=True)
         probe = BackwardProbe(a)
+        watch = Watch()
 
-        def run_g(a=a):
-            with torch.enable_grad():
+        def run_g(a=a, watch=watch):
+            with torch.enable_grad(), watch:
                 return g(a)
 
         outcome = sandbox.run(run_g)
+        decisions += watch.decisions
         probe.close()
         if not outcome.ok:
             return failed(4, outcome, _call_text("g", shown))
@@ -364,13 +384,16 @@ def check_ex4(g: object, dg: object) -> Feedback:
             return failed(4, auto, _call_text("g", shown))
 
         calls: list[tuple] = []
+        here = torch.tensor(point, dtype=torch.float64)
+        steps: list[bool] = []
 
-        def run_dg(point=point, calls=calls):
-            with by_hand(), calls_of(g, getattr(dg, "__globals__", None)) as seen:
+        def run_dg(here=here, calls=calls, steps=steps):
+            with by_hand(here) as watch, calls_of(g, getattr(dg, "__globals__", None)) as seen:
                 try:
-                    return dg(torch.tensor(point, dtype=torch.float64))
+                    return dg(here.clone())
                 finally:
                     calls.extend(seen)
+                    steps.append(watch.stepped)
 
         by_formula = sandbox.run(run_dg)
         if not by_formula.ok:
@@ -378,7 +401,7 @@ def check_ex4(g: object, dg: object) -> Feedback:
             if torch_errors.key_of(by_formula.error) in _REACHED_FOR_AUTOGRAD:
                 hint = "by_hand_autograd"
             return failed(4, by_formula, _call_text("dg", shown), hint)
-        if any(not _at(args, point) for args in calls):
+        if any(steps) or any(not _at(args, point) for args in calls):
             return wrong(4, "ex4_dg_difference")
         if by_formula.value is None:
             return wrong(4, "returned_none", function="dg")
@@ -394,6 +417,8 @@ def check_ex4(g: object, dg: object) -> Feedback:
         return wrong(4, "ex4_no_dependence")
     if len(paths) < 2:
         return wrong(4, "ex4_one_path", points=len(EX4_POINTS))
+    if decisions == 0:  # the graphs differ, but no Python branch looked at a (torch.where)
+        return wrong(4, "ex4_python_branch")
     return right(4, "ex4_correct", points=len(EX4_POINTS), paths=len(paths))
 
 
@@ -402,8 +427,10 @@ def check_ex4(g: object, dg: object) -> Feedback:
 
 def check_ex5(x: object, dy_dx: object) -> Feedback:
     """Check `dy_dx`, the derivative of sin that backward left in `x.grad` at the points `x`."""
-    if sandbox.is_placeholder(x) or dy_dx is None or dy_dx is Ellipsis:
+    if sandbox.is_placeholder(x) or dy_dx is Ellipsis:
         return not_attempted(5)
+    if isinstance(x, torch.Tensor) and dy_dx is None:  # x.grad was empty: say why
+        return wrong(5, "ex5_not_leaf" if x.requires_grad and not x.is_leaf else "ex5_no_backward")
     if not isinstance(x, torch.Tensor):
         return wrong(5, "ex5_not_tensors")
     if x.is_complex():
@@ -477,10 +504,14 @@ def check_ex6(df: object) -> Feedback:
     if not callable(df):
         return wrong(6, "ex6_not_callable")
     for x in (_EX6_SHOWN, _EX6_HIDDEN):
+        steps: list[bool] = []
 
-        def attempt(x=x):
-            with by_hand():
-                return df(x.clone())
+        def attempt(x=x, steps=steps):
+            with by_hand(x) as watch:
+                try:
+                    return df(x.clone())
+                finally:
+                    steps.append(watch.stepped)
 
         outcome = sandbox.run(attempt)
         if not outcome.ok:
@@ -488,6 +519,8 @@ def check_ex6(df: object) -> Feedback:
             if torch_errors.key_of(outcome.error) in _REACHED_FOR_AUTOGRAD:
                 hint = "by_hand_autograd"
             return failed(6, outcome, "df(x)", hint)
+        if any(steps):
+            return wrong(6, "by_hand_difference")
         if outcome.value is None:
             return wrong(6, "returned_none", function="df")
         result = as_tensor(outcome.value)

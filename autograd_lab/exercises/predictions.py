@@ -102,13 +102,18 @@ def _is_error_prediction(prediction: object) -> bool:
     return isinstance(prediction, type) and issubclass(prediction, BaseException)
 
 
-def check_prediction(number: int, prediction: object, observed: object) -> Feedback:
+_MISSING = object()  # the observed value was not passed at all (not the same as None)
+
+
+def check_prediction(number: int, prediction: object, observed: object = _MISSING) -> Feedback:
     """Compare the prediction for item `number` with what its code gives, and explain the gap."""
     if number not in _ITEMS:
         raise ValueError(f"no prediction item {number}: choose one of {sorted(_ITEMS)}")
     run, slips = _ITEMS[number]
     if not practice.attempted(prediction):
         return not_attempted(number, PREDICTION)
+    if observed is _MISSING:
+        return wrong(number, "predict_no_observed", PREDICTION, item=number)
     with torch.enable_grad():
         actual = run()
     seen = sandbox.as_tensor(observed)
@@ -142,21 +147,21 @@ def check_prediction(number: int, prediction: object, observed: object) -> Feedb
     return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
 
 
-def check_predict1(prediction: object, observed: object = None) -> Feedback:
+def check_predict1(prediction: object, observed: object = _MISSING) -> Feedback:
     """Check the prediction of x.grad after two backward passes without zeroing."""
     return check_prediction(1, prediction, observed)
 
 
-def check_predict2(prediction: object, observed: object = None) -> Feedback:
+def check_predict2(prediction: object, observed: object = _MISSING) -> Feedback:
     """Check the prediction of the gradient of a broadcast weight."""
     return check_prediction(2, prediction, observed)
 
 
-def check_predict3(prediction: object, observed: object = None) -> Feedback:
+def check_predict3(prediction: object, observed: object = _MISSING) -> Feedback:
     """Check the prediction of x.grad when a factor was detached from the graph."""
     return check_prediction(3, prediction, observed)
 
 
-def check_predict4(prediction: object, observed: object = None) -> Feedback:
+def check_predict4(prediction: object, observed: object = _MISSING) -> Feedback:
     """Check the prediction of a.grad for the control-flow f at a = -0.3."""
     return check_prediction(4, prediction, observed)

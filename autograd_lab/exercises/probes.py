@@ -5,10 +5,16 @@
   when it is built, and a pass that unpacks the saved tensors of an earlier pass ran on that
   same graph; one that unpacks only new ones ran on a graph built anew.
 - `by_hand()` switches autograd off for a derivative that must be worked out by hand: it runs
-  under `torch.inference_mode()`, and a torch-function mode refuses the entry points of
-  autograd (`backward`, `torch.autograd.grad`, `requires_grad_`, which `torch.func` uses too).
+  under `torch.inference_mode()`, a torch-function mode refuses the entry points of autograd
+  in every mode (`backward`, `torch.autograd.grad`, `requires_grad_`, dual tensors, and any
+  `torch.func` transform), and starting a thread is refused (autograd in another thread would
+  escape both). It also records whether the code stepped off its input (`Watch`).
 - `Spy` wraps a function the learner must differentiate with autograd, and records whether a
   backward pass ever flowed through its output.
+- `Watch` records what learner code does with tensors, without changing it: whether it entered
+  autograd (any mode, `torch.func` included), whether it stepped off the input by a small
+  amount (`x + h`: a difference quotient), and how often it turned a tensor into a Python
+  value to decide on (`if`, `while`, `for`, `.item()`).
 - `calls_of` records, for one block, the arguments with which the learner's code calls one of
   the learner's own functions by its global name (a derivative that evaluates g at a ± h is a
   difference quotient, not a formula).
@@ -17,6 +23,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 
 import torch
@@ -80,34 +87,112 @@ class AutogradUsed(RuntimeError):
     """Raised when code that must work by hand reaches for autograd."""
 
 
+class ThreadStarted(RuntimeError):
+    """Raised when code that must work by hand starts a thread (the check cannot see into it)."""
+
+
 # Entry points into autograd, as a torch-function mode sees them (torch.func calls these too).
-_AUTOGRAD_ENTRIES = {"grad", "backward", "requires_grad_"}
+_AUTOGRAD_ENTRIES = {"grad", "backward", "requires_grad_", "_make_dual", "make_dual"}
 _AUTOGRAD_CALLS = {
     torch.autograd.grad,
     torch.autograd.backward,
     torch.Tensor.backward,
     torch.Tensor.requires_grad_,
 }
+# Turning a tensor into a Python value: what an `if`, `while` or `for` on a tensor does.
+_DECISIONS = {"__bool__", "__float__", "__int__", "__index__", "item", "tolist"}
+_STEPS = {"add", "sub", "__add__", "__sub__", "__radd__", "__rsub__", "add_", "sub_"}
+_SMALL = 0.1  # a step below this, off the very input, is a difference quotient's h
 
 
-class _NoAutograd(TorchFunctionMode):
+def _in_transform() -> bool:
+    """Return True while a torch.func transform (grad, vjp, jvp, vmap of grad...) is active."""
+    return torch._C._functorch.peek_interpreter_stack() is not None
+
+
+def _entering_autograd(func, name: str, args: tuple) -> bool:
+    if func in _AUTOGRAD_CALLS or name in _AUTOGRAD_ENTRIES or _in_transform():
+        return True
+    if name == "_set_grad_enabled" and args and args[0]:  # no_grad() inside stays allowed
+        return True
+    setter = getattr(func, "__self__", None)
+    return name == "__set__" and getattr(setter, "__name__", "") == "requires_grad"
+
+
+def _uniform_small(value: object) -> bool:
+    """Whether `value` is one small nonzero number (a Python number or a uniform tensor)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return 0 < abs(value) < _SMALL
+    if isinstance(value, torch.Tensor) and value.numel() > 0 and not value.is_complex():
+        value = value.detach()
+        first = value.reshape(-1)[0]
+        return bool((value == first).all()) and 0 < abs(float(first)) < _SMALL
+    return False
+
+
+class Watch(TorchFunctionMode):
+    """Record, without changing anything: autograd entered, steps off `inputs`, decisions made."""
+
+    def __init__(self, *inputs: torch.Tensor):
+        super().__init__()
+        self.inputs = tuple(t.detach() for t in inputs)
+        self.autograd: list[str] = []
+        self.stepped = False
+        self.decisions = 0
+
     def __torch_function__(self, func, types, args=(), kwargs=None):
         name = getattr(func, "__name__", "")
-        if func in _AUTOGRAD_CALLS or name in _AUTOGRAD_ENTRIES:
-            raise AutogradUsed(name)
-        if name == "_set_grad_enabled" and args and args[0]:  # no_grad() inside stays allowed
-            raise AutogradUsed(name)
-        setter = getattr(func, "__self__", None)
-        if name == "__set__" and getattr(setter, "__name__", "") == "requires_grad":
-            raise AutogradUsed("requires_grad")
+        if _entering_autograd(func, name, args):
+            self.autograd.append(name)
+        elif name in _DECISIONS:
+            self.decisions += 1
+        elif name in _STEPS and not self.stepped:
+            self.stepped = self._steps_off(args)
         return func(*args, **(kwargs or {}))
+
+    def _steps_off(self, args: tuple) -> bool:
+        """Whether `args` are one of the inputs and a small step: `x + h`, `h + x`, `x - h`."""
+        if len(args) < 2:
+            return False
+        for tensor, step in ((args[0], args[1]), (args[1], args[0])):
+            if isinstance(tensor, torch.Tensor) and _uniform_small(step) and self._is_input(tensor):
+                return True
+        return False
+
+    def _is_input(self, tensor: torch.Tensor) -> bool:
+        tensor = tensor.detach()
+        return any(
+            tensor.shape == x.shape
+            and not tensor.is_complex()
+            and torch.equal(tensor.to(x.dtype), x)
+            for x in self.inputs
+        )
+
+
+class _NoAutograd(Watch):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = getattr(func, "__name__", "")
+        if _entering_autograd(func, name, args):
+            raise AutogradUsed(name)
+        return super().__torch_function__(func, types, args, kwargs)
 
 
 @contextlib.contextmanager
-def by_hand() -> Iterator[None]:
-    """Run the block with autograd unavailable: inference mode, and its entry points refused."""
-    with torch.inference_mode(), _NoAutograd():
-        yield
+def by_hand(*inputs: torch.Tensor) -> Iterator[Watch]:
+    """Run the block with autograd unavailable in any mode or thread; watch steps off `inputs`."""
+    start = threading.Thread.start
+
+    def refuse(thread):
+        raise ThreadStarted(getattr(thread, "name", "thread"))
+
+    threading.Thread.start = refuse
+    try:
+        with torch.inference_mode(), _NoAutograd(*inputs) as watch:
+            yield watch
+    finally:
+        threading.Thread.start = start
 
 
 class Spy:

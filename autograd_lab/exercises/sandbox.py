@@ -1,15 +1,24 @@
-"""Run a learner's code so that nothing it does can crash, hang or reconfigure the check.
+"""Run a learner's code so that nothing it does can crash, hang or harm the learner's session.
 
-Every call of learner code goes through `run`: it has a time limit, leaves autograd's mode as
-it found it, and turns whatever happens into an `Outcome` (a value, an exception, or "did not
-finish in time"). The time limit is enforced without tracing:
+Every call of learner code goes through `run`: it has a time limit, and turns whatever happens
+into an `Outcome` (a value, an exception, or "did not finish in time"). Around the call:
 
-- in the main thread (a notebook kernel, pytest), a `SIGALRM` timer raises `Timeout` inside
-  the learner's loop; a repeating interval re-raises it should the learner's code swallow it
-  once with a bare `except:`, so a runaway loop really stops and the kernel is free again;
-- elsewhere (no `SIGALRM`, or not the main thread) the call runs in a worker thread; when the
-  deadline passes, `Timeout` is raised asynchronously in that thread, which stops a Python loop
-  at its next bytecode.
+- before the clock starts, what an answer may import on first use (`torch.func`, which loads
+  PyTorch's compiler stack for about a second) is imported once (`warm_up`), so import time is
+  never counted against the answer and an import is never cut in half;
+- in the main thread (a notebook kernel, pytest), a repeating `SIGALRM` timer raises `Timeout`
+  inside the learner's loop. It never raises inside a clean-up (`__exit__`) or an import, so
+  PyTorch's context managers (`saved_tensors_hooks`, modes) and the checks' probes always
+  finish putting things back. A watchdog thread backs it up: if the
+  alarm was disarmed or ignored, `Timeout` is raised asynchronously in the main thread once a
+  grace period has passed;
+- elsewhere (no `SIGALRM`, or not the main thread) the call runs in a worker thread that is
+  stopped the same asynchronous way;
+- afterwards everything a call may have left changed is put back: grad mode, anomaly mode, the
+  default dtype, the torch-function and dispatch mode stacks, the saved-tensor hooks, the
+  `SIGALRM` / `SIGINT` handlers and the interval timer; threads the code started are stopped.
+  If the session is still not healthy (`torch.func` or a backward pass fails), the outcome says
+  so (`Outcome.broken`): the learner is told to restart the kernel, and the answer is not blamed.
 
 A loop that catches every exception on every iteration (a bare `except:` inside `while True`)
 also swallows the kernel's own interrupt: no in-process limit can stop it, and only a restart
@@ -28,16 +37,20 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-LIMIT = 2.0  # seconds per call of learner code; every correct answer needs milliseconds
+# Seconds per call of learner code. Right answers need milliseconds once `warm_up` has run;
+# the margin covers a machine whose cores are busy with other work (and a classroom hub).
+LIMIT = 5.0
 _REPEAT = 0.05  # re-raise interval after the deadline, for code that swallows the first one
+_GRACE = 2.0  # after the deadline, the watchdog stops code the alarm could not reach
 _PACKAGE = Path(__file__).resolve().parent.parent
 _TORCH = Path(torch.__file__).resolve().parent
 _STDLIB = Path(contextvars.__file__).resolve().parent
+_IMPORTING = "<frozen importlib._bootstrap"
 
 
 class Timeout(BaseException):  # noqa: N818 - raised into learner code, named for what happened
@@ -46,60 +59,259 @@ class Timeout(BaseException):  # noqa: N818 - raised into learner code, named fo
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one call of learner code did."""
+    """What one call of learner code did, and what it left behind in the session."""
 
     value: object = None
     error: BaseException | None = None
     timed_out: bool = False
+    restored: tuple[str, ...] = field(default=())  # what the code had changed and was put back
+    broken: bool = False  # the session still fails a health check after the restoring
 
     @property
     def ok(self) -> bool:
         """Return True when the call returned a value."""
-        return self.error is None and not self.timed_out
+        return self.error is None and not self.timed_out and not self.broken
 
 
-def run(thunk: Callable[[], object], limit: float = LIMIT) -> Outcome:
-    """Call `thunk()` with a time limit; never raise, whatever the learner's code does."""
-    grad_mode = torch.is_grad_enabled()
+_warmed = False
+
+
+def warm_up() -> None:
+    """Import and run once what answers may use first, so no check counts import time."""
+    global _warmed
+    if _warmed:
+        return
+    import torch.func  # noqa: F401 - loads torch._dynamo and friends on first use
+
+    x = torch.tensor([0.5, 1.0], dtype=torch.float64)
+    torch.func.vmap(torch.func.grad(torch.func.grad(torch.sin)))(x)
+    torch.func.jvp(torch.sin, (x,), (torch.ones_like(x),))
+    torch.func.vjp(torch.sin, x)[1](torch.ones_like(x))
+    torch.func.jacrev(torch.sin)(x)
+    torch.func.jacfwd(torch.sin)(x)
+    torch.autograd.functional.jacobian(torch.sin, x)
+    _warmed = True
+
+
+def run(thunk: Callable[[], object], limit: float | None = None) -> Outcome:
+    """Call `thunk()` with a time limit (`LIMIT` s); never raise, leave the session as it was."""
+    limit = LIMIT if limit is None else limit
     # The learner's warnings are not the check's output: a check cell shows its verdict only.
+    # (The warm-up's own warnings, such as a deprecation inside torch.func, are not either.)
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        value, error, timed_out = _run(thunk, limit, grad_mode)
-    return Outcome(value, error, timed_out)
+        warm_up()
+        state = _State.save()
+        try:
+            if _can_alarm():
+                value, error, timed_out = _run_with_alarm(thunk, limit)
+            else:
+                value, error, timed_out = _run_in_thread(thunk, limit)
+        finally:
+            restored = state.restore()
+    broken = bool(restored) and not _healthy()
+    return Outcome(value, error, timed_out, restored, broken)
 
 
-def _run(thunk, limit, grad_mode):
-    try:
+@dataclass
+class _State:
+    """What learner code can change in the session, saved before a call and put back after."""
+
+    grad: bool
+    anomaly: bool
+    dtype: torch.dtype
+    function_modes: int
+    dispatch_modes: int
+    hooks: object
+    hooks_enabled: bool
+    handlers: dict
+    threads: frozenset
+
+    @classmethod
+    def save(cls) -> _State:
+        handlers = {}
         if _can_alarm():
-            value, error, timed_out = _run_with_alarm(thunk, limit)
-        else:
-            value, error, timed_out = _run_in_thread(thunk, limit)
+            handlers = {s: signal.getsignal(s) for s in (signal.SIGALRM, signal.SIGINT)}
+        return cls(
+            grad=torch.is_grad_enabled(),
+            anomaly=torch.is_anomaly_enabled(),
+            dtype=torch.get_default_dtype(),
+            function_modes=torch._C._len_torch_function_stack(),
+            dispatch_modes=torch._C._len_torch_dispatch_stack(),
+            hooks=torch._C._autograd._top_saved_tensors_default_hooks(False),
+            hooks_enabled=torch._C._autograd._saved_tensors_hooks_is_enabled(),
+            handlers=handlers,
+            threads=frozenset(threading.enumerate()),
+        )
+
+    def restore(self) -> tuple[str, ...]:
+        """Put everything back; return the names of what had been changed."""
+        changed = []
+        # Modes first: a mode left pushed would intercept the very torch calls that follow.
+        if torch._C._len_torch_function_stack() > self.function_modes:
+            changed.append("torch_function_mode")
+            while torch._C._len_torch_function_stack() > self.function_modes:
+                torch._C._pop_torch_function_stack()
+        if torch._C._len_torch_dispatch_stack() > self.dispatch_modes:
+            changed.append("dispatch_mode")
+            while torch._C._len_torch_dispatch_stack() > self.dispatch_modes:
+                torch._C._pop_torch_dispatch_stack()
+        if not _same_hooks(torch._C._autograd._top_saved_tensors_default_hooks(False), self.hooks):
+            changed.append("saved_tensors_hooks")
+            for _ in range(1000):  # a stack we can only pop, bounded in case it never matches
+                top = torch._C._autograd._top_saved_tensors_default_hooks(False)
+                if top is None or _same_hooks(top, self.hooks):
+                    break
+                torch._C._autograd._pop_saved_tensors_default_hooks()
+        if torch._C._autograd._saved_tensors_hooks_is_enabled() != self.hooks_enabled:
+            changed.append("saved_tensors_hooks_enabled")
+            if self.hooks_enabled:
+                torch._C._autograd._saved_tensors_hooks_enable()
+        if torch.is_grad_enabled() != self.grad:
+            changed.append("grad_mode")
+            torch.set_grad_enabled(self.grad)
+        if torch.is_anomaly_enabled() != self.anomaly:
+            changed.append("anomaly_mode")
+            torch.set_anomaly_enabled(self.anomaly)
+        if torch.get_default_dtype() != self.dtype:
+            changed.append("default_dtype")
+            torch.set_default_dtype(self.dtype)
+        if torch.is_inference_mode_enabled():
+            changed.append("inference_mode")  # cannot be switched off from here: health check
+        for signum, handler in self.handlers.items():
+            if signal.getsignal(signum) is not handler:
+                changed.append(f"signal_{signal.Signals(signum).name}")
+                signal.signal(signum, handler)
+        started = [t for t in threading.enumerate() if t not in self.threads and _learners(t)]
+        if started:
+            changed.append("threads")
+            for thread in started:
+                _stop_thread(thread)
+        return tuple(changed)
+
+
+def _same_hooks(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is b
+    return all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _healthy() -> bool:
+    """Return True if autograd still works in this session: a backward pass and `torch.func`."""
+    try:
+        x = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+        torch.sin(x).backward()
+        by_func = torch.func.grad(torch.sin)(torch.tensor(0.5, dtype=torch.float64))
+        return bool(torch.isclose(x.grad, by_func)) and not torch.is_inference_mode_enabled()
+    except Exception:
+        return False
+
+
+def _learners(thread: threading.Thread) -> bool:
+    """Return True for a live thread whose work is the learner's code (not the kernel's)."""
+    work = getattr(thread, "_target", None) or type(thread).run
+    code = getattr(work, "__code__", None)
+    return thread.is_alive() and code is not None and _is_learner_file(code.co_filename)
+
+
+def _stop_thread(thread: threading.Thread) -> None:
+    """Raise Timeout in a thread the learner's code started and left running."""
+    hook = threading.excepthook
+
+    def quiet(args):  # the thread's end is expected: no traceback on the learner's stderr
+        if args.exc_type is not Timeout:
+            hook(args)
+
+    threading.excepthook = quiet
+    try:
+        deadline = time.monotonic() + 1.0
+        while thread.is_alive() and time.monotonic() < deadline:
+            _raise_in(thread.ident, Timeout)
+            thread.join(_REPEAT)
     finally:
-        torch.set_grad_enabled(grad_mode)  # an answer may have switched autograd off for good
-    return value, error, timed_out
+        threading.excepthook = hook
 
 
 def _can_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+_CLEAN_UP = {"__exit__", "__aexit__", "__del__"}
+
+
+def _interruptible(frame) -> bool:
+    """Return False while a clean-up (`__exit__`) or an import is under way in `frame`'s stack."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name in _CLEAN_UP or code.co_filename.startswith(_IMPORTING):
+            return False
+        frame = frame.f_back
+    return True
+
+
+class _Watchdog:
+    """Raise Timeout in a thread once its deadline plus a grace period have passed."""
+
+    def __init__(self, ident: int, delay: float) -> None:
+        self._ident = ident
+        self._lock = threading.Lock()
+        self._done = False
+        self._fired = False
+        self._thread = threading.Thread(target=self._watch, args=(delay,), daemon=True)
+        self._stop = threading.Event()
+
+    def __enter__(self) -> _Watchdog:
+        self._thread.start()
+        return self
+
+    def _watch(self, delay: float) -> None:
+        if self._stop.wait(delay):
+            return
+        while not self._stop.wait(_REPEAT):
+            with self._lock:
+                if self._done:
+                    return
+                self._fired = True
+                _raise_in(self._ident, Timeout)
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._done = True
+            if self._fired:
+                _raise_in(self._ident, None)  # clear an exception not yet delivered
+        self._stop.set()
+        self._thread.join()
+
+
+def _raise_in(ident: int, error: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), ctypes.py_object(error) if error is not None else None
+    )
+
+
 def _run_with_alarm(thunk, limit):
+    started = time.monotonic()
+
     def alarm(signum, frame):
-        raise Timeout
+        # Never inside a clean-up (`__exit__`) or an import: cutting one in half would
+        # leave the session broken. The repeating timer comes back every
+        # _REPEAT s, so the loop is stopped at its next step.
+        if _interruptible(frame):
+            raise Timeout
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    started = time.monotonic()
     outer = (0.0, 0.0)
     try:
         outer = signal.setitimer(signal.ITIMER_REAL, limit, _REPEAT)  # someone else's timer?
-        try:
-            return thunk(), None, False
-        except Timeout:
-            return None, None, True
-        except (Exception, SystemExit) as err:  # the learner's exception, reported as a verdict
-            return None, err, False
-        finally:
-            _disarm()
+        with _Watchdog(threading.get_ident(), limit + _GRACE):
+            try:
+                return thunk(), None, False
+            except Timeout:
+                return None, None, True
+            except (Exception, SystemExit) as err:  # the learner's exception, as a verdict
+                return None, err, False
+            finally:
+                _disarm()
     except Timeout:  # the deadline fell between the learner's return and the disarming
         return None, None, True
     finally:
@@ -137,9 +349,7 @@ def _run_in_thread(thunk, limit):
     if worker.is_alive():
         deadline = time.monotonic() + 5 * limit
         while worker.is_alive() and time.monotonic() < deadline:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(worker.ident), ctypes.py_object(Timeout)
-            )
+            _raise_in(worker.ident, Timeout)
             worker.join(_REPEAT)
         return None, None, True
     if "error" in box and not isinstance(box["error"], (Exception, SystemExit)):
@@ -161,6 +371,16 @@ def text_of(err: BaseException) -> str:
             text = ""
     lines = text.strip().splitlines()
     return lines[0] if lines else ""
+
+
+def raised_by_learner(err: BaseException) -> bool:
+    """Return True if the innermost frame of the error's traceback is the learner's code."""
+    tb = err.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return _is_learner_file(tb.tb_frame.f_code.co_filename)
 
 
 def learner_line(err: BaseException) -> tuple[str, int, str] | None:
