@@ -22,7 +22,24 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 ASSETS = ROOT / "assets"
 
-LANGUAGES = ("zh", "en")  # the first is the source language; the others are its twins
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the course, declared once: what each part of the course calls it."""
+
+    code: str  # its folders (notebooks/<code>, assets/<code>), catalog and `lang=` argument
+    jupyterlab: str  # JupyterLab's name for its interface language ("zh_CN"; "en" is built in)
+    language_pack: str | None  # the PyPI distribution of that JupyterLab language pack
+
+
+# Adding a language: its message catalog (autograd_lab/locale/<code>/), the notebooks'
+# translations (notebooks/<code>/), one line here, and its JupyterLab language pack.
+LANGUAGE_INFO = (
+    Language("zh", "zh_CN", "jupyterlab-language-pack-zh-CN"),  # the source language
+    Language("en", "en", None),
+)
+LANGUAGES = tuple(language.code for language in LANGUAGE_INFO)  # the first is the source
 SOURCE_LANGUAGE = LANGUAGES[0]
 INSTRUCTOR, STUDENT = "instructor", "student"
 EDITIONS = (INSTRUCTOR, STUDENT)

@@ -1,0 +1,242 @@
+"""Keep the message catalogs honest: complete, consistent, and no translation left stale.
+
+    python -m tools.catalogs check    # report what is wrong, exit 1 if anything is
+    python -m tools.catalogs mark     # flag translations whose source sentence changed (fuzzy)
+    python -m tools.catalogs format   # rewrite every catalog in the one canonical layout
+
+Each course language has one gettext catalog, autograd_lab/locale/<lang>/LC_MESSAGES/
+autograd_lab.po (read and written with Babel). The message id is the key a caller passes to
+`autograd_lab.language.say` ("topic.name"), a stable id that never changes with the wording.
+The source language's catalog (Chinese) holds the sentences as written; every other catalog
+holds their translations.
+
+Because the id is a key and not the source sentence, gettext's own staleness check (msgmerge
+compares msgids) cannot see a reworded source sentence. So each translation records the source
+sentence it was made from, as an extracted comment a translator's editor shows beside it:
+
+    #. zh: "练习 {number} {label}"
+    msgid "exercises.heading"
+    msgstr "Exercise {number} {label}"
+
+`mark` compares the record with the source catalog; where the source changed, it flags the
+translation `fuzzy` (gettext's "needs review", understood by every PO editor) and records the
+new source. The translator revises the sentence and removes the flag; until then `check`, and
+the test that runs it, fail naming the key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import string
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
+
+from autograd_lab import course, language
+
+SOURCE_NOTE = "{lang}: "  # the extracted comment that records a translation's source sentence
+WIDTH = 76  # gettext's own line width
+
+
+def path(lang: str, locale: Path | None = None) -> Path:
+    """The catalog file of a language."""
+    return language.catalog_path(lang, locale)
+
+
+def load(lang: str, locale: Path | None = None) -> Catalog:
+    """The catalog of a language, as Babel reads it."""
+    with path(lang, locale).open("rb") as f:
+        return read_po(f, locale=lang, domain=language.DOMAIN)
+
+
+def save(catalog: Catalog, file: Path) -> None:
+    """Write a catalog in the canonical layout: no source locations, gettext's line width."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with file.open("wb") as f:
+        write_po(f, catalog, width=WIDTH, no_location=True, omit_header=False)
+
+
+def fields(sentence: str) -> set[str]:
+    """The names of a sentence's `{name}` fields."""
+    return {name for _, name, _, _ in string.Formatter().parse(sentence) if name is not None}
+
+
+def recorded_source(message: Message, source_lang: str) -> str | None:
+    """The source sentence a translation records, or None if it records none."""
+    return _read_record(list(message.auto_comments), source_lang)
+
+
+def _read_record(comments: list[str], source_lang: str) -> str | None:
+    prefix = SOURCE_NOTE.format(lang=source_lang)
+    for i, comment in enumerate(comments):
+        if comment.startswith(prefix):
+            # Babel wraps long comments at spaces; the record is one JSON string, so the
+            # wrapped lines are rejoined until the string is complete.
+            text = comment[len(prefix) :]
+            for more in comments[i + 1 :]:
+                with contextlib.suppress(json.JSONDecodeError):
+                    return json.loads(text)
+                text += " " + more
+            with contextlib.suppress(json.JSONDecodeError):
+                return json.loads(text)
+            return None
+    return None
+
+
+def record_source(message: Message, source_lang: str, sentence: str) -> None:
+    """Record `sentence` as the source a translation was made from (replacing an older one)."""
+    prefix = SOURCE_NOTE.format(lang=source_lang)
+    record = prefix + json.dumps(sentence, ensure_ascii=False)
+    # read the record back as it will be after Babel wraps it: exact, or refused
+    wrapped = [line.strip() for line in textwrap.wrap(record, WIDTH, break_long_words=False)]
+    if _read_record(wrapped, source_lang) != sentence:
+        raise ValueError(
+            f"{message.id}: its source sentence cannot be recorded exactly in a comment "
+            "(a run of spaces?): write it with single spaces"
+        )
+    message.auto_comments = [*_notes(message, source_lang), record]
+
+
+def _notes(message: Message, source_lang: str) -> list[str]:
+    """The extracted comments before the source record: notes for translators."""
+    prefix = SOURCE_NOTE.format(lang=source_lang)
+    notes = []
+    for comment in message.auto_comments:
+        if comment.startswith(prefix):
+            break
+        notes.append(comment)
+    return notes
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog, naming the language and the key."""
+
+    lang: str
+    key: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.lang}: {self.key}: {self.what}"
+
+
+def problems(
+    languages: Sequence[str] | None = None, locale: Path | None = None
+) -> list[Problem]:
+    """Everything wrong with the catalogs: missing or extra keys, fields, stale translations."""
+    languages = tuple(languages or course.LANGUAGES)
+    source_lang = languages[0]
+    source = {m.id: m for m in load(source_lang, locale) if m.id}
+    found: list[Problem] = []
+    for key, message in source.items():
+        if message.fuzzy:
+            found.append(Problem(source_lang, key, "flagged fuzzy in the source catalog"))
+    for lang in languages[1:]:
+        catalog = {m.id: m for m in load(lang, locale) if m.id}
+        for key in source.keys() - catalog.keys():
+            found.append(Problem(lang, key, "missing: translate it"))
+        for key in catalog.keys() - source.keys():
+            found.append(Problem(lang, key, f"not in the source catalog ({source_lang})"))
+        for key in source.keys() & catalog.keys():
+            found += _translation_problems(lang, source_lang, source[key], catalog[key])
+    return sorted(found, key=lambda p: (p.lang, p.key))
+
+
+def _translation_problems(
+    lang: str, source_lang: str, source: Message, translation: Message
+) -> Iterable[Problem]:
+    key = source.id
+    if translation.string == "" and source.string != "":
+        yield Problem(lang, key, "missing: translate it")
+        return
+    if fields(translation.string) != fields(source.string):
+        yield Problem(
+            lang,
+            key,
+            f"fields {sorted(fields(translation.string))} differ from the source's "
+            f"{sorted(fields(source.string))}",
+        )
+    recorded = recorded_source(translation, source_lang)
+    if recorded is None:
+        yield Problem(lang, key, f"records no source sentence (#. {source_lang}: ...)")
+    elif translation.fuzzy:
+        yield Problem(
+            lang, key, f"stale: the source changed to {source.string!r}; revise, then unflag fuzzy"
+        )
+    elif recorded != source.string:
+        yield Problem(
+            lang,
+            key,
+            f"stale: translated from {recorded!r}, the source is now {source.string!r} "
+            "(python -m tools.catalogs mark)",
+        )
+
+
+def mark(languages: Sequence[str] | None = None, locale: Path | None = None) -> list[str]:
+    """Flag fuzzy every translation whose source changed, recording the new source; list them."""
+    languages = tuple(languages or course.LANGUAGES)
+    source_lang = languages[0]
+    source = {m.id: m.string for m in load(source_lang, locale) if m.id}
+    marked = []
+    for lang in languages[1:]:
+        catalog = load(lang, locale)
+        changed = False
+        for message in catalog:
+            if not message.id or message.id not in source:
+                continue
+            if recorded_source(message, source_lang) != source[message.id]:
+                message.flags.add("fuzzy")
+                record_source(message, source_lang, source[message.id])
+                marked.append(f"{lang}: {message.id}")
+                changed = True
+        if changed:
+            save(catalog, path(lang, locale))
+    return marked
+
+
+def format_all(languages: Sequence[str] | None = None, locale: Path | None = None) -> None:
+    """Rewrite every catalog canonically, translations in the source catalog's order."""
+    languages = tuple(languages or course.LANGUAGES)
+    source = load(languages[0], locale)
+    order = {m.id: i for i, m in enumerate(source) if m.id}
+    save(source, path(languages[0], locale))
+    for lang in languages[1:]:
+        catalog = load(lang, locale)
+        messages = sorted(
+            (m for m in catalog if m.id), key=lambda m: (order.get(m.id, len(order)), m.id)
+        )
+        for message in messages:
+            del catalog[message.id]
+        for message in messages:
+            catalog[message.id] = message
+        save(catalog, path(lang, locale))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check, mark or format the catalogs from the command line."""
+    parser = argparse.ArgumentParser(prog="python -m tools.catalogs", description=__doc__)
+    parser.add_argument("command", choices=("check", "mark", "format"))
+    args = parser.parse_args(argv)
+    if args.command == "mark":
+        for line in mark():
+            print(f"stale, flagged fuzzy: {line}")
+        return 0
+    if args.command == "format":
+        format_all()
+        return 0
+    found = problems()
+    for problem in found:
+        print(problem)
+    print(f"{len(found)} problem(s) in the catalogs of {', '.join(course.LANGUAGES)}")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
