@@ -127,9 +127,7 @@ class Problem:
         return f"{self.lang}: {self.key}: {self.what}"
 
 
-def problems(
-    languages: Sequence[str] | None = None, locale: Path | None = None
-) -> list[Problem]:
+def problems(languages: Sequence[str] | None = None, locale: Path | None = None) -> list[Problem]:
     """Everything wrong with the catalogs: missing or extra keys, fields, stale translations."""
     languages = tuple(languages or course.LANGUAGES)
     source_lang = languages[0]

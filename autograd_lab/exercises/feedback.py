@@ -15,16 +15,16 @@ EXERCISE = "exercise"
 PREDICTION = "prediction"
 
 _COLOURS = {CORRECT: "#2e7d32", WRONG: "#c62828", NOT_ATTEMPTED: "#757575"}
+_LABELS = {
+    CORRECT: "exercises.label_correct",
+    WRONG: "exercises.label_wrong",
+    NOT_ATTEMPTED: "exercises.label_not_attempted",
+}
 
 
 def get_language() -> str:
     """Return the language feedback is written in here ("zh" or "en")."""
     return language.current()
-
-
-def say(key: str, **fields: object) -> str:
-    """Return the feedback sentence `key` in the current language, its fields filled in."""
-    return language.say(f"exercises.{key}", **fields)
 
 
 @dataclass(frozen=True, repr=False)
@@ -44,7 +44,7 @@ class Feedback:
         return self.status == CORRECT
 
     def _heading(self) -> str:
-        label = language.say(f"exercises.label_{self.status}", self.language)
+        label = language.say(_LABELS[self.status], self.language)
         key = "exercises.heading" if self.kind == EXERCISE else "exercises.heading_prediction"
         return language.say(key, self.language, number=self.exercise, label=label)
 
@@ -63,8 +63,8 @@ class Feedback:
 
 
 def verdict(number: int, status: str, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
-    """Return the Feedback whose message is the sentence `hint`, its fields filled in."""
-    return Feedback(number, status, say(hint, **fields), hint=hint, kind=kind)
+    """Return the Feedback whose message is the sentence `hint` ("exercises.name"), filled in."""
+    return Feedback(number, status, language.say(hint, **fields), hint=hint, kind=kind)
 
 
 def right(number: int, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
@@ -79,7 +79,7 @@ def wrong(number: int, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
 
 def not_attempted(number: int, kind: str = EXERCISE) -> Feedback:
     """Return the verdict for an answer cell whose placeholder is still in place."""
-    key = "not_attempted" if kind == EXERCISE else "predict_not_attempted"
+    key = "exercises.not_attempted" if kind == EXERCISE else "exercises.predict_not_attempted"
     return verdict(number, NOT_ATTEMPTED, key, kind)
 
 

@@ -9,6 +9,7 @@ a prediction has been written: an unanswered item gives nothing away.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import torch
 
@@ -20,9 +21,9 @@ from autograd_lab.exercises.feedback import (
     Feedback,
     join,
     not_attempted,
-    say,
     wrong,
 )
+from autograd_lab.language import say
 
 
 def _two_passes() -> torch.Tensor:
@@ -55,43 +56,60 @@ def _control_flow() -> torch.Tensor:
     return a.grad
 
 
-# number -> (what runs, the misconceptions a prediction may reveal: (hint, predicted value))
-_ITEMS: dict[int, tuple[Callable[[], torch.Tensor], tuple[tuple[str, object], ...]]] = {
-    1: (
+@dataclass(frozen=True)
+class _Item:
+    """What an item runs, the hints for a right and an unexplained prediction, and the slips."""
+
+    run: Callable[[], torch.Tensor]
+    right: str
+    gap: str
+    slips: tuple[tuple[str, object], ...]  # (hint, the predicted value that reveals it)
+
+
+_ITEMS: dict[int, _Item] = {
+    1: _Item(
         _two_passes,
+        "exercises.p1_right",
+        "exercises.p1_gap",
         (
-            ("p1_once", [0.0, 4.0, 8.0, 12.0]),
-            ("p1_factor", [0.0, 2.0, 4.0, 6.0]),
-            ("p1_multiplied", [0.0, 16.0, 32.0, 48.0]),
+            ("exercises.p1_once", [0.0, 4.0, 8.0, 12.0]),
+            ("exercises.p1_factor", [0.0, 2.0, 4.0, 6.0]),
+            ("exercises.p1_multiplied", [0.0, 16.0, 32.0, 48.0]),
         ),
     ),
-    2: (
+    2: _Item(
         _broadcast,
+        "exercises.p2_right",
+        "exercises.p2_gap",
         (
-            ("p2_one_row", [0.0, 1.0, 2.0]),
-            ("p2_one_row", [3.0, 4.0, 5.0]),
-            ("p2_ones", [1.0, 1.0, 1.0]),
-            ("p2_ones", [2.0, 2.0, 2.0]),
+            ("exercises.p2_one_row", [0.0, 1.0, 2.0]),
+            ("exercises.p2_one_row", [3.0, 4.0, 5.0]),
+            ("exercises.p2_ones", [1.0, 1.0, 1.0]),
+            ("exercises.p2_ones", [2.0, 2.0, 2.0]),
         ),
     ),
-    3: (
+    3: _Item(
         _detached,
+        "exercises.p3_right",
+        "exercises.p3_gap",
         (
-            ("p3_through", [0.0, 3.0, 12.0, 27.0]),
-            ("p3_through", [0.0, 2.0, 8.0, 18.0]),
-            ("p3_x", [0.0, 1.0, 2.0, 3.0]),
-            ("p3_x", [0.0, 2.0, 4.0, 6.0]),
+            ("exercises.p3_through", [0.0, 3.0, 12.0, 27.0]),
+            ("exercises.p3_through", [0.0, 2.0, 8.0, 18.0]),
+            ("exercises.p3_x", [0.0, 1.0, 2.0, 3.0]),
+            ("exercises.p3_x", [0.0, 2.0, 4.0, 6.0]),
         ),
     ),
-    4: (
+    4: _Item(
         _control_flow,
+        "exercises.p4_right",
+        "exercises.p4_gap",
         (
-            ("p4_branch", 4096.0),
-            ("p4_sign", -409600.0),
-            ("p4_count", 204800.0),
-            ("p4_count", 819200.0),
-            ("p4_count", 2048.0),
-            ("p4_count", 8192.0),
+            ("exercises.p4_branch", 4096.0),
+            ("exercises.p4_sign", -409600.0),
+            ("exercises.p4_count", 204800.0),
+            ("exercises.p4_count", 819200.0),
+            ("exercises.p4_count", 2048.0),
+            ("exercises.p4_count", 8192.0),
         ),
     ),
 }
@@ -113,40 +131,46 @@ def check_prediction(number: int, prediction: object, observed: object) -> Feedb
     """Compare the prediction for item `number` with what its code gives, and explain the gap."""
     if number not in _ITEMS:
         raise ValueError(f"no prediction item {number}: choose one of {sorted(_ITEMS)}")
-    run, slips = _ITEMS[number]
+    item = _ITEMS[number]
     if sandbox.is_placeholder(prediction):
         return not_attempted(number, PREDICTION)
     with torch.enable_grad():
-        actual = run()
+        actual = item.run()
     seen = sandbox.as_tensor(observed)
     if seen is None or not sandbox.close(seen, actual):
-        return wrong(number, "predict_changed", PREDICTION)
+        return wrong(number, "exercises.predict_changed", PREDICTION)
     if _is_error_prediction(prediction):
-        gap = say("predict_gap", predicted=say("predict_an_error"), actual=_shown(actual))
+        gap = say(
+            "exercises.predict_gap",
+            predicted=say("exercises.predict_an_error"),
+            actual=_shown(actual),
+        )
         return Feedback(
-            number, WRONG, join(gap, say("predict_no_error")), "predict_no_error", PREDICTION
+            number,
+            WRONG,
+            join(gap, say("exercises.predict_no_error")),
+            "exercises.predict_no_error",
+            PREDICTION,
         )
     guess = sandbox.as_tensor(prediction)
     if guess is None:
-        return wrong(number, "predict_not_value", PREDICTION)
+        return wrong(number, "exercises.predict_not_value", PREDICTION)
     guess = guess.double()
-    gap = say("predict_gap", predicted=_shown(guess), actual=_shown(actual))
+    gap = say("exercises.predict_gap", predicted=_shown(guess), actual=_shown(actual))
     if guess.shape != actual.shape:
         if guess.numel() == actual.numel() and sandbox.close(guess.reshape(actual.shape), actual):
-            hint = "predict_layout"
+            hint = "exercises.predict_layout"
         else:
-            hint = "predict_shape"
+            hint = "exercises.predict_shape"
         fields = {"predicted": tuple(guess.shape), "actual": tuple(actual.shape)}
         return Feedback(number, WRONG, join(gap, say(hint, **fields)), hint, PREDICTION)
     if sandbox.close(guess, actual, tol=1e-4):
-        hint = f"p{number}_right"
-        message = join(say("predict_right", actual=_shown(actual)), say(hint))
-        return Feedback(number, CORRECT, message, hint, PREDICTION)
-    for hint, value in slips:
+        message = join(say("exercises.predict_right", actual=_shown(actual)), say(item.right))
+        return Feedback(number, CORRECT, message, item.right, PREDICTION)
+    for hint, value in item.slips:
         if sandbox.close(guess, torch.tensor(value, dtype=torch.float64), tol=1e-4):
             return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
-    hint = f"p{number}_gap"
-    return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
+    return Feedback(number, WRONG, join(gap, say(item.gap)), item.gap, PREDICTION)
 
 
 def check_predict1(prediction: object, observed: object = None) -> Feedback:
