@@ -23,7 +23,6 @@ NOTEBOOKS = ROOT / "notebooks"
 ASSETS = ROOT / "assets"
 
 
-
 @dataclass(frozen=True)
 class Language:
     """A language of the course, declared once: what each part of the course calls it."""
@@ -163,15 +162,21 @@ def edition_path(instructor: Path, edition: str) -> Path:
     return instructor.parent / STUDENT_DIR / instructor.name if edition == STUDENT else instructor
 
 
-def language_of(path: Path | str) -> str | None:
+def language_of(path: Path | str, *, required: bool = False) -> str | None:
     """The language of a path: its nearest folder named after a course language, else None.
 
     `notebooks/en/student/07_exercises.ipynb` and the kernel's working directory
-    `.lab/course/notebooks/en` are English; a folder outside any language folder has none.
+    `.lab/course/notebooks/en` are English; a folder outside any language folder has none, and
+    with `required` that is a ValueError saying where the file belongs.
     """
     for part in reversed(Path(path).parts):
         if part in LANGUAGES:
             return part
+    if required:
+        raise ValueError(
+            f"{path}: a course notebook lives in a language folder such as "
+            f"notebooks/{SOURCE_LANGUAGE}/; put it in one"
+        )
     return None
 
 

@@ -573,172 +573,247 @@ def predict(number, prediction):
 
 BANK = [
     # exercise 1
-    ("ex1", "no create_graph", lambda: ex.check_ex1(sd_no_create_graph), "ex1_no_graph"),
+    ("ex1", "no create_graph", lambda: ex.check_ex1(sd_no_create_graph), "exercises.ex1_no_graph"),
     (
         "ex1",
         "forgot requires_grad_",
         lambda: ex.check_ex1(sd_forgot_requires_grad),
-        "ex1_input_no_grad",
+        "exercises.ex1_input_no_grad",
     ),
-    ("ex1", "first derivative", lambda: ex.check_ex1(sd_first_derivative), "ex1_first_derivative"),
+    (
+        "ex1",
+        "first derivative",
+        lambda: ex.check_ex1(sd_first_derivative),
+        "exercises.ex1_first_derivative",
+    ),
     (
         "ex1",
         "second-order finite differences",
         lambda: ex.check_ex1(sd_finite_differences),
-        "ex1_not_autograd",
+        "exercises.ex1_not_autograd",
     ),
-    ("ex1", "hard-coded -sin(x)", lambda: ex.check_ex1(sd_hard_coded), "ex1_not_autograd"),
+    (
+        "ex1",
+        "hard-coded -sin(x)",
+        lambda: ex.check_ex1(sd_hard_coded),
+        "exercises.ex1_not_autograd",
+    ),
     (
         "ex1",
         "both derivatives in one .grad",
         lambda: ex.check_ex1(sd_accumulated),
-        "ex1_accumulated",
+        "exercises.ex1_accumulated",
     ),
-    ("ex1", "forgot return", lambda: ex.check_ex1(sd_forgot_return), "returned_none"),
-    ("ex1", "summed to one number", lambda: ex.check_ex1(sd_summed), "ex1_shape"),
-    ("ex1", "exception whose __str__ fails", lambda: ex.check_ex1(sd_unprintable), "raised"),
-    ("ex1", "sys.exit() inside", lambda: ex.check_ex1(sd_exits), "raised"),
-    ("ex1", "a value, not a function", lambda: ex.check_ex1(torch.zeros(9)), "ex1_not_callable"),
-    ("ex1", "placeholder left", lambda: ex.check_ex1(placeholder), "not_attempted"),
+    ("ex1", "forgot return", lambda: ex.check_ex1(sd_forgot_return), "exercises.returned_none"),
+    ("ex1", "summed to one number", lambda: ex.check_ex1(sd_summed), "exercises.ex1_shape"),
+    (
+        "ex1",
+        "exception whose __str__ fails",
+        lambda: ex.check_ex1(sd_unprintable),
+        "exercises.raised",
+    ),
+    ("ex1", "sys.exit() inside", lambda: ex.check_ex1(sd_exits), "exercises.raised"),
+    (
+        "ex1",
+        "a value, not a function",
+        lambda: ex.check_ex1(torch.zeros(9)),
+        "exercises.ex1_not_callable",
+    ),
+    ("ex1", "placeholder left", lambda: ex.check_ex1(placeholder), "exercises.not_attempted"),
     (
         "ex1",
         "raise NotImplementedError left",
         lambda: ex.check_ex1(not_implemented),
-        "not_attempted",
+        "exercises.not_attempted",
     ),
-    ("ex1", "return ... left", lambda: ex.check_ex1(returns_ellipsis), "not_attempted"),
+    ("ex1", "return ... left", lambda: ex.check_ex1(returns_ellipsis), "exercises.not_attempted"),
     # exercise 2
-    ("ex2", "graph freed", lambda: ex.check_ex2(bt_freed), "ex2_freed"),
-    ("ex2", "lambda x: 4 * x", lambda: ex.check_ex2(bt_no_backward), "ex2_no_backward"),
+    ("ex2", "graph freed", lambda: ex.check_ex2(bt_freed), "exercises.ex2_freed"),
+    ("ex2", "lambda x: 4 * x", lambda: ex.check_ex2(bt_no_backward), "exercises.ex2_no_backward"),
     (
         "ex2",
         "constant tensor([0., 4., 8., 12.])",
         lambda: ex.check_ex2(bt_constant),
-        "ex2_no_backward",
+        "exercises.ex2_no_backward",
     ),
-    ("ex2", "graph built twice", lambda: ex.check_ex2(bt_rebuilt), "ex2_rebuilt"),
+    ("ex2", "graph built twice", lambda: ex.check_ex2(bt_rebuilt), "exercises.ex2_rebuilt"),
     (
         "ex2",
         "one backward of a doubled loss",
         lambda: ex.check_ex2(bt_doubled_loss),
-        "ex2_one_pass",
+        "exercises.ex2_one_pass",
     ),
-    ("ex2", "backward once", lambda: ex.check_ex2(bt_once), "ex2_once"),
-    ("ex2", "zeroed between the passes", lambda: ex.check_ex2(bt_zeroed), "ex2_zeroed"),
-    ("ex2", "autograd.grad twice, summed", lambda: ex.check_ex2(bt_autograd_grad), "ex2_not_grad"),
-    ("ex2", "three passes", lambda: ex.check_ex2(bt_three), "ex2_too_many"),
-    ("ex2", "x.grad.zero_() before any backward", lambda: ex.check_ex2(bt_zero_first), "err_none"),
-    ("ex2", "switches grad off for good", lambda: ex.check_ex2(bt_grad_off), "ex2_no_backward"),
-    ("ex2", "forgot return", lambda: ex.check_ex2(bt_forgot_return), "returned_none"),
-    ("ex2", "division by zero", lambda: ex.check_ex2(lambda x: 1 / 0), "raised"),
+    ("ex2", "backward once", lambda: ex.check_ex2(bt_once), "exercises.ex2_once"),
+    ("ex2", "zeroed between the passes", lambda: ex.check_ex2(bt_zeroed), "exercises.ex2_zeroed"),
+    (
+        "ex2",
+        "autograd.grad twice, summed",
+        lambda: ex.check_ex2(bt_autograd_grad),
+        "exercises.ex2_not_grad",
+    ),
+    ("ex2", "three passes", lambda: ex.check_ex2(bt_three), "exercises.ex2_too_many"),
+    (
+        "ex2",
+        "x.grad.zero_() before any backward",
+        lambda: ex.check_ex2(bt_zero_first),
+        "exercises.err_none",
+    ),
+    (
+        "ex2",
+        "switches grad off for good",
+        lambda: ex.check_ex2(bt_grad_off),
+        "exercises.ex2_no_backward",
+    ),
+    ("ex2", "forgot return", lambda: ex.check_ex2(bt_forgot_return), "exercises.returned_none"),
+    ("ex2", "division by zero", lambda: ex.check_ex2(lambda x: 1 / 0), "exercises.raised"),
     # exercise 3
-    ("ex3", "return f(a) / a", lambda: ex.check_ex3(gf_the_conclusion), "ex3_no_backward"),
-    ("ex3", "backward on a vector", lambda: ex.check_ex3(gf_scalar_backward), "ex3_not_scalar"),
-    ("ex3", "weights of a fixed shape", lambda: ex.check_ex3(gf_fixed_shape), "ex3_any_shape"),
-    ("ex3", "wrong weights", lambda: ex.check_ex3(gf_wrong_weights), "ex3_wrong"),
-    ("ex3", "first component only", lambda: ex.check_ex3(gf_first_component), "ex3_one_component"),
-    ("ex3", "f under no_grad", lambda: ex.check_ex3(gf_no_grad), "err_no_graph"),
+    (
+        "ex3",
+        "return f(a) / a",
+        lambda: ex.check_ex3(gf_the_conclusion),
+        "exercises.ex3_no_backward",
+    ),
+    (
+        "ex3",
+        "backward on a vector",
+        lambda: ex.check_ex3(gf_scalar_backward),
+        "exercises.ex3_not_scalar",
+    ),
+    (
+        "ex3",
+        "weights of a fixed shape",
+        lambda: ex.check_ex3(gf_fixed_shape),
+        "exercises.ex3_any_shape",
+    ),
+    ("ex3", "wrong weights", lambda: ex.check_ex3(gf_wrong_weights), "exercises.ex3_wrong"),
+    (
+        "ex3",
+        "first component only",
+        lambda: ex.check_ex3(gf_first_component),
+        "exercises.ex3_one_component",
+    ),
+    ("ex3", "f under no_grad", lambda: ex.check_ex3(gf_no_grad), "exercises.err_no_graph"),
     (
         "ex3",
         "switches grad off for good",
         lambda: ex.check_ex3(gf_grad_off_for_good),
-        "ex3_no_backward",
+        "exercises.ex3_no_backward",
     ),
-    ("ex3", "forgot return", lambda: ex.check_ex3(gf_forgot_return), "returned_none"),
-    ("ex3", "after monkeypatching ex.control_flow_f", lambda: _patched_check(), "ex3_wrong"),
+    ("ex3", "forgot return", lambda: ex.check_ex3(gf_forgot_return), "exercises.returned_none"),
+    (
+        "ex3",
+        "after monkeypatching ex.control_flow_f",
+        lambda: _patched_check(),
+        "exercises.ex3_wrong",
+    ),
     # exercise 4
     (
         "ex4",
         "while b < 10 never ends for a <= 0",
         lambda: ex.check_ex4(g_hangs, dg_hangs),
-        "timeout",
+        "exercises.timeout",
     ),
-    ("ex4", "dg never ends", lambda: ex.check_ex4(g_reference, dg_infinite), "timeout"),
+    ("ex4", "dg never ends", lambda: ex.check_ex4(g_reference, dg_infinite), "exercises.timeout"),
     (
         "ex4",
         "g does not use a",
         lambda: ex.check_ex4(g_ignores_a, lambda a: 0.0),
-        "ex4_no_dependence",
+        "exercises.ex4_no_dependence",
     ),
     (
         "ex4",
         "g calls backward",
         lambda: ex.check_ex4(g_backward_inside, dg_reference),
-        "ex4_g_backward",
+        "exercises.ex4_g_backward",
     ),
-    ("ex4", "complex g", lambda: ex.check_ex4(g_complex, lambda a: 1j), "ex4_complex"),
+    ("ex4", "complex g", lambda: ex.check_ex4(g_complex, lambda a: 1j), "exercises.ex4_complex"),
     (
         "ex4",
         "dg by autograd (backward)",
         lambda: ex.check_ex4(g_reference, dg_autograd),
-        "by_hand_autograd",
+        "exercises.by_hand_autograd",
     ),
     (
         "ex4",
         "dg by torch.func.grad",
         lambda: ex.check_ex4(g_reference, dg_torch_func),
-        "by_hand_autograd",
+        "exercises.by_hand_autograd",
     ),
     (
         "ex4",
         "dg by central differences",
         lambda: ex.check_ex4(g_reference, dg_finite_differences),
-        "ex4_dg_difference",
+        "exercises.ex4_dg_difference",
     ),
-    ("ex4", "wrong formula", lambda: ex.check_ex4(g_reference, dg_wrong), "ex4_mismatch"),
-    ("ex4", "one path only", lambda: ex.check_ex4(g_one_path, dg_one_path), "ex4_one_path"),
-    ("ex4", "g returns a string", lambda: ex.check_ex4(g_string, dg_wrong), "ex4_not_scalar"),
+    ("ex4", "wrong formula", lambda: ex.check_ex4(g_reference, dg_wrong), "exercises.ex4_mismatch"),
+    (
+        "ex4",
+        "one path only",
+        lambda: ex.check_ex4(g_one_path, dg_one_path),
+        "exercises.ex4_one_path",
+    ),
+    (
+        "ex4",
+        "g returns a string",
+        lambda: ex.check_ex4(g_string, dg_wrong),
+        "exercises.ex4_not_scalar",
+    ),
     (
         "ex4",
         "dg forgot return",
         lambda: ex.check_ex4(g_reference, dg_forgot_return),
-        "returned_none",
+        "exercises.returned_none",
     ),
-    ("ex4", "placeholders left", lambda: ex.check_ex4(placeholder, placeholder), "not_attempted"),
+    (
+        "ex4",
+        "placeholders left",
+        lambda: ex.check_ex4(placeholder, placeholder),
+        "exercises.not_attempted",
+    ),
     # exercise 5
-    ("ex5", "dy_dx = torch.cos(x)", lambda: ex.check_ex5(*ex5_cos()), "ex5_no_backward"),
+    ("ex5", "dy_dx = torch.cos(x)", lambda: ex.check_ex5(*ex5_cos()), "exercises.ex5_no_backward"),
     (
         "ex5",
         "float64 finite differences",
         lambda: ex.check_ex5(*ex5_finite_differences()),
-        "ex5_no_backward",
+        "exercises.ex5_no_backward",
     ),
-    ("ex5", "values of sin", lambda: ex.check_ex5(*ex5_values()), "ex5_values"),
-    ("ex5", "accumulated twice", lambda: ex.check_ex5(*ex5_doubled()), "ex5_doubled"),
+    ("ex5", "values of sin", lambda: ex.check_ex5(*ex5_values()), "exercises.ex5_values"),
+    ("ex5", "accumulated twice", lambda: ex.check_ex5(*ex5_doubled()), "exercises.ex5_doubled"),
     (
         "ex5",
         "backward of another function",
         lambda: ex.check_ex5(*ex5_wrong_function()),
-        "ex5_mismatch",
+        "exercises.ex5_mismatch",
     ),
     (
         "ex5",
         "not the x.grad backward left",
         lambda: ex.check_ex5(*ex5_other_than_grad()),
-        "ex5_not_grad",
+        "exercises.ex5_not_grad",
     ),
-    ("ex5", "x not a leaf", lambda: ex.check_ex5(*ex5_not_leaf()), "ex5_not_leaf"),
-    ("ex5", "integer x", lambda: ex.check_ex5(*ex5_integers()), "ex5_integers"),
-    ("ex5", "complex x", lambda: ex.check_ex5(*ex5_complex()), "ex5_complex"),
-    ("ex5", "less than a period", lambda: ex.check_ex5(*ex5_short()), "ex5_short_range"),
-    ("ex5", "ten points", lambda: ex.check_ex5(*ex5_few()), "ex5_few_points"),
+    ("ex5", "x not a leaf", lambda: ex.check_ex5(*ex5_not_leaf()), "exercises.ex5_not_leaf"),
+    ("ex5", "integer x", lambda: ex.check_ex5(*ex5_integers()), "exercises.ex5_integers"),
+    ("ex5", "complex x", lambda: ex.check_ex5(*ex5_complex()), "exercises.ex5_complex"),
+    ("ex5", "less than a period", lambda: ex.check_ex5(*ex5_short()), "exercises.ex5_short_range"),
+    ("ex5", "ten points", lambda: ex.check_ex5(*ex5_few()), "exercises.ex5_few_points"),
     (
         "ex5",
         "the function sin itself",
         lambda: ex.check_ex5(ex5_reference()[0], torch.sin),
-        "ex5_not_tensors",
+        "exercises.ex5_not_tensors",
     ),
-    ("ex5", "placeholders left", lambda: ex.check_ex5(..., ...), "not_attempted"),
+    ("ex5", "placeholders left", lambda: ex.check_ex5(..., ...), "exercises.not_attempted"),
     # exercise 6
-    ("ex6", "df by autograd", lambda: ex.check_ex6(df_autograd), "by_hand_autograd"),
-    ("ex6", "df by torch.func", lambda: ex.check_ex6(df_torch_func), "by_hand_autograd"),
+    ("ex6", "df by autograd", lambda: ex.check_ex6(df_autograd), "exercises.by_hand_autograd"),
+    ("ex6", "df by torch.func", lambda: ex.check_ex6(df_torch_func), "exercises.by_hand_autograd"),
     (
         "ex6",
         "forgot the inner 2x",
         lambda: ex.check_ex6(
             lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2
         ),
-        "ex6_inner",
+        "exercises.ex6_inner",
     ),
     (
         "ex6",
@@ -746,69 +821,89 @@ BANK = [
         lambda: ex.check_ex6(
             lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2
         ),
-        "ex6_log_rule",
+        "exercises.ex6_log_rule",
     ),
     (
         "ex6",
         "sign of the 1/x term",
         lambda: ex.check_ex6(lambda x: df_reference(x) + 2 / x**2),
-        "ex6_sign",
+        "exercises.ex6_sign",
     ),
     (
         "ex6",
         "product rule: one term only",
         lambda: ex.check_ex6(lambda x: torch.log(x**2) * torch.cos(x) - 1 / x**2),
-        "ex6_product",
+        "exercises.ex6_product",
     ),
     (
         "ex6",
         "product rule: product of derivatives",
         lambda: ex.check_ex6(lambda x: 2 / x * torch.cos(x) - 1 / x**2),
-        "ex6_product",
+        "exercises.ex6_product",
     ),
     (
         "ex6",
         "1/x term forgotten",
         lambda: ex.check_ex6(lambda x: df_reference(x) + 1 / x**2),
-        "ex6_missing_term",
+        "exercises.ex6_missing_term",
     ),
-    ("ex6", "returns f itself", lambda: ex.check_ex6(f6), "ex6_value"),
-    ("ex6", "central differences", lambda: ex.check_ex6(df_finite_differences), "approximate"),
-    ("ex6", "computed in float32", lambda: ex.check_ex6(df_float32), "approximate"),
-    ("ex6", "lookup table of the shown grid", lambda: ex.check_ex6(df_lookup), "ex6_shape"),
-    ("ex6", "something else", lambda: ex.check_ex6(torch.cos), "ex6_other"),
-    ("ex6", "raises AttributeError", lambda: ex.check_ex6(df_raises), "raised"),
+    ("ex6", "returns f itself", lambda: ex.check_ex6(f6), "exercises.ex6_value"),
+    (
+        "ex6",
+        "central differences",
+        lambda: ex.check_ex6(df_finite_differences),
+        "exercises.approximate",
+    ),
+    ("ex6", "computed in float32", lambda: ex.check_ex6(df_float32), "exercises.approximate"),
+    (
+        "ex6",
+        "lookup table of the shown grid",
+        lambda: ex.check_ex6(df_lookup),
+        "exercises.ex6_shape",
+    ),
+    ("ex6", "something else", lambda: ex.check_ex6(torch.cos), "exercises.ex6_other"),
+    ("ex6", "raises AttributeError", lambda: ex.check_ex6(df_raises), "exercises.raised"),
     # predict, then run
-    ("predict 1", "one pass's gradient", lambda: predict(1, [0.0, 4.0, 8.0, 12.0]), "p1_once"),
-    ("predict 1", "an error", lambda: predict(1, "error"), "predict_no_error"),
-    ("predict 1", "multiplied", lambda: predict(1, [0.0, 16.0, 32.0, 48.0]), "p1_multiplied"),
-    ("predict 1", "something else", lambda: predict(1, [1.0, 1.0, 1.0, 1.0]), "p1_gap"),
+    (
+        "predict 1",
+        "one pass's gradient",
+        lambda: predict(1, [0.0, 4.0, 8.0, 12.0]),
+        "exercises.p1_once",
+    ),
+    ("predict 1", "an error", lambda: predict(1, "error"), "exercises.predict_no_error"),
+    (
+        "predict 1",
+        "multiplied",
+        lambda: predict(1, [0.0, 16.0, 32.0, 48.0]),
+        "exercises.p1_multiplied",
+    ),
+    ("predict 1", "something else", lambda: predict(1, [1.0, 1.0, 1.0, 1.0]), "exercises.p1_gap"),
     (
         "predict 1",
         "cell changed",
         lambda: ex.check_predict1([0.0], torch.zeros(4)),
-        "predict_changed",
+        "exercises.predict_changed",
     ),
     (
         "predict 2",
         "the output's shape",
         lambda: predict(2, [[0.0, 1, 2], [3, 4, 5]]),
-        "predict_shape",
+        "exercises.predict_shape",
     ),
-    ("predict 2", "one row", lambda: predict(2, [0.0, 1.0, 2.0]), "p2_one_row"),
-    ("predict 2", "ones", lambda: predict(2, [1.0, 1.0, 1.0]), "p2_ones"),
+    ("predict 2", "one row", lambda: predict(2, [0.0, 1.0, 2.0]), "exercises.p2_one_row"),
+    ("predict 2", "ones", lambda: predict(2, [1.0, 1.0, 1.0]), "exercises.p2_ones"),
     (
         "predict 3",
         "through the detached u",
         lambda: predict(3, [0.0, 3.0, 12.0, 27.0]),
-        "p3_through",
+        "exercises.p3_through",
     ),
-    ("predict 3", "the value of x", lambda: predict(3, [0.0, 1.0, 2.0, 3.0]), "p3_x"),
-    ("predict 4", "the if branch", lambda: predict(4, 4096), "p4_branch"),
-    ("predict 4", "one doubling short", lambda: predict(4, 204800), "p4_count"),
-    ("predict 4", "negative", lambda: predict(4, -409600.0), "p4_sign"),
-    ("predict 4", "a word, not a value", lambda: predict(4, "big"), "predict_not_value"),
-    ("predict 4", "placeholder left", lambda: predict(4, ...), "predict_not_attempted"),
+    ("predict 3", "the value of x", lambda: predict(3, [0.0, 1.0, 2.0, 3.0]), "exercises.p3_x"),
+    ("predict 4", "the if branch", lambda: predict(4, 4096), "exercises.p4_branch"),
+    ("predict 4", "one doubling short", lambda: predict(4, 204800), "exercises.p4_count"),
+    ("predict 4", "negative", lambda: predict(4, -409600.0), "exercises.p4_sign"),
+    ("predict 4", "a word, not a value", lambda: predict(4, "big"), "exercises.predict_not_value"),
+    ("predict 4", "placeholder left", lambda: predict(4, ...), "exercises.predict_not_attempted"),
 ]
 
 
@@ -875,11 +970,11 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
         start = time.perf_counter()
         feedback = check()
         seconds = time.perf_counter() - start
-    expected = NOT_ATTEMPTED if hint.endswith("not_attempted") else WRONG
+    expected = NOT_ATTEMPTED if hint.endswith("exercises.not_attempted") else WRONG
     assert feedback.status == expected, feedback
     assert feedback.hint == hint, feedback
     _assert_in_language(feedback, language)
-    hint_text = lang.template(f"exercises.{hint}")  # the message also quotes the learner's code
+    hint_text = lang.template(hint)  # the message also quotes the learner's code
     for word in GIVEAWAYS:
         assert word not in hint_text, f"the hint gives away {word!r}: {feedback}"
     assert "autograd_lab" not in feedback.message and "site-packages" not in feedback.message
@@ -905,7 +1000,7 @@ def test_right_answer_passes(exercise, name, check, language):
 
 
 def test_the_bank_is_large_and_covers_every_exercise():
-    wrong = [row for row in BANK if not row[3].endswith("not_attempted")]
+    wrong = [row for row in BANK if not row[3].endswith("exercises.not_attempted")]
     assert len(wrong) >= 40
     exercises = {e for e, *_ in BANK}
     assert {f"ex{n}" for n in range(1, 7)} <= exercises
@@ -918,7 +1013,7 @@ def test_the_hang_is_answered_within_the_time_limit():
     start = time.perf_counter()
     feedback = ex.check_ex4(g_hangs, dg_hangs)
     seconds = time.perf_counter() - start
-    assert feedback.hint == "timeout", feedback
+    assert feedback.hint == "exercises.timeout", feedback
     assert ex.LIMIT <= seconds < ex.LIMIT + 1.0, f"{seconds:.2f} s"
     assert "g(-2.75)" in feedback.message
     TABLE.parent.mkdir(parents=True, exist_ok=True)

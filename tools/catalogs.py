@@ -219,17 +219,24 @@ def format_all(languages: Sequence[str] | None = None, locale: Path | None = Non
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Check, mark or format the catalogs from the command line."""
-    parser = argparse.ArgumentParser(prog="python -m tools.catalogs", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.catalogs",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=("check", "mark", "format"))
+    parser.add_argument(
+        "--locale", type=Path, default=None, help="the catalogs' folder (default: the package's)"
+    )
     args = parser.parse_args(argv)
     if args.command == "mark":
-        for line in mark():
+        for line in mark(locale=args.locale):
             print(f"stale, flagged fuzzy: {line}")
         return 0
     if args.command == "format":
-        format_all()
+        format_all(locale=args.locale)
         return 0
-    found = problems()
+    found = problems(locale=args.locale)
     for problem in found:
         print(problem)
     print(f"{len(found)} problem(s) in the catalogs of {', '.join(course.LANGUAGES)}")

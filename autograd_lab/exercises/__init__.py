@@ -10,7 +10,8 @@ is still there). A check never raises and never hangs: learner code runs with a 
 
 Feedback is written in the learner's language (`autograd_lab.language`: the notebook's folder,
 or a `with language.use("en"):` block); every message is an `exercises.*` sentence of the
-catalogs, in each language, and its key is the hint id. A `Feedback` keeps the language it was written in.
+catalogs, in each language, and its key is the hint id. A `Feedback` keeps the language it
+was written in.
 """
 
 from autograd_lab import course
