@@ -161,6 +161,27 @@ def test_a_changed_source_sentence_makes_its_translation_stale_until_revisited(t
     assert _check(locale).returncode == 0
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "的" * 200,  # longer than a line, nowhere to wrap
+        "vector-Jacobian products, (f(x+h)-f(x))/h and  two  spaces, " * 3,
+        'a line break\nand "quotes"',
+        "",
+    ],
+)
+def test_the_recorded_source_survives_babels_line_wrapping(tmp_path, sentence):
+    catalog = catalogs.Catalog(locale="en")
+    catalog["k"] = catalogs.Message("k", "t")
+    catalogs.record_source(catalog["k"], SOURCE, sentence)
+    catalogs.save(catalog, tmp_path / "x.po")
+    with (tmp_path / "x.po").open("rb") as f:
+        message = catalogs.read_po(f)["k"]
+    assert catalogs.recorded_source(message, SOURCE) == sentence
+    assert catalogs.is_current(message, SOURCE, sentence)
+    assert not catalogs.is_current(message, SOURCE, sentence + "!")
+
+
 def test_a_translation_with_other_fields_or_none_is_reported(tmp_path):
     locale = _copy_catalogs(tmp_path)
     english = catalogs.load("en", locale)

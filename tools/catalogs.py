@@ -27,21 +27,20 @@ the test that runs it, fail naming the key.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import string
 import sys
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
+from babel.util import TextWrapper
 
 from autograd_lab import course, language
 
-SOURCE_NOTE = "{lang}: "  # the extracted comment that records a translation's source sentence
+SOURCE_NOTE = "{lang}:"  # how the extracted comment recording a translation's source begins
 WIDTH = 76  # gettext's own line width
 
 
@@ -68,51 +67,56 @@ def fields(sentence: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(sentence) if name is not None}
 
 
-def recorded_source(message: Message, source_lang: str) -> str | None:
-    """The source sentence a translation records, or None if it records none."""
-    return _read_record(list(message.auto_comments), source_lang)
+def _wrap(text: str) -> list[str]:
+    """A comment's lines as Babel writes them (write_po wraps comments with this wrapper)."""
+    wrapper = TextWrapper(width=WIDTH, break_long_words=False)
+    return [line.strip() for line in wrapper.wrap(text)]
 
 
-def _read_record(comments: list[str], source_lang: str) -> str | None:
+def _record(sentence: str, source_lang: str) -> str:
+    return SOURCE_NOTE.format(lang=source_lang) + " " + json.dumps(sentence, ensure_ascii=False)
+
+
+def _record_lines(message: Message, source_lang: str) -> list[str] | None:
+    """The lines of a translation's source record (the last extracted comments), or None."""
     prefix = SOURCE_NOTE.format(lang=source_lang)
-    for i, comment in enumerate(comments):
-        if comment.startswith(prefix):
-            # Babel wraps long comments at spaces; the record is one JSON string, so the
-            # wrapped lines are rejoined until the string is complete.
-            text = comment[len(prefix) :]
-            for more in comments[i + 1 :]:
-                with contextlib.suppress(json.JSONDecodeError):
-                    return json.loads(text)
-                text += " " + more
-            with contextlib.suppress(json.JSONDecodeError):
-                return json.loads(text)
-            return None
-    return None
+    comments = list(message.auto_comments)
+    starts = [i for i, comment in enumerate(comments) if comment.startswith(prefix)]
+    if not starts:
+        return None
+    return [line for comment in comments[starts[-1] :] for line in _wrap(comment)]
+
+
+def is_current(message: Message, source_lang: str, sentence: str) -> bool:
+    """Whether a translation records `sentence` as its source.
+
+    Compared as Babel writes the record, wrapped, so a record read back from a file and one
+    just made compare alike; a JSON string keeps line breaks and quotes exact.
+    """
+    return _record_lines(message, source_lang) == _wrap(_record(sentence, source_lang))
+
+
+def recorded_source(message: Message, source_lang: str) -> str | None:
+    """The source sentence a translation records (to show a translator), or None."""
+    lines = _record_lines(message, source_lang)
+    if lines is None:
+        return None
+    text = " ".join(lines)[len(SOURCE_NOTE.format(lang=source_lang)) :]
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
 
 
 def record_source(message: Message, source_lang: str, sentence: str) -> None:
     """Record `sentence` as the source a translation was made from (replacing an older one)."""
     prefix = SOURCE_NOTE.format(lang=source_lang)
-    record = prefix + json.dumps(sentence, ensure_ascii=False)
-    # read the record back as it will be after Babel wraps it: exact, or refused
-    wrapped = [line.strip() for line in textwrap.wrap(record, WIDTH, break_long_words=False)]
-    if _read_record(wrapped, source_lang) != sentence:
-        raise ValueError(
-            f"{message.id}: its source sentence cannot be recorded exactly in a comment "
-            "(a run of spaces?): write it with single spaces"
-        )
-    message.auto_comments = [*_notes(message, source_lang), record]
-
-
-def _notes(message: Message, source_lang: str) -> list[str]:
-    """The extracted comments before the source record: notes for translators."""
-    prefix = SOURCE_NOTE.format(lang=source_lang)
     notes = []
-    for comment in message.auto_comments:
+    for comment in message.auto_comments:  # notes for translators come before the record
         if comment.startswith(prefix):
             break
         notes.append(comment)
-    return notes
+    message.auto_comments = [*notes, _record(sentence, source_lang)]
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ def _translation_problems(
         yield Problem(
             lang, key, f"stale: the source changed to {source.string!r}; revise, then unflag fuzzy"
         )
-    elif recorded != source.string:
+    elif not is_current(translation, source_lang, source.string):
         yield Problem(
             lang,
             key,
@@ -189,7 +193,7 @@ def mark(languages: Sequence[str] | None = None, locale: Path | None = None) -> 
         for message in catalog:
             if not message.id or message.id not in source:
                 continue
-            if recorded_source(message, source_lang) != source[message.id]:
+            if not is_current(message, source_lang, source[message.id]):
                 message.flags.add("fuzzy")
                 record_source(message, source_lang, source[message.id])
                 marked.append(f"{lang}: {message.id}")
