@@ -129,7 +129,7 @@ def _copy_catalogs(tmp_path: Path) -> Path:
 
 def _check(locale: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "tools.catalogs", "check", "--locale", str(locale)],
+        [sys.executable, "-m", "tools.catalogs", "--locale", str(locale), "check"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -190,6 +190,20 @@ def test_a_translation_with_other_fields_or_none_is_reported(tmp_path):
     catalogs.save(english, lang.catalog_path("en", locale))
     found = {(p.key, p.what.split(" ")[0]) for p in catalogs.problems(locale=locale)}
     assert found == {("exercises.heading", "fields"), ("exercises.label_correct", "missing:")}
+
+
+def test_a_new_sentence_is_added_to_every_catalog_beside_its_topic(tmp_path):
+    locale = _copy_catalogs(tmp_path)
+    sentences = {"zh": "常量 {name}", "en": "constant {name}"}
+    catalogs.add("graph.kind_example", sentences, "a legend entry", locale=locale)
+    assert catalogs.problems(locale=locale) == []
+    for code in course.LANGUAGES:
+        keys = list(lang.sentences(code, locale))
+        at = keys.index("graph.kind_example")
+        assert keys[at - 1].startswith("graph.") and not keys[at + 1].startswith("graph.")
+        assert lang.sentences(code, locale)["graph.kind_example"] == sentences[code]
+    with pytest.raises(ValueError, match="already in the catalogs"):
+        catalogs.add("graph.kind_example", sentences, locale=locale)
 
 
 # --- a third language ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
     python -m tools.catalogs check    # report what is wrong, exit 1 if anything is
     python -m tools.catalogs mark     # flag translations whose source sentence changed (fuzzy)
     python -m tools.catalogs format   # rewrite every catalog in the one canonical layout
+    python -m tools.catalogs add topic.name --zh "…" --en "…"   # a new sentence, everywhere
 
 Each course language has one gettext catalog, autograd_lab/locale/<lang>/LC_MESSAGES/
 autograd_lab.po (read and written with Babel). The message id is the key a caller passes to
@@ -28,9 +29,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import string
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,32 +209,81 @@ def format_all(languages: Sequence[str] | None = None, locale: Path | None = Non
     """Rewrite every catalog canonically, translations in the source catalog's order."""
     languages = tuple(languages or course.LANGUAGES)
     source = load(languages[0], locale)
-    order = {m.id: i for i, m in enumerate(source) if m.id}
+    order = [m.id for m in source if m.id]
     save(source, path(languages[0], locale))
     for lang in languages[1:]:
         catalog = load(lang, locale)
-        messages = sorted(
-            (m for m in catalog if m.id), key=lambda m: (order.get(m.id, len(order)), m.id)
-        )
-        for message in messages:
-            del catalog[message.id]
-        for message in messages:
-            catalog[message.id] = message
+        _reorder(catalog, order)
+        save(catalog, path(lang, locale))
+
+
+def _reorder(catalog: Catalog, order: Sequence[str]) -> None:
+    """Put a catalog's messages in the given order of keys (unknown keys last, sorted)."""
+    place = {key: i for i, key in enumerate(order)}
+    messages = sorted(
+        (m for m in catalog if m.id), key=lambda m: (place.get(m.id, len(place)), m.id)
+    )
+    for message in messages:
+        del catalog[message.id]
+    for message in messages:
+        catalog[message.id] = message
+
+
+def add(
+    key: str,
+    sentences: Mapping[str, str],
+    note: str | None = None,
+    languages: Sequence[str] | None = None,
+    locale: Path | None = None,
+) -> None:
+    """Add a sentence in every language, after the others of its topic, recording its source."""
+    languages = tuple(languages or course.LANGUAGES)
+    source_lang = languages[0]
+    if set(sentences) != set(languages):
+        raise ValueError(f"{key}: give the sentence in each of {', '.join(languages)}")
+    if not re.fullmatch(r"[a-z_]+\.[a-z0-9_]+", key):
+        raise ValueError(f"{key!r}: a key looks like topic.name (lower case, digits, _)")
+    source = load(source_lang, locale)
+    if key in source:
+        raise ValueError(f"{key} is already in the catalogs")
+    order = [m.id for m in source if m.id]
+    topic = key.partition(".")[0]
+    same_topic = [i for i, k in enumerate(order) if k.partition(".")[0] == topic]
+    order.insert(same_topic[-1] + 1 if same_topic else len(order), key)
+    for lang in languages:
+        catalog = source if lang == source_lang else load(lang, locale)
+        message = Message(key, sentences[lang], auto_comments=[note] if note else [])
+        if lang != source_lang:
+            record_source(message, source_lang, sentences[source_lang])
+        catalog[key] = message
+        _reorder(catalog, order)
         save(catalog, path(lang, locale))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check, mark or format the catalogs from the command line."""
+    """Check, mark, format or add to the catalogs from the command line."""
     parser = argparse.ArgumentParser(
         prog="python -m tools.catalogs",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=("check", "mark", "format"))
     parser.add_argument(
         "--locale", type=Path, default=None, help="the catalogs' folder (default: the package's)"
     )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="report what is wrong; exit 1 if anything is")
+    commands.add_parser("mark", help="flag fuzzy the translations whose source changed")
+    commands.add_parser("format", help="rewrite every catalog in the canonical layout")
+    adding = commands.add_parser("add", help="add a sentence in every language")
+    adding.add_argument("key", help='its key, "topic.name"')
+    for code in course.LANGUAGES:
+        adding.add_argument(f"--{code}", required=True, metavar="SENTENCE", help=f"in {code}")
+    adding.add_argument("--note", help="a note for translators (where it is shown, why)")
     args = parser.parse_args(argv)
+    if args.command == "add":
+        sentences = {code: getattr(args, code) for code in course.LANGUAGES}
+        add(args.key, sentences, args.note, locale=args.locale)
+        return 0
     if args.command == "mark":
         for line in mark(locale=args.locale):
             print(f"stale, flagged fuzzy: {line}")
