@@ -22,7 +22,23 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 ASSETS = ROOT / "assets"
 
-LANGUAGES = ("zh", "en")  # the first is the source language; the others are its twins
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the course, declared once: what each part of the course calls it."""
+
+    code: str  # its folders (notebooks/<code>, assets/<code>), catalog and `lang=` argument
+    jupyterlab: str  # JupyterLab's name for its interface language ("zh_CN"; "en" is built in)
+    language_pack: str | None  # the PyPI distribution of that JupyterLab language pack
+
+
+# Adding a language: its message catalog (autograd_lab/locale/<code>/), the notebooks'
+# translations (notebooks/<code>/), one line here, and its JupyterLab language pack.
+LANGUAGE_INFO = (
+    Language("zh", "zh_CN", "jupyterlab-language-pack-zh-CN"),  # the source language
+    Language("en", "en", None),
+)
+LANGUAGES = tuple(language.code for language in LANGUAGE_INFO)  # the first is the source
 SOURCE_LANGUAGE = LANGUAGES[0]
 INSTRUCTOR, STUDENT = "instructor", "student"
 EDITIONS = (INSTRUCTOR, STUDENT)
@@ -146,15 +162,21 @@ def edition_path(instructor: Path, edition: str) -> Path:
     return instructor.parent / STUDENT_DIR / instructor.name if edition == STUDENT else instructor
 
 
-def language_of(path: Path | str) -> str | None:
+def language_of(path: Path | str, *, required: bool = False) -> str | None:
     """The language of a path: its nearest folder named after a course language, else None.
 
     `notebooks/en/student/07_exercises.ipynb` and the kernel's working directory
-    `.lab/course/notebooks/en` are English; a folder outside any language folder has none.
+    `.lab/course/notebooks/en` are English; a folder outside any language folder has none, and
+    with `required` that is a ValueError saying where the file belongs.
     """
     for part in reversed(Path(path).parts):
         if part in LANGUAGES:
             return part
+    if required:
+        raise ValueError(
+            f"{path}: a course notebook lives in a language folder such as "
+            f"notebooks/{SOURCE_LANGUAGE}/; put it in one"
+        )
     return None
 
 

@@ -29,7 +29,7 @@ BUILD_LOCATION = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
 class Known:
     """A hint under one of PyTorch's errors (or warnings): where the course explains it."""
 
-    key: str  # its entry in torch_errors.ERRORS; its sentences are explain.<key>_what and _fix
+    key: str  # its entry in torch_errors.ERRORS; its sentences are _SENTENCES[key]
     section: int  # the section of the notebook that explains it
     notebook: str = PRACTICE
 
@@ -54,6 +54,41 @@ KNOWN: tuple[Known, ...] = (
     Known("optimize_nonleaf", 6),
     Known("nan_backward", 8),
 )
+# Each known error's two sentences in the catalogs: what happened, and what to do.
+_SENTENCES: dict[str, tuple[str, str]] = {
+    "backward_twice": ("explain.backward_twice_what", "explain.backward_twice_fix"),
+    "not_scalar": ("explain.not_scalar_what", "explain.not_scalar_fix"),
+    "inplace_modified": ("explain.inplace_modified_what", "explain.inplace_modified_fix"),
+    "no_grad_fn": ("explain.no_grad_fn_what", "explain.no_grad_fn_fix"),
+    "leaf_inplace": ("explain.leaf_inplace_what", "explain.leaf_inplace_fix"),
+    "view_of_leaf_inplace": (
+        "explain.view_of_leaf_inplace_what",
+        "explain.view_of_leaf_inplace_fix",
+    ),
+    "multi_view_inplace": ("explain.multi_view_inplace_what", "explain.multi_view_inplace_fix"),
+    "nonleaf_grad": ("explain.nonleaf_grad_what", "explain.nonleaf_grad_fix"),
+    "grad_is_none": ("explain.grad_is_none_what", "explain.grad_is_none_fix"),
+    "numpy_requires_grad": ("explain.numpy_requires_grad_what", "explain.numpy_requires_grad_fix"),
+    "float_only": ("explain.float_only_what", "explain.float_only_fix"),
+    "nonleaf_requires_grad": (
+        "explain.nonleaf_requires_grad_what",
+        "explain.nonleaf_requires_grad_fix",
+    ),
+    "inference_tensor": ("explain.inference_tensor_what", "explain.inference_tensor_fix"),
+    "unused_input": ("explain.unused_input_what", "explain.unused_input_fix"),
+    "grad_shape": ("explain.grad_shape_what", "explain.grad_shape_fix"),
+    "optimize_nonleaf": ("explain.optimize_nonleaf_what", "explain.optimize_nonleaf_fix"),
+    "nan_backward": ("explain.nan_backward_what", "explain.nan_backward_fix"),
+}
+# The headings of notebook 06's sections, by number.
+_SECTIONS = {
+    1: "explain.section_1",
+    2: "explain.section_2",
+    3: "explain.section_3",
+    4: "explain.section_4",
+    6: "explain.section_6",
+    8: "explain.section_8",
+}
 _BY_KEY = {known.key: known for known in KNOWN}
 EXCEPTION_TYPES = tuple(dict.fromkeys(torch_errors.BY_KEY[k.key].kind for k in KNOWN))
 
@@ -77,7 +112,7 @@ def reread(known: Known, lang: str | None = None) -> str:
 
 def section_title(number: int, lang: str | None = None) -> str:
     """Return the heading of section `number` of notebook 06 (without its number)."""
-    return language.say(f"explain.section_{number}", lang)
+    return language.say(_SECTIONS[number], lang)
 
 
 def explain(error: BaseException | Warning, lang: str | None = None) -> str | None:
@@ -93,10 +128,11 @@ def hint(known: Known, lang: str | None = None) -> str:
     label = language.say("explain.label", lang)
     # Align the next lines under the text: a wide space under each wide character of the label.
     indent = "".join("\u3000" if ord(c) >= 0x2E80 else " " for c in label)
+    what, fix = _SENTENCES[known.key]
     return "\n".join(
         [
-            label + language.say(f"explain.{known.key}_what", lang),
-            indent + language.say(f"explain.{known.key}_fix", lang),
+            label + language.say(what, lang),
+            indent + language.say(fix, lang),
             indent + reread(known, lang),
         ]
     )

@@ -52,11 +52,11 @@ Drawer = Callable[[str | None], Figure]
 
 
 def _words(lang: str | None) -> Callable[..., str]:
-    """Return say() for the figures topic in one language: words("f1_title")."""
+    """Return say() bound to one language: words("figures.f1_title")."""
     lang = language.current(lang)
 
     def words(key: str, **fields: object) -> str:
-        return language.say(f"figures.{key}", lang, **fields)
+        return language.say(key, lang, **fields)
 
     return words
 
@@ -185,11 +185,11 @@ def draw_f1(lang: str | None = None) -> Figure:
     words = _words(lang)
     width, height = 11.0, 6.4
     fig, ax = _canvas(width, height)
-    _title(ax, width, height, words("f1_title"), words("f1_subtitle"))
+    _title(ax, width, height, words("figures.f1_title"), words("figures.f1_subtitle"))
     n, k, m = 4, 3, 2
     rows = [
         (
-            words("f1_scalars"),
+            words("figures.f1_scalars"),
             r"$\dfrac{\partial y}{\partial x} = \dfrac{\partial y}{\partial u}\,"
             r"\dfrac{\partial u}{\partial x}$",
             (1, 1),
@@ -198,7 +198,7 @@ def draw_f1(lang: str | None = None) -> Figure:
             "(1,1) = (1,1)(1,1)",
         ),
         (
-            words("f1_vector", names=r"$\mathbf{x}$"),
+            words("figures.f1_vector", names=r"$\mathbf{x}$"),
             r"$\dfrac{\partial y}{\partial \mathbf{x}} = "
             r"\dfrac{\partial y}{\partial u}\,\dfrac{\partial u}{\partial \mathbf{x}}$",
             (1, n),
@@ -207,7 +207,7 @@ def draw_f1(lang: str | None = None) -> Figure:
             "(1,n) = (1,1)(1,n)",
         ),
         (
-            words("f1_vectors", names=r"$\mathbf{u}$, $\mathbf{x}$"),
+            words("figures.f1_vectors", names=r"$\mathbf{u}$, $\mathbf{x}$"),
             r"$\dfrac{\partial y}{\partial \mathbf{x}} = "
             r"\dfrac{\partial y}{\partial \mathbf{u}}\,"
             r"\dfrac{\partial \mathbf{u}}{\partial \mathbf{x}}$",
@@ -217,7 +217,7 @@ def draw_f1(lang: str | None = None) -> Figure:
             "(1,n) = (1,k)(k,n)",
         ),
         (
-            words("f1_vectors", names=r"$\mathbf{y}$, $\mathbf{u}$, $\mathbf{x}$"),
+            words("figures.f1_vectors", names=r"$\mathbf{y}$, $\mathbf{u}$, $\mathbf{x}$"),
             r"$\dfrac{\partial \mathbf{y}}"
             r"{\partial \mathbf{x}} = \dfrac{\partial \mathbf{y}}{\partial \mathbf{u}}\,"
             r"\dfrac{\partial \mathbf{u}}{\partial \mathbf{x}}$",
@@ -229,7 +229,12 @@ def draw_f1(lang: str | None = None) -> Figure:
     ]
     top = height - 1.3
     step = 1.15
-    columns = ("f1_col_case", "f1_col_formula", "f1_col_blocks", "f1_col_shapes")
+    columns = (
+        "figures.f1_col_case",
+        "figures.f1_col_formula",
+        "figures.f1_col_blocks",
+        "figures.f1_col_shapes",
+    )
     for x, head in zip((0.35, 2.55, 5.2, 8.35), map(words, columns), strict=True):
         ax.text(x, top + 0.05, head, ha="left", va="center", fontsize=11.5, color=GREY)
     top -= 0.1
@@ -257,7 +262,7 @@ def draw_f1(lang: str | None = None) -> Figure:
         0.35,
         0.3,
         words(
-            "f1_note",
+            "figures.f1_note",
             sizes=r"$n=4,\ k=3,\ m=2$",
             dydx=r"$\partial y/\partial \mathbf{x}$",
             x=r"$\mathbf{x}$",
@@ -286,13 +291,25 @@ def _chain_panel(ax, words, top, heading, given, steps, factors, values, result,
     x_given = max(4.1, 0.5 + _width(ax, head) + 0.4)
     ax.text(x_given, top - 0.38, given, ha="left", va="center", fontsize=13.5)
     ax.text(
-        0.5, top - 0.95, words("f2_decompose"), ha="left", va="center", fontsize=11.5, color=GREY
+        0.5,
+        top - 0.95,
+        words("figures.f2_decompose"),
+        ha="left",
+        va="center",
+        fontsize=11.5,
+        color=GREY,
     )
     for i, step in enumerate(steps):
         ax.text(0.6, top - 1.45 - 0.55 * i, step, ha="left", va="center", fontsize=14)
     ax.plot([3.3, 3.3], [top - 0.8, top - 2.85], color="#CCCCCC", lw=1)
     ax.text(
-        3.6, top - 0.95, words("f2_chain_rule"), ha="left", va="center", fontsize=11.5, color=GREY
+        3.6,
+        top - 0.95,
+        words("figures.f2_chain_rule"),
+        ha="left",
+        va="center",
+        fontsize=11.5,
+        color=GREY,
     )
     xs = [4.1, 4.75, 5.5, 6.15, 6.9, 7.55, 8.3]
     row = top - 1.45
@@ -310,12 +327,12 @@ def draw_f2(lang: str | None = None) -> Figure:
     words = _words(lang)
     width, height = 12.0, 7.8
     fig, ax = _canvas(width, height)
-    _title(ax, width, height, words("f2_title"))
+    _title(ax, width, height, words("figures.f2_title"))
     _chain_panel(
         ax,
         words,
         height - 0.75,
-        words("f2_example1"),
+        words("figures.f2_example1"),
         r"$\mathbf{x},\mathbf{w}\in\mathbb{R}^n,\ y\in\mathbb{R},\quad "
         r"z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$",
         [r"$a = \langle\mathbf{x},\mathbf{w}\rangle$", r"$b = a - y$", r"$z = b^2$"],
@@ -336,7 +353,7 @@ def draw_f2(lang: str | None = None) -> Figure:
         ax,
         words,
         height - 3.9,
-        words("f2_example2"),
+        words("figures.f2_example2"),
         r"$\mathbf{X}\in\mathbb{R}^{m\times n},\ \mathbf{w}\in\mathbb{R}^n,\ "
         r"\mathbf{y}\in\mathbb{R}^m,\quad z = \Vert\mathbf{X}\mathbf{w} - \mathbf{y}\Vert^2$",
         [
@@ -361,7 +378,7 @@ def draw_f2(lang: str | None = None) -> Figure:
         0.3,
         0.42,
         words(
-            "f2_note",
+            "figures.f2_note",
             w=r"$\mathbf{w}$",
             grad1=r"$2(\langle\mathbf{x},\mathbf{w}\rangle - y)\,\mathbf{x}$",
             grad2=r"$2\mathbf{X}^{\top}(\mathbf{X}\mathbf{w} - \mathbf{y})$",
@@ -404,8 +421,8 @@ def draw_f3(lang: str | None = None) -> Figure:
         ax,
         width,
         height,
-        words("f3_title"),
-        words("f3_subtitle", z=r"$z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$"),
+        words("figures.f3_title"),
+        words("figures.f3_subtitle", z=r"$z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$"),
     )
     pos = {
         "x": (1.2, 4.25),
@@ -447,15 +464,20 @@ def draw_f3(lang: str | None = None) -> Figure:
         ax,
         1.0,
         1.45,
-        [(kind, words(f"f3_{kind}")) for kind in ("leaf", "value", "output", "op")],
+        [
+            ("leaf", words("figures.f3_leaf")),
+            ("value", words("figures.f3_value")),
+            ("output", words("figures.f3_output")),
+            ("op", words("figures.f3_op")),
+        ],
     )
     lines = [
-        (words("f3_symbolic"), words("f3_symbolic_how")),
+        (words("figures.f3_symbolic"), words("figures.f3_symbolic_how")),
         (
-            words("f3_numerical"),
-            words("f3_numerical_how", quotient=r"$(f(x+h)-f(x))/h$", h="$h$"),
+            words("figures.f3_numerical"),
+            words("figures.f3_numerical_how", quotient=r"$(f(x+h)-f(x))/h$", h="$h$"),
         ),
-        (words("f3_automatic"), words("f3_automatic_how")),
+        (words("figures.f3_automatic"), words("figures.f3_automatic_how")),
     ]
     names = []
     for i, (name, _) in enumerate(lines):
@@ -522,11 +544,13 @@ def draw_f4(lang: str | None = None) -> Figure:
     words = _words(lang)
     width, height = 12.0, 6.6
     fig, ax = _canvas(width, height)
-    _title(ax, width, height, words("f4_title"), words("f4_subtitle", c="$c = 2a + b$"))
+    _title(
+        ax, width, height, words("figures.f4_title"), words("figures.f4_subtitle", c="$c = 2a + b$")
+    )
     left, right = 0.35, 6.3
     for x, head, sub in (
-        (left, words("f4_explicit"), words("f4_explicit_who")),
-        (right, words("f4_implicit"), words("f4_implicit_who")),
+        (left, words("figures.f4_explicit"), words("figures.f4_explicit_who")),
+        (right, words("figures.f4_implicit"), words("figures.f4_implicit_who")),
     ):
         ax.text(x, height - 1.2, head, ha="left", va="center", fontsize=14.5, weight="bold")
         ax.text(x, height - 1.58, sub, ha="left", va="center", fontsize=11, color=GREY)
@@ -535,11 +559,11 @@ def draw_f4(lang: str | None = None) -> Figure:
         ax,
         (left, height - 1.85),
         [
-            "a = var('a')      " + words("f4_code_placeholder"),
+            "a = var('a')      " + words("figures.f4_code_placeholder"),
             "b = var('b')",
-            "c = 2 * a + b     " + words("f4_code_graph"),
-            "f = compile(c)    " + words("f4_code_compile"),
-            "f(a=2.0, b=3.0)   " + words("f4_code_feed"),
+            "c = 2 * a + b     " + words("figures.f4_code_graph"),
+            "f = compile(c)    " + words("figures.f4_code_compile"),
+            "f(a=2.0, b=3.0)   " + words("figures.f4_code_feed"),
         ],
     )
     _code(
@@ -548,8 +572,8 @@ def draw_f4(lang: str | None = None) -> Figure:
         [
             "a = torch.tensor(2.0, requires_grad=True)",
             "b = torch.tensor(3.0, requires_grad=True)",
-            "c = 2 * a + b     " + words("f4_code_record"),
-            "c.backward()      " + words("f4_code_backward"),
+            "c = 2 * a + b     " + words("figures.f4_code_record"),
+            "c.backward()      " + words("figures.f4_code_backward"),
         ],
     )
     _small_graph(
@@ -582,7 +606,7 @@ def draw_f4(lang: str | None = None) -> Figure:
     ax.text(
         left,
         0.55,
-        words("f4_explicit_note"),
+        words("figures.f4_explicit_note"),
         ha="left",
         va="center",
         fontsize=11.5,
@@ -591,7 +615,7 @@ def draw_f4(lang: str | None = None) -> Figure:
     ax.text(
         right,
         0.55,
-        words("f4_implicit_note"),
+        words("figures.f4_implicit_note"),
         ha="left",
         va="center",
         fontsize=11.5,
@@ -612,9 +636,9 @@ def draw_f5(lang: str | None = None) -> Figure:
         ax,
         width,
         height,
-        words("f5_title"),
+        words("figures.f5_title"),
         words(
-            "f5_subtitle",
+            "figures.f5_subtitle",
             y=r"$y = f(\mathbf{x})$",
             x=r"$\mathbf{x}\in\mathbb{R}^d$",
             y_in=r"$y\in\mathbb{R}$",
@@ -675,7 +699,7 @@ def draw_f5(lang: str | None = None) -> Figure:
     ax.text(
         centres[-1] + 0.7,
         ymid + 1.45,
-        words("f5_reverse"),
+        words("figures.f5_reverse"),
         ha="left",
         va="center",
         fontsize=13,
@@ -693,7 +717,7 @@ def draw_f5(lang: str | None = None) -> Figure:
     ax.text(
         centres[0] - 0.7,
         ymid - 1.15,
-        words("f5_forward"),
+        words("figures.f5_forward"),
         ha="right",
         va="center",
         fontsize=13,
@@ -702,22 +726,22 @@ def draw_f5(lang: str | None = None) -> Figure:
     )
     rows = [
         (
-            words("f5_forward_head"),
+            words("figures.f5_forward_head"),
             BLUE,
             r"$\dfrac{\partial y}{\partial \mathbf{u}_n}\left(\dfrac{\partial \mathbf{u}_n}"
             r"{\partial \mathbf{u}_{n-1}}\left(\cdots\left(\dfrac{\partial \mathbf{u}_2}"
             r"{\partial \mathbf{u}_1}\,\dfrac{\partial \mathbf{u}_1}{\partial \mathbf{x}}"
             r"\right)\right)\right)$",
-            words("f5_forward_note"),
+            words("figures.f5_forward_note"),
         ),
         (
-            words("f5_reverse_head"),
+            words("figures.f5_reverse_head"),
             RED,
             r"$\left(\left(\left(\dfrac{\partial y}{\partial \mathbf{u}_n}\,\dfrac{\partial "
             r"\mathbf{u}_n}{\partial \mathbf{u}_{n-1}}\right)\cdots\right)\dfrac{\partial "
             r"\mathbf{u}_2}{\partial \mathbf{u}_1}\right)\dfrac{\partial \mathbf{u}_1}"
             r"{\partial \mathbf{x}}$",
-            words("f5_reverse_note"),
+            words("figures.f5_reverse_note"),
         ),
     ]
     for i, (head, color, formula, note) in enumerate(rows):
@@ -742,9 +766,9 @@ def draw_f6(lang: str | None = None) -> Figure:
         ax,
         width,
         height,
-        words("f6_title"),
+        words("figures.f6_title"),
         words(
-            "f6_subtitle",
+            "figures.f6_subtitle",
             z=r"$z = (\langle\mathbf{x},\mathbf{w}\rangle - y)^2$",
             dz_dw=r"$\partial z/\partial\mathbf{w}$",
         ),
@@ -762,7 +786,7 @@ def draw_f6(lang: str | None = None) -> Figure:
     ax.text(
         0.4,
         height - 1.15,
-        words("f6_forward"),
+        words("figures.f6_forward"),
         fontsize=13.5,
         weight="bold",
         color=BLUE,
@@ -771,7 +795,7 @@ def draw_f6(lang: str | None = None) -> Figure:
     ax.text(
         5.4,
         height - 1.15,
-        words("f6_backward"),
+        words("figures.f6_backward"),
         fontsize=13.5,
         weight="bold",
         color=RED,
@@ -817,7 +841,7 @@ def draw_f6(lang: str | None = None) -> Figure:
         ax.text(
             (fwd[src][0] + bwd[dst][0]) / 2,
             fwd[src][1] + 0.2,
-            words("f6_reads", value=value),
+            words("figures.f6_reads", value=value),
             ha="center",
             va="bottom",
             fontsize=11,
@@ -848,7 +872,7 @@ def draw_f6(lang: str | None = None) -> Figure:
         0.4,
         0.38,
         words(
-            "f6_note",
+            "figures.f6_note",
             da_dw=r"$\partial a/\partial\mathbf{w} = \mathbf{x}^{\top}$",
             da_dx=r"$\partial a/\partial\mathbf{x}$",
             w_t=r"$\mathbf{w}^{\top}$",
@@ -870,11 +894,13 @@ def draw_f7(lang: str | None = None) -> Figure:
     """Draw F7: the cost of both modes in time and memory (a schematic, not a measurement)."""
     words = _words(lang)
     fig = _figure(12.0, 6.4)
-    fig.text(0.5, 0.955, words("f7_title"), ha="center", va="center", fontsize=18, weight="bold")
+    fig.text(
+        0.5, 0.955, words("figures.f7_title"), ha="center", va="center", fontsize=18, weight="bold"
+    )
     fig.text(
         0.5,
         0.905,
-        words("f7_subtitle", notebook=MEASURED_IN),
+        words("figures.f7_subtitle", notebook=MEASURED_IN),
         ha="center",
         va="center",
         fontsize=11.5,
@@ -885,7 +911,13 @@ def draw_f7(lang: str | None = None) -> Figure:
 
     n = np.arange(1, 33)
     t_ax.plot(
-        n, 2.0 * n, marker="o", markevery=4, lw=2.2, label=words("f7_time_forward"), **FORWARD
+        n,
+        2.0 * n,
+        marker="o",
+        markevery=4,
+        lw=2.2,
+        label=words("figures.f7_time_forward"),
+        **FORWARD,
     )
     t_ax.plot(
         n,
@@ -893,13 +925,17 @@ def draw_f7(lang: str | None = None) -> Figure:
         marker="s",
         markevery=4,
         lw=2.2,
-        label=words("f7_time_reverse"),
+        label=words("figures.f7_time_reverse"),
         **BACKWARD,
     )
-    t_ax.plot(n, np.ones(n.shape), color=GREY, ls=":", lw=1.8, label=words("f7_time_one_pass"))
-    t_ax.set_title(words("f7_time_title", f=r"$f:\mathbb{R}^d\to\mathbb{R}$", d="$d$"), fontsize=13)
-    t_ax.set_xlabel(words("f7_time_xlabel", d="$d$"), fontsize=12)
-    t_ax.set_ylabel(words("f7_time_ylabel"), fontsize=12)
+    t_ax.plot(
+        n, np.ones(n.shape), color=GREY, ls=":", lw=1.8, label=words("figures.f7_time_one_pass")
+    )
+    t_ax.set_title(
+        words("figures.f7_time_title", f=r"$f:\mathbb{R}^d\to\mathbb{R}$", d="$d$"), fontsize=13
+    )
+    t_ax.set_xlabel(words("figures.f7_time_xlabel", d="$d$"), fontsize=12)
+    t_ax.set_ylabel(words("figures.f7_time_ylabel"), fontsize=12)
     t_ax.set_ylim(0, 66)
 
     length = np.arange(1, 65)
@@ -909,7 +945,7 @@ def draw_f7(lang: str | None = None) -> Figure:
         marker="s",
         markevery=8,
         lw=2.2,
-        label=words("f7_memory_reverse"),
+        label=words("figures.f7_memory_reverse"),
         **BACKWARD,
     )
     m_ax.plot(
@@ -920,7 +956,7 @@ def draw_f7(lang: str | None = None) -> Figure:
         lw=2.2,
         color=GREEN,
         ls="-.",
-        label=words("f7_memory_checkpoint", segments=r"$\sqrt{n}$"),
+        label=words("figures.f7_memory_checkpoint", segments=r"$\sqrt{n}$"),
     )
     # On a chain the live values at any moment are one intermediate result, so forward mode
     # carries one tangent of that size: flat in n (one unit here, whatever the width).
@@ -930,12 +966,12 @@ def draw_f7(lang: str | None = None) -> Figure:
         marker="o",
         markevery=8,
         lw=2.2,
-        label=words("f7_memory_forward"),
+        label=words("figures.f7_memory_forward"),
         **FORWARD,
     )
-    m_ax.set_title(words("f7_memory_title", n="$n$"), fontsize=13)
-    m_ax.set_xlabel(words("f7_memory_xlabel", n="$n$"), fontsize=12)
-    m_ax.set_ylabel(words("f7_memory_ylabel"), fontsize=12)
+    m_ax.set_title(words("figures.f7_memory_title", n="$n$"), fontsize=13)
+    m_ax.set_xlabel(words("figures.f7_memory_xlabel", n="$n$"), fontsize=12)
+    m_ax.set_ylabel(words("figures.f7_memory_ylabel"), fontsize=12)
     m_ax.set_ylim(0, 66)
 
     for ax in (t_ax, m_ax):
@@ -945,19 +981,19 @@ def draw_f7(lang: str | None = None) -> Figure:
     o = r"\mathcal{O}"
     rows = [
         (
-            words("f7_reverse"),
-            words("f7_reverse_time", cost=f"${o}(n)$"),
-            words("f7_reverse_memory", cost=f"${o}(n)$"),
+            words("figures.f7_reverse"),
+            words("figures.f7_reverse_time", cost=f"${o}(n)$"),
+            words("figures.f7_reverse_memory", cost=f"${o}(n)$"),
         ),
         (
-            words("f7_forward"),
-            words("f7_forward_time", per_input=f"${o}(n)$", d="$d$", total=rf"${o}(n\,d)$"),
-            words("f7_forward_memory", cost=f"${o}(1)$"),
+            words("figures.f7_forward"),
+            words("figures.f7_forward_time", per_input=f"${o}(n)$", d="$d$", total=rf"${o}(n\,d)$"),
+            words("figures.f7_forward_memory", cost=f"${o}(1)$"),
         ),
         (
-            words("f7_checkpoint"),
-            words("f7_checkpoint_time"),
-            words("f7_checkpoint_memory", cost=rf"${o}(\sqrt{{n}})$"),
+            words("figures.f7_checkpoint"),
+            words("figures.f7_checkpoint_time"),
+            words("figures.f7_checkpoint_memory", cost=rf"${o}(\sqrt{{n}})$"),
         ),
     ]
     y = 0.19

@@ -57,34 +57,34 @@ class GradCheckResult:
 def _check_step(eps: object) -> float:
     if not is_real_number(eps) or not np.isfinite(eps) or not eps > 0:
         error = ValueError if is_real_number(eps) or isinstance(eps, str) else TypeError
-        fail(error, "gc_eps", got=describe(eps))
+        fail(error, "errors.gc_eps", got=describe(eps))
     return float(eps)
 
 
 def _check_input(x: object, eps: float) -> None:
     if not isinstance(x, torch.Tensor):
-        fail(TypeError, "gc_not_tensor", got=describe(x))
+        fail(TypeError, "errors.gc_not_tensor", got=describe(x))
     if x.is_complex():
-        fail(TypeError, "gc_complex")
+        fail(TypeError, "errors.gc_complex")
     if not x.is_floating_point():
-        fail(TypeError, "gc_not_float", dtype=x.dtype)
+        fail(TypeError, "errors.gc_not_float", dtype=x.dtype)
     if x.dtype != torch.float64:
         roundoff = torch.finfo(x.dtype).eps
         fail(
             TypeError,
-            "gc_precision",
+            "errors.gc_precision",
             dtype=x.dtype,
             roundoff=f"{roundoff:.0e}",
             step=f"{2 * eps:g}",
             error=f"{roundoff / (2 * eps):.0e}",
         )
     if x.ndim > 1:
-        fail(ValueError, "gc_matrix_in", shape=tuple(x.shape))
+        fail(ValueError, "errors.gc_matrix_in", shape=tuple(x.shape))
     if x.numel() == 0:
-        fail(ValueError, "gc_empty")
+        fail(ValueError, "errors.gc_empty")
     finite = torch.isfinite(x.detach())
     if not bool(finite.all()):
-        fail(ValueError, "not_finite", name="x", count=int((~finite).sum()), total=x.numel())
+        fail(ValueError, "errors.not_finite", name="x", count=int((~finite).sum()), total=x.numel())
 
 
 def _call(f, x: torch.Tensor, shape: torch.Size | None = None) -> torch.Tensor:
@@ -94,25 +94,25 @@ def _call(f, x: torch.Tensor, shape: torch.Size | None = None) -> torch.Tensor:
     except RuntimeError as err:
         text = str(err)
         if "in-place" in text or "inplace" in text:
-            fail(ValueError, "f_in_place", detail=text.splitlines()[0])
+            fail(ValueError, "errors.f_in_place", detail=text.splitlines()[0])
         if "numpy" in text.lower():
-            fail(TypeError, "f_numpy", detail=f"{type(err).__name__}: {err}")
+            fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
         raise
     except (TypeError, ValueError) as err:
         text = str(err).lower()
         if "numpy" in text or "only one element tensors" in text or "python scalar" in text:
-            fail(TypeError, "f_numpy", detail=f"{type(err).__name__}: {err}")
+            fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
         raise
     if not isinstance(y, torch.Tensor):
-        fail(TypeError, "gc_f_not_tensor", got=describe(y))
+        fail(TypeError, "errors.gc_f_not_tensor", got=describe(y))
     if y.is_complex():
-        fail(TypeError, "f_complex")
+        fail(TypeError, "errors.f_complex")
     if y.ndim > 1:
-        fail(ValueError, "gc_matrix_out", shape=tuple(y.shape))
+        fail(ValueError, "errors.gc_matrix_out", shape=tuple(y.shape))
     if y.dtype != torch.float64:
-        fail(TypeError, "gc_f_dtype", dtype=y.dtype)
+        fail(TypeError, "errors.gc_f_dtype", dtype=y.dtype)
     if shape is not None and y.shape != shape:
-        fail(ValueError, "gc_shape_changes", first=tuple(shape), second=tuple(y.shape))
+        fail(ValueError, "errors.gc_shape_changes", first=tuple(shape), second=tuple(y.shape))
     return y
 
 
@@ -151,7 +151,7 @@ def check_grad(
     x = x.detach().clone().requires_grad_(True)
     y = _call(f, x)
     if y.grad_fn is None:
-        fail(ValueError, "gc_no_history")
+        fail(ValueError, "errors.gc_no_history")
     numerical = numerical_jacobian(f, x, eps)
     analytical = torch.autograd.functional.jacobian(lambda v: f(v.clone()), x.detach().clone())
     diff = (analytical - numerical).abs()

@@ -45,10 +45,10 @@ class Node:
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not isinstance(self.label, str):
-            fail(TypeError, "g_node_text", id=describe(self.id), label=describe(self.label))
+            fail(TypeError, "errors.g_node_text", id=describe(self.id), label=describe(self.label))
         if not isinstance(self.kind, str) or self.kind not in KINDS:
             error = ValueError if isinstance(self.kind, str) else TypeError
-            fail(error, "g_node_kind", kinds=", ".join(KINDS), got=describe(self.kind))
+            fail(error, "errors.g_node_kind", kinds=", ".join(KINDS), got=describe(self.kind))
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,11 @@ class Graph:
     def __post_init__(self) -> None:
         nodes, edges = self.nodes, self.edges
         if not isinstance(nodes, (tuple, list)) or not all(isinstance(n, Node) for n in nodes):
-            fail(TypeError, "g_nodes_type", got=describe(nodes))
+            fail(TypeError, "errors.g_nodes_type", got=describe(nodes))
         if not isinstance(edges, (tuple, list)):
-            fail(TypeError, "g_edges_type", got=describe(edges))
+            fail(TypeError, "errors.g_edges_type", got=describe(edges))
         if not nodes:
-            fail(ValueError, "g_empty")
+            fail(ValueError, "errors.g_empty")
         # Lists are accepted and stored as tuples: a Graph stays hashable and immutable.
         object.__setattr__(self, "nodes", tuple(nodes))
         object.__setattr__(
@@ -78,11 +78,11 @@ class Graph:
         ids = [node.id for node in self.nodes]
         if len(set(ids)) != len(ids):
             repeated = sorted({i for i in ids if ids.count(i) > 1}) if len(ids) < 1000 else "…"
-            fail(ValueError, "g_unique", ids=repeated)
+            fail(ValueError, "errors.g_unique", ids=repeated)
         known = set(ids)
         for edge in self.edges:
             if not isinstance(edge, tuple) or len(edge) != 2 or not set(edge) <= known:
-                fail(ValueError, "g_edge", edge=describe(edge), known=_some(sorted(known)))
+                fail(ValueError, "errors.g_edge", edge=describe(edge), known=_some(sorted(known)))
 
     def __str__(self) -> str:
         return self.to_text()
@@ -91,7 +91,12 @@ class Graph:
         """Return the ids feeding `node_id`, in input order (repeated if used twice)."""
         inputs = self.input_map()
         if not isinstance(node_id, str) or node_id not in inputs:
-            fail(ValueError, "g_unknown_node", got=describe(node_id), known=_some(list(inputs)))
+            fail(
+                ValueError,
+                "errors.g_unknown_node",
+                got=describe(node_id),
+                known=_some(list(inputs)),
+            )
         return inputs[node_id]
 
     def input_map(self) -> dict[str, list[str]]:
@@ -245,11 +250,17 @@ def _check_names(names: Mapping[str, torch.Tensor] | None) -> dict[int, str]:
     if names is None:
         return {}
     if not isinstance(names, Mapping):
-        fail(TypeError, "g_names_type", name="names", got=describe(names))
+        fail(TypeError, "errors.g_names_type", name="names", got=describe(names))
     by_identity = {}
     for name, value in names.items():
         if not isinstance(name, str) or not isinstance(value, torch.Tensor):
-            fail(TypeError, "g_names_items", name="names", entry=repr(name), got=describe(value))
+            fail(
+                TypeError,
+                "errors.g_names_items",
+                name="names",
+                entry=repr(name),
+                got=describe(value),
+            )
         by_identity[id(value)] = name
     return by_identity
 
@@ -331,11 +342,11 @@ def walk_graph(root, output_label: str, op_label, inputs) -> Graph:
 def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> Graph:
     """Walk the graph autograd recorded for `tensor`; `names` like {"x": x} label tensors."""
     if not isinstance(tensor, torch.Tensor):
-        fail(TypeError, "g_not_tensor", func="autograd_graph", got=describe(tensor))
+        fail(TypeError, "errors.g_not_tensor", func="autograd_graph", got=describe(tensor))
     name_of = _check_names(names)
     if tensor.grad_fn is None:
         if not tensor.requires_grad:
-            fail(ValueError, "g_no_history")
+            fail(ValueError, "errors.g_no_history")
         label = name_of.get(id(tensor), f"leaf {_shape(tensor)}")
         return Graph(nodes=(Node("n0", label, "leaf"),), edges=())
     # (grad_fn, name) of named intermediate tensors; holding the grad_fn objects keeps the
@@ -375,7 +386,7 @@ def graph_text(
 def layers(graph: Graph) -> dict[str, int]:
     """Return each node's layer: 0 for the outputs, 1 + the deepest consumer for the rest."""
     if not isinstance(graph, Graph):
-        fail(TypeError, "not_graph", func="layers", got=describe(graph))
+        fail(TypeError, "errors.not_graph", func="layers", got=describe(graph))
     pending = {node.id: 0 for node in graph.nodes}  # consumers not yet placed
     for src, _ in graph.edges:
         pending[src] += 1
@@ -393,7 +404,7 @@ def layers(graph: Graph) -> dict[str, int]:
                 ready.append(src)
     if done != len(graph.nodes):
         stuck = next(node_id for node_id, count in pending.items() if count > 0)
-        fail(ValueError, "g_cycle", node=stuck)
+        fail(ValueError, "errors.g_cycle", node=stuck)
     return layer
 
 
@@ -402,6 +413,12 @@ STYLES = {
     "leaf": {"facecolor": "#d8f0d2", "edgecolor": "#2f7d32", "linestyle": "-"},
     "output": {"facecolor": "#fde2c8", "edgecolor": "#c8661a", "linestyle": "-"},
     "const": {"facecolor": "#eeeeee", "edgecolor": "#888888", "linestyle": "--"},
+}
+LEGEND = {  # each kind of node's name in the legend
+    "op": "graph.kind_op",
+    "leaf": "graph.kind_leaf",
+    "output": "graph.kind_output",
+    "const": "graph.kind_const",
 }
 
 
@@ -435,7 +452,7 @@ def draw_graph(
     them a line saying how much was left out.
     """
     if not isinstance(graph, Graph):
-        fail(TypeError, "g_draw_type", got=describe(graph))
+        fail(TypeError, "errors.g_draw_type", got=describe(graph))
     check_axes(ax)
     check_text(title, "title")
     if lang is not None:
@@ -519,7 +536,7 @@ def draw_graph(
 
     present = [kind for kind in KINDS if kind in {kinds[i] for i in row_of}]
     handles = [
-        Patch(label=say(f"graph.kind_{kind}", lang), **{k: v for k, v in STYLES[kind].items()})
+        Patch(label=say(LEGEND[kind], lang), **{k: v for k, v in STYLES[kind].items()})
         for kind in present
     ]
     ax.legend(

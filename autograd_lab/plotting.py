@@ -58,10 +58,10 @@ def _series(values, what: str) -> list[np.ndarray]:
     else:
         arr = real_array(values, what)
         if arr.ndim > 2 or arr.ndim == 0:
-            fail(ValueError, "plot_ndim", name=what, shape=tuple(arr.shape))
+            fail(ValueError, "errors.plot_ndim", name=what, shape=tuple(arr.shape))
         series = [arr] if arr.ndim == 1 else list(arr)
     if not series or any(len(s) == 0 for s in series):
-        fail(ValueError, "empty", name=what, minimum=1)
+        fail(ValueError, "errors.empty", name=what, minimum=1)
     return series
 
 
@@ -111,14 +111,14 @@ def plot(
     if len(xs) == 1 and len(ys) > 1:
         xs = xs * len(ys)
     if len(xs) != len(ys):
-        fail(ValueError, "plot_series", xs=len(xs), ys=len(ys))
+        fail(ValueError, "errors.plot_series", xs=len(xs), ys=len(ys))
     if len(ys) > len(fmts):
-        fail(ValueError, "plot_formats", curves=len(ys), fmts=len(fmts))
+        fail(ValueError, "errors.plot_formats", curves=len(ys), fmts=len(fmts))
     if legend is not None and len(legend) > len(ys):
-        fail(ValueError, "plot_legend", legend=len(legend), curves=len(ys))
+        fail(ValueError, "errors.plot_legend", legend=len(legend), curves=len(ys))
     for x, y in zip(xs, ys, strict=True):
         if len(x) and len(x) != len(y):
-            fail(ValueError, "plot_lengths", nx=len(x), ny=len(y))
+            fail(ValueError, "errors.plot_lengths", nx=len(x), ny=len(y))
     if axes is None:
         axes = _new_axes(figsize)
     axes.cla()  # as in d2l.plot, which redraws the same axes in animations
@@ -144,18 +144,18 @@ def _value_and_derivative(f: Callable, x: torch.Tensor) -> tuple[torch.Tensor, t
     except (TypeError, ValueError, RuntimeError) as err:
         text = str(err).lower()
         if any(hint in text for hint in NOT_TORCH):
-            fail(TypeError, "f_numpy", detail=f"{type(err).__name__}: {err}")
+            fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
         if "in-place" in text or "inplace" in text:
-            fail(ValueError, "f_in_place", detail=str(err).splitlines()[0])
+            fail(ValueError, "errors.f_in_place", detail=str(err).splitlines()[0])
         raise  # a mistake inside f itself: the learner's own traceback shows it best
     if not isinstance(y, torch.Tensor):
-        fail(TypeError, "f_not_tensor", got=describe(y))
+        fail(TypeError, "errors.f_not_tensor", got=describe(y))
     if y.is_complex():
-        fail(TypeError, "f_complex")
+        fail(TypeError, "errors.f_complex")
     if y.shape != x.shape:
-        fail(ValueError, "f_elementwise", got=tuple(y.shape), expected=tuple(x.shape))
+        fail(ValueError, "errors.f_elementwise", got=tuple(y.shape), expected=tuple(x.shape))
     if y.grad_fn is None:
-        fail(ValueError, "f_no_history")
+        fail(ValueError, "errors.f_no_history")
     (dy_dx,) = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y))
     return y.detach(), dy_dx
 
@@ -191,7 +191,7 @@ def plot_with_derivative(
     for value, name in ((labels, "labels"), (fmts, "fmts")):
         entries = check_strings(value, name, '("f(x)", "f\'(x)")')
         if len(entries) != 2:
-            fail(ValueError, "two_entries", name=name, got=describe(value))
+            fail(ValueError, "errors.two_entries", name=name, got=describe(value))
     check_str(xlabel, "xlabel", '"x"')
     check_text(title, "title")
     figsize = check_figsize(figsize)

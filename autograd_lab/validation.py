@@ -23,8 +23,8 @@ MAX_REPR = 60
 def fail(
     error: type[Exception], key: str, /, lang: str | None = None, **fields: object
 ) -> NoReturn:
-    """Raise `error` with the message `errors.<key>` in `lang` (None: the current one)."""
-    raise error(say(f"errors.{key}", lang, **fields))
+    """Raise `error` with the message `key` ("errors.name") in `lang` (None: the current one)."""
+    raise error(say(key, lang, **fields))
 
 
 def describe(value: object, lang: str | None = None) -> str:
@@ -47,7 +47,7 @@ def is_real_number(value: object) -> bool:
 def check_callable(f: object, name: str = "f", example: str = "torch.sin") -> None:
     """A function (anything callable) and not, say, the value f(x)."""
     if not callable(f) or isinstance(f, type):
-        fail(TypeError, "not_callable", name=name, got=describe(f), example=example)
+        fail(TypeError, "errors.not_callable", name=name, got=describe(f), example=example)
 
 
 def check_axes(ax: object, name: str = "ax") -> None:
@@ -57,40 +57,42 @@ def check_axes(ax: object, name: str = "ax") -> None:
     from matplotlib.axes import Axes
 
     if not isinstance(ax, Axes):
-        fail(TypeError, "not_axes", name=name, got=describe(ax))
+        fail(TypeError, "errors.not_axes", name=name, got=describe(ax))
 
 
 def check_text(value: object, name: str) -> None:
     """None or a string."""
     if value is not None and not isinstance(value, str):
-        fail(TypeError, "not_text", name=name, got=describe(value))
+        fail(TypeError, "errors.not_text", name=name, got=describe(value))
 
 
 def check_str(value: object, name: str, example: str) -> None:
     """A string (a format such as "r:", a label)."""
     if not isinstance(value, str):
-        fail(TypeError, "not_str", name=name, example=example, got=describe(value))
+        fail(TypeError, "errors.not_str", name=name, example=example, got=describe(value))
 
 
 def check_bool(value: object, name: str) -> None:
     """True or False (not 1, not "yes")."""
     if not isinstance(value, (bool, np.bool_)):
-        fail(TypeError, "not_bool", name=name, got=describe(value))
+        fail(TypeError, "errors.not_bool", name=name, got=describe(value))
 
 
 def check_strings(value: object, name: str, example: str) -> list[str]:
     """A list or tuple of strings, returned as a list."""
     if isinstance(value, str) or not isinstance(value, Sequence):
-        fail(TypeError, "not_strings", name=name, example=example, got=describe(value))
+        fail(TypeError, "errors.not_strings", name=name, example=example, got=describe(value))
     if not all(isinstance(item, str) for item in value):
-        fail(TypeError, "not_strings", name=name, example=example, got=describe(list(value)))
+        fail(TypeError, "errors.not_strings", name=name, example=example, got=describe(list(value)))
     return list(value)
 
 
 def check_choice(value: object, name: str, choices: Sequence[str]) -> None:
     """One of a few strings."""
     if not isinstance(value, str) or value not in choices:
-        fail(ValueError, "choice", name=name, choices=", ".join(choices), got=describe(value))
+        fail(
+            ValueError, "errors.choice", name=name, choices=", ".join(choices), got=describe(value)
+        )
 
 
 def check_figsize(value: object) -> tuple[float, float]:
@@ -101,7 +103,7 @@ def check_figsize(value: object) -> tuple[float, float]:
         or len(pair) != 2
         or not all(is_real_number(v) and np.isfinite(v) and v > 0 for v in pair)
     ):
-        fail(TypeError if pair is None else ValueError, "figsize", got=describe(value))
+        fail(TypeError if pair is None else ValueError, "errors.figsize", got=describe(value))
     return float(pair[0]), float(pair[1])
 
 
@@ -116,7 +118,12 @@ def check_limits(value: object, name: str) -> tuple[float, float] | None:
         or not all(is_real_number(v) and np.isfinite(v) for v in pair)
         or pair[0] == pair[1]
     ):
-        fail(TypeError if pair is None else ValueError, "limits", name=name, got=describe(value))
+        fail(
+            TypeError if pair is None else ValueError,
+            "errors.limits",
+            name=name,
+            got=describe(value),
+        )
     return float(pair[0]), float(pair[1])
 
 
@@ -135,37 +142,52 @@ def one_number(
     message is in `lang` (None: the learner's current language).
     """
     if value is None:
-        fail(TypeError, "none", lang, name=name, expected=example)
+        fail(TypeError, "errors.none", lang, name=name, expected=example)
     if isinstance(value, str):
-        fail(TypeError, "text", lang, name=name, value=repr(value), example=example)
+        fail(TypeError, "errors.text", lang, name=name, value=repr(value), example=example)
     if isinstance(value, (bool, np.bool_)):
-        fail(TypeError, "boolean", lang, name=name, value=value, example=example)
+        fail(TypeError, "errors.boolean", lang, name=name, value=value, example=example)
     if isinstance(value, (complex, np.complexfloating)):
-        fail(TypeError, "complex", lang, name=name)
+        fail(TypeError, "errors.complex", lang, name=name)
     if isinstance(value, (torch.Tensor, np.ndarray)):
         got = describe(value, lang)
         if value.ndim != 0:
-            fail(TypeError, "not_one_number", lang, name=name, got=got, example=example)
+            fail(TypeError, "errors.not_one_number", lang, name=name, got=got, example=example)
         if isinstance(value, torch.Tensor):
             if value.is_complex():
-                fail(TypeError, "complex", lang, name=name)
+                fail(TypeError, "errors.complex", lang, name=name)
             if value.dtype == torch.bool:
-                fail(TypeError, "boolean", lang, name=name, value=value.item(), example=example)
+                fail(
+                    TypeError,
+                    "errors.boolean",
+                    lang,
+                    name=name,
+                    value=value.item(),
+                    example=example,
+                )
             value = value.detach().item()
         else:
             if value.dtype.kind == "c":
-                fail(TypeError, "complex", lang, name=name)
+                fail(TypeError, "errors.complex", lang, name=name)
             if value.dtype.kind not in "iuf":
-                fail(TypeError, "not_one_number", lang, name=name, got=got, example=example)
+                fail(TypeError, "errors.not_one_number", lang, name=name, got=got, example=example)
             value = value.item()
     if not is_real_number(value):
         got = describe(value, lang)
-        fail(TypeError, "not_one_number", lang, name=name, got=got, example=example)
+        fail(TypeError, "errors.not_one_number", lang, name=name, got=got, example=example)
     number = float(value)
     if not np.isfinite(number):
-        fail(ValueError, "not_finite", lang, name=name, count=1, total=1)
+        fail(ValueError, "errors.not_finite", lang, name=name, count=1, total=1)
     if (low is not None and number < low) or (high is not None and number > high):
-        fail(ValueError, "out_of_range", lang, name=name, low=low, high=high, got=f"{number:.4g}")
+        fail(
+            ValueError,
+            "errors.out_of_range",
+            lang,
+            name=name,
+            low=low,
+            high=high,
+            got=f"{number:.4g}",
+        )
     return number
 
 
@@ -174,30 +196,30 @@ def real_array(
 ) -> np.ndarray:
     """Turn real numbers (a tensor, even one with grad, an array, nested lists) into float64."""
     if values is None:
-        fail(TypeError, "none", name=name, expected=example)
+        fail(TypeError, "errors.none", name=name, expected=example)
     if isinstance(values, (str, bytes)):
-        fail(TypeError, "text", name=name, value=repr(values)[:MAX_REPR], example=example)
+        fail(TypeError, "errors.text", name=name, value=repr(values)[:MAX_REPR], example=example)
     if isinstance(values, (bool, np.bool_)):
-        fail(TypeError, "boolean", name=name, value=values, example=example)
+        fail(TypeError, "errors.boolean", name=name, value=values, example=example)
     if isinstance(values, torch.Tensor):
         if values.is_complex():
-            fail(TypeError, "complex", name=name)
+            fail(TypeError, "errors.complex", name=name)
         if values.dtype == torch.bool:
-            fail(TypeError, "boolean", name=name, value=describe(values), example=example)
+            fail(TypeError, "errors.boolean", name=name, value=describe(values), example=example)
         # plotting needs only the numbers: detach for the learner instead of failing
         array = values.detach().cpu().to(torch.float64).numpy()
     elif isinstance(values, np.ndarray):
         kind = values.dtype.kind
         if kind == "c":
-            fail(TypeError, "complex", name=name)
+            fail(TypeError, "errors.complex", name=name)
         if kind == "b":
-            fail(TypeError, "boolean", name=name, value=describe(values), example=example)
+            fail(TypeError, "errors.boolean", name=name, value=describe(values), example=example)
         if kind in "US":
-            fail(TypeError, "text", name=name, value=describe(values), example=example)
+            fail(TypeError, "errors.text", name=name, value=describe(values), example=example)
         if kind == "O":
             return real_array(values.tolist(), name, example)
         if kind not in "iuf":
-            fail(TypeError, "not_numbers", name=name, got=describe(values))
+            fail(TypeError, "errors.not_numbers", name=name, got=describe(values))
         array = values.astype(np.float64)
     elif isinstance(values, (list, tuple)):
         rows = [
@@ -207,15 +229,17 @@ def real_array(
             for v in values
         ]
         if len({np.shape(r) for r in rows}) > 1:
-            fail(ValueError, "ragged", name=name)
+            fail(ValueError, "errors.ragged", name=name)
         array = np.array(rows, dtype=np.float64)
     elif isinstance(values, numbers.Number):
         array = np.array(_element(values, name, example), dtype=np.float64)
     else:
-        fail(TypeError, "not_numbers", name=name, got=describe(values))
+        fail(TypeError, "errors.not_numbers", name=name, got=describe(values))
     finite = np.isfinite(array)
     if not finite.all():
-        fail(ValueError, "not_finite", name=name, count=int((~finite).sum()), total=array.size)
+        fail(
+            ValueError, "errors.not_finite", name=name, count=int((~finite).sum()), total=array.size
+        )
     return array
 
 
@@ -227,14 +251,14 @@ def _element(value: object, name: str, example: str) -> float:
         except ValueError:
             return float("nan")  # counted with the others by real_array's finiteness check
     if value is None:
-        fail(TypeError, "none", name=name, expected=example)
+        fail(TypeError, "errors.none", name=name, expected=example)
     if isinstance(value, str):
-        fail(TypeError, "text", name=name, value=repr(value)[:MAX_REPR], example=example)
+        fail(TypeError, "errors.text", name=name, value=repr(value)[:MAX_REPR], example=example)
     if isinstance(value, (bool, np.bool_)):
-        fail(TypeError, "boolean", name=name, value=value, example=example)
+        fail(TypeError, "errors.boolean", name=name, value=value, example=example)
     if isinstance(value, (complex, np.complexfloating)):
-        fail(TypeError, "complex", name=name)
-    fail(TypeError, "not_numbers", name=name, got=describe(value))
+        fail(TypeError, "errors.complex", name=name)
+    fail(TypeError, "errors.not_numbers", name=name, got=describe(value))
 
 
 def points(x: object, name: str = "x", *, one_d: bool = False, minimum: int = 1) -> torch.Tensor:
@@ -248,15 +272,21 @@ def points(x: object, name: str = "x", *, one_d: bool = False, minimum: int = 1)
         fresh = fresh.clone() if fresh.is_floating_point() else fresh.to(torch.get_default_dtype())
         finite = torch.isfinite(fresh)
         if not bool(finite.all()):
-            fail(ValueError, "not_finite", name=name, count=int((~finite).sum()), total=x.numel())
+            fail(
+                ValueError,
+                "errors.not_finite",
+                name=name,
+                count=int((~finite).sum()),
+                total=x.numel(),
+            )
     else:
         fresh = torch.as_tensor(real_array(x, name), dtype=torch.float64)
     if one_d and fresh.ndim != 1:
-        fail(ValueError, "not_1d", name=name, shape=tuple(fresh.shape))
+        fail(ValueError, "errors.not_1d", name=name, shape=tuple(fresh.shape))
     if fresh.numel() == 0:
-        fail(ValueError, "empty", name=name, minimum=minimum)
+        fail(ValueError, "errors.empty", name=name, minimum=minimum)
     if fresh.numel() < minimum:
-        fail(ValueError, "too_few", name=name, count=fresh.numel(), minimum=minimum)
+        fail(ValueError, "errors.too_few", name=name, count=fresh.numel(), minimum=minimum)
     return fresh
 
 
@@ -264,5 +294,5 @@ def non_negative(value: object, name: str, example: str) -> float:
     """A finite number >= 0 (a tolerance)."""
     if not is_real_number(value) or not np.isfinite(value) or value < 0:
         error = ValueError if is_real_number(value) else TypeError
-        fail(error, "gc_tolerance", name=name, example=example, got=describe(value))
+        fail(error, "errors.gc_tolerance", name=name, example=example, got=describe(value))
     return float(value)

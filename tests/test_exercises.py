@@ -260,9 +260,7 @@ def test_a_crash_with_a_hint_reads_as_two_sentences():
     message = ex.check_ex3(lambda a: ex.control_flow_f(a).backward()).message
     assert message.startswith("Your code raised RuntimeError: ")
     assert "scalar outputs. It happened in <lambda>, line " in message
-    assert message.endswith(
-        ". d is no longer a scalar: backward needs to know what weight each component of d carries."
-    )
+    assert message.endswith(". " + lang.say("exercises.ex3_not_scalar"))
 
 
 # --- the language switch ---------------------------------------------------------------------
@@ -451,7 +449,7 @@ def test_a_runaway_loop_is_stopped_in_the_main_thread(answer):
     start = time.perf_counter()
     feedback = ex.check_ex3(answer)
     seconds = time.perf_counter() - start
-    assert feedback.hint == "timeout", feedback
+    assert feedback.hint == "exercises.timeout", feedback
     assert seconds < ex.LIMIT + 1.0
     assert signal.getsignal(signal.SIGALRM) is handler
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
@@ -473,7 +471,7 @@ def test_a_runaway_loop_is_stopped_outside_the_main_thread():
     thread.start()
     thread.join(ex.LIMIT * 4)
     assert not thread.is_alive()
-    assert result["feedback"].hint == "timeout", result["feedback"]
+    assert result["feedback"].hint == "exercises.timeout", result["feedback"]
     assert time.perf_counter() - start < ex.LIMIT + 2.0
     deadline = time.monotonic() + 2.0
     while threading.active_count() > before and time.monotonic() < deadline:
@@ -540,7 +538,7 @@ def test_placeholder_and_none_are_told_apart():
     assert not is_placeholder(lambda x: 0)
     assert ex.check_ex1(placeholder).status == NOT_ATTEMPTED
     assert ex.check_ex1(lambda f, x: None).status == NOT_ATTEMPTED  # `lambda f, x: None` is empty
-    assert ex.check_ex1(forgot_return).hint == "returned_none"
+    assert ex.check_ex1(forgot_return).hint == "exercises.returned_none"
 
 
 def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_path):
@@ -573,7 +571,7 @@ def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_pat
     ).execute()
     assert time.perf_counter() - start < 30
     hang, crash = nb.cells[2].outputs[0].text, nb.cells[3].outputs[0].text
-    assert hang.strip() == "timeout True", hang
+    assert hang.strip() == "exercises.timeout True", hang
     assert "It happened in <lambda>, line 4: print(ex.check_ex2(lambda x: x.grad.zero_())" in crash
     assert "/tmp/" not in crash and "ipykernel" not in crash, crash
 

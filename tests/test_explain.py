@@ -80,8 +80,9 @@ def test_the_shell_shows_the_traceback_unchanged_then_the_hint(shell, monkeypatc
     assert after_err == before_err == ""
     assert type(after_error) is type(before_error)  # still an error for nbval and Run All
     what, fix, reread = hint.splitlines()
-    assert language.say(f"explain.{key}_what", lang) in what
-    assert language.say(f"explain.{key}_fix", lang) in fix
+    what_key, fix_key = explain._SENTENCES[key]
+    assert language.say(what_key, lang) in what
+    assert language.say(fix_key, lang) in fix
     assert COURSE.notebook(known.notebook).titles[lang] in reread
     assert explain.section_title(known.section, lang) in reread
 

@@ -520,7 +520,7 @@ def test_moving_a_control_updates_the_values_line(kind):
         .replace("  ", "&nbsp;&nbsp;")
         for line in expected["caption"]
     )
-    assert repr(box) == "(interactive controls: run this cell in JupyterLab to move the slider)"
+    assert repr(box) == language.say("explorers.controls", "en")
 
 
 def test_switching_the_loss_brings_its_learning_rates():

@@ -109,12 +109,15 @@ def _literal_parts(sentence: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_word_of_the_figures_topic_is_drawn_in_its_figure(texts, lang):
-    """The words come from autograd_lab.language: each one shows up in the figure it names."""
+    """The words come from the catalogs: each one shows up in the figure it names."""
     by_number = {name[:2]: name for name in figures.FIGURES}
-    for key, sentence in language.FIGURES.items():
-        drawn = "\n".join(texts[lang, by_number[key[:2]]])
-        for part in _literal_parts(sentence[lang]):
-            assert part in drawn, f"figures.{key} ({lang}): {part!r} is not drawn"
+    for key, sentence in language.sentences(lang).items():
+        topic, _, name = key.partition(".")
+        if topic != "figures":
+            continue
+        drawn = "\n".join(texts[lang, by_number[name[:2]]])
+        for part in _literal_parts(sentence):
+            assert part in drawn, f"{key} ({lang}): {part!r} is not drawn"
 
 
 def test_the_collector_sees_titles_ticks_legends_and_annotations():

@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 from autograd_lab.course import COURSE
+from autograd_lab.language import say
 from tests.browser_helpers import chromium
 from tests.helpers import small_course, solution_code_lines
 from tools import handout, student_edition
@@ -403,7 +404,7 @@ def explorer_cell(tags=("explorer", "nbval-ignore-output"), frames=True):
     picture = explorer._bundle(image, explorer.handout_frames() if frames else None)
     widget = {
         "application/vnd.jupyter.widget-view+json": {"model_id": "0" * 32, "version_major": 2},
-        "text/plain": "(interactive controls: run this cell in JupyterLab to move the slider)",
+        "text/plain": say("explorers.controls", "en"),
     }
     cell = nbformat.v4.new_code_cell('explore_tangent("abs", x0=1.0)', execution_count=1)
     cell.metadata["tags"] = list(tags)

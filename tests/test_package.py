@@ -23,6 +23,7 @@ def _loaded_after(statement: str) -> set[str]:
 def test_the_engine_course_and_language_load_neither_torch_nor_matplotlib(statement):
     loaded = _loaded_after(statement)
     assert "torch" not in loaded and "matplotlib" not in loaded
+    assert "babel" not in loaded, "the catalogs are read when a sentence is first needed"
 
 
 def test_import_autograd_lab_loads_no_helper_until_asked():

@@ -9,6 +9,7 @@ import re
 import nbformat
 import pytest
 
+from autograd_lab import course
 from tests.helpers import COURSE, solution_lines
 from tools import student_edition as se
 
@@ -41,7 +42,7 @@ def test_the_solutions_edition_is_found(language):
     source_path, student_path = EDITIONS[language]
     assert source_path in se.solutions_editions()
     assert se.student_path(source_path) == student_path
-    assert se.language_of(source_path) == language
+    assert course.language_of(source_path) == language
 
 
 def test_student_edition_is_current(language, source, student):
@@ -164,12 +165,13 @@ def test_solution_cells_become_one_invitation_and_images_are_relinked():
 
 
 def test_language_is_told_by_the_folder(tmp_path):
-    assert se.language_of(tmp_path / "zh" / "05_x.ipynb") == "zh"
-    assert se.language_of(tmp_path / "en" / "05_x.ipynb") == "en"
+    assert course.language_of(tmp_path / "zh" / "05_x.ipynb", required=True) == "zh"
+    assert course.language_of(tmp_path / "en" / "05_x.ipynb", required=True) == "en"
     for language, (source, _) in EDITIONS.items():
-        assert se.language_of(source) == language
+        assert course.language_of(source, required=True) == language
+    assert course.language_of(tmp_path / "elsewhere" / "05_x.ipynb") is None
     with pytest.raises(ValueError, match="language folder"):
-        se.language_of(tmp_path / "elsewhere" / "05_x.ipynb")
+        course.language_of(tmp_path / "elsewhere" / "05_x.ipynb", required=True)
 
 
 def test_english_placeholders(tmp_path):

@@ -1,7 +1,7 @@
 """Bad input to every public helper: a clear TypeError/ValueError at the door, never raw or silent.
 
 Each case of the table is one call a learner could make. It must raise the expected exception
-type with a message of ours (from `autograd_lab.language.ERRORS`) that contains the expected
+type with a message of ours (an `errors.*` sentence of the catalogs) that contains the expected
 hint, raised by autograd_lab's own code (the traceback's last frame is in the package), and
 the same call in Chinese must say it in Chinese.
 """
@@ -512,7 +512,7 @@ def _template_regex(template: str) -> re.Pattern:
 
 def ours(message: str, language: str) -> bool:
     """Whether `message` is one of the package's sentences in `language`."""
-    templates = [t[language] for table in lang.TOPICS.values() for t in table.values()]
+    templates = list(lang.sentences(language).values())
     templates.append("unknown language {lang!r}: choose one of {choices}")  # language.check
     return any(_template_regex(t).fullmatch(message) for t in templates)
 

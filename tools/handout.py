@@ -89,17 +89,17 @@ FONTS = '"Noto Sans CJK SC", "Noto Sans", "DejaVu Sans"'
 def interface(language: str) -> Interface:
     """The handout's words for a course language."""
 
-    def word(name: str) -> str:
-        return say(f"handout.{name}", language)
-
     return Interface(
-        html_lang=word("html_lang"),
-        title=word("title"),
-        handout=word("handout"),
-        separator=word("separator"),
-        audiences={a: word(f"audience_{a}") for a in AUDIENCES},
-        contents=word("contents"),
-        solution=word("solution"),
+        html_lang=say("handout.html_lang", language),
+        title=say("handout.title", language),
+        handout=say("handout.handout", language),
+        separator=say("handout.separator", language),
+        audiences={
+            STUDENT: say("handout.audience_student", language),
+            INSTRUCTOR: say("handout.audience_instructor", language),
+        },
+        contents=say("handout.contents", language),
+        solution=say("handout.solution", language),
         title_with_audience=template("handout.title_with_audience", language),
         fonts=FONTS,
     )

@@ -51,17 +51,6 @@ def placeholders(language: str) -> Placeholders:
     )
 
 
-def language_of(source: Path) -> str:
-    """The language of an instructor notebook, told by its folder notebooks/<lang>/."""
-    language = course.language_of(Path(source).parent)
-    if language is None:
-        raise ValueError(
-            f"{source}: a course notebook lives in a language folder such as "
-            f"notebooks/{course.SOURCE_LANGUAGE}/; put it in one"
-        )
-    return language
-
-
 def is_solutions_edition(nb: nbformat.NotebookNode) -> bool:
     """Return True if the notebook holds answers that a student edition must hide."""
     return any(_is_solution_cell(c) or BEGIN in c.source for c in nb.cells)
@@ -112,7 +101,7 @@ def student_notebook(
 ) -> nbformat.NotebookNode:
     """Return the student edition of a solutions notebook: answers out, outputs cleared.
 
-    `language` ("zh" or "en") chooses the placeholders; see `language_of`.
+    `language` ("zh" or "en") chooses the placeholders; see `course.language_of`.
     """
     words = placeholders(language)
     student = copy.deepcopy(nb)
@@ -147,7 +136,8 @@ def is_current(source: Path) -> bool:
     target = student_path(source)
     if not target.exists():
         return False
-    fresh = student_notebook(nbformat.read(source, as_version=4), language_of(source))
+    language = course.language_of(source, required=True)
+    fresh = student_notebook(nbformat.read(source, as_version=4), language)
     return comparable(fresh) == comparable(nbformat.read(target, as_version=4))
 
 
@@ -155,7 +145,8 @@ def write_student_edition(source: Path, execute: bool = True) -> Path:
     """Write (and by default execute) the student edition of `source`; return its path."""
     target = student_path(source)
     target.parent.mkdir(parents=True, exist_ok=True)
-    student = student_notebook(nbformat.read(source, as_version=4), language_of(source))
+    language = course.language_of(source, required=True)
+    student = student_notebook(nbformat.read(source, as_version=4), language)
     nbformat.write(student, target)
     if execute:
         seconds = run_notebook(target)

@@ -9,11 +9,12 @@ is still there). A check never raises and never hangs: learner code runs with a 
 (`sandbox`), and whatever it raises becomes a verdict quoting the learner's own line.
 
 Feedback is written in the learner's language (`autograd_lab.language`: the notebook's folder,
-or a `with language.use("en"):` block); every message is in its `EXERCISES` table, in each
-language. A `Feedback` keeps the language it was written in.
+or a `with language.use("en"):` block); every message is an `exercises.*` sentence of the
+catalogs, in each language, and its key is the hint id. A `Feedback` keeps the language it
+was written in.
 """
 
-from autograd_lab import language
+from autograd_lab import course
 from autograd_lab.exercises.checks import (
     EX4_POINTS,
     check_ex1,
@@ -36,7 +37,7 @@ from autograd_lab.exercises.reference import control_flow_f, ex6_f
 from autograd_lab.exercises.sandbox import LIMIT
 from autograd_lab.feedback import CORRECT, NOT_ATTEMPTED, WRONG, Feedback
 
-LANGUAGES = language.LANGUAGES
+LANGUAGES = course.LANGUAGES
 
 __all__ = [
     "CORRECT",

@@ -18,7 +18,7 @@ import torch
 
 from autograd_lab import torch_errors
 from autograd_lab.exercises import reference, sandbox
-from autograd_lab.exercises.feedback import join, not_attempted, right, say, wrong
+from autograd_lab.exercises.feedback import join, not_attempted, right, wrong
 from autograd_lab.exercises.probes import (
     AutogradUsed,
     BackwardProbe,
@@ -30,22 +30,23 @@ from autograd_lab.exercises.probes import (
 )
 from autograd_lab.exercises.sandbox import Outcome, as_tensor, close
 from autograd_lab.feedback import Feedback
+from autograd_lab.language import say
 
 # PyTorch's errors (keys of `torch_errors.ERRORS`) that name a misconception, each with the
 # hint that points at it without giving the fix away.
 _HINTS = {
-    "backward_twice": "err_freed",
-    "no_grad_fn": "err_no_graph",
-    "complex_output": "err_complex",
-    "not_scalar": "err_not_scalar",
-    "grad_is_none": "err_none",
-    "attribute_of_none": "err_none",
-    "view_of_leaf_inplace": "err_inplace_leaf",
-    "leaf_inplace": "err_inplace_leaf",
-    "inplace_modified": "err_inplace_saved",
-    "numpy_requires_grad": "err_numpy",
-    "grad_shape": "err_gradient_shape",
-    "unused_input": "err_unused",
+    "backward_twice": "exercises.err_freed",
+    "no_grad_fn": "exercises.err_no_graph",
+    "complex_output": "exercises.err_complex",
+    "not_scalar": "exercises.err_not_scalar",
+    "grad_is_none": "exercises.err_none",
+    "attribute_of_none": "exercises.err_none",
+    "view_of_leaf_inplace": "exercises.err_inplace_leaf",
+    "leaf_inplace": "exercises.err_inplace_leaf",
+    "inplace_modified": "exercises.err_inplace_saved",
+    "numpy_requires_grad": "exercises.err_numpy",
+    "grad_shape": "exercises.err_gradient_shape",
+    "unused_input": "exercises.err_unused",
 }
 # Errors that say autograd found no graph to differentiate.
 _NO_GRAPH = ("no_grad_fn", "input_no_grad")
@@ -56,25 +57,25 @@ _REACHED_FOR_AUTOGRAD = (*_NO_GRAPH, "float_only")
 def failed(number: int, outcome: Outcome, call: str, hint: str = "") -> Feedback:
     """Return the verdict for learner code that raised or did not finish: what, where, why."""
     if outcome.broken:  # not the answer's fault, as far as the check can tell: say how to recover
-        return wrong(number, "session_broken")
+        return wrong(number, "exercises.session_broken")
     if outcome.timed_out:
-        return wrong(number, "timeout", call=call, limit=sandbox.LIMIT)
+        return wrong(number, "exercises.timeout", call=call, limit=sandbox.LIMIT)
     err = outcome.error
     if type(err) is NotImplementedError and sandbox.raised_by_learner(err):
         return not_attempted(number)  # the other placeholder: `raise NotImplementedError`
     if isinstance(err, AutogradUsed):
-        return wrong(number, hint or "by_hand_autograd")
+        return wrong(number, hint or "exercises.by_hand_autograd")
     if isinstance(err, ThreadStarted):
-        return wrong(number, "by_hand_thread")
-    message = say("raised", error=type(err).__name__, detail=sandbox.text_of(err))
+        return wrong(number, "exercises.by_hand_thread")
+    message = say("exercises.raised", error=type(err).__name__, detail=sandbox.text_of(err))
     place = sandbox.learner_line(err)
     if place is not None:
         function, line, code = place
-        message = join(message, say("raised_at", function=function, line=line, code=code))
+        message = join(message, say("exercises.raised_at", function=function, line=line, code=code))
     hint = hint or _HINTS.get(torch_errors.key_of(err), "")
     if hint:
         message = join(message, say(hint))
-    return Feedback(number, "wrong", message, hint=hint or "raised")
+    return Feedback(number, "wrong", message, hint=hint or "exercises.raised")
 
 
 def _call_text(name: str, *args: object) -> str:
@@ -114,7 +115,7 @@ def check_ex1(second_derivative: object) -> Feedback:
     if sandbox.is_placeholder(second_derivative):
         return not_attempted(1)
     if not callable(second_derivative):
-        return wrong(1, "ex1_not_callable")
+        return wrong(1, "exercises.ex1_not_callable")
     x = torch.linspace(-2.0, 2.0, 9, dtype=torch.float64)
     for name, f, df, d2f in _EX1_FUNCTIONS:
         spy = Spy(f)
@@ -130,27 +131,31 @@ def check_ex1(second_derivative: object) -> Feedback:
         if not outcome.ok:
             hint = ""
             if torch_errors.key_of(outcome.error) in _NO_GRAPH:
-                hint = "ex1_input_no_grad" if spy.calls_with_grad == 0 else "ex1_no_graph"
+                hint = (
+                    "exercises.ex1_input_no_grad"
+                    if spy.calls_with_grad == 0
+                    else "exercises.ex1_no_graph"
+                )
             return failed(1, outcome, "second_derivative(f, x)", hint)
         if outcome.value is None:
-            return wrong(1, "returned_none", function="second_derivative")
+            return wrong(1, "exercises.returned_none", function="second_derivative")
         result = as_tensor(outcome.value)
         if result is None or result.shape != x.shape:
-            return wrong(1, "ex1_shape", shape=tuple(x.shape))
+            return wrong(1, "exercises.ex1_shape", shape=tuple(x.shape))
         if spy.backward_through_output == 0:
-            return wrong(1, "ex1_not_autograd")
+            return wrong(1, "exercises.ex1_not_autograd")
         if watch.stepped:  # f (or its derivative) evaluated at x ± h: a difference quotient
-            return wrong(1, "ex1_difference")
+            return wrong(1, "exercises.ex1_difference")
         if close(result, d2f(x)):
             continue
         if close(result, df(x)):
-            return wrong(1, "ex1_first_derivative")
+            return wrong(1, "exercises.ex1_first_derivative")
         if close(result, df(x) + d2f(x)):
-            return wrong(1, "ex1_accumulated")
+            return wrong(1, "exercises.ex1_accumulated")
         if name is None:
-            return wrong(1, "ex1_hidden_mismatch")
-        return wrong(1, "ex1_mismatch", function=name)
-    return right(1, "ex1_correct", functions=len(_EX1_FUNCTIONS), points=x.numel())
+            return wrong(1, "exercises.ex1_hidden_mismatch")
+        return wrong(1, "exercises.ex1_mismatch", function=name)
+    return right(1, "exercises.ex1_correct", functions=len(_EX1_FUNCTIONS), points=x.numel())
 
 
 # --- exercise 2: backward twice --------------------------------------------------------------
@@ -161,7 +166,7 @@ def check_ex2(backward_twice: object) -> Feedback:
     if sandbox.is_placeholder(backward_twice):
         return not_attempted(2)
     if not callable(backward_twice):
-        return wrong(2, "ex2_not_callable")
+        return wrong(2, "exercises.ex2_not_callable")
     x = torch.arange(4.0, requires_grad=True)
     once = 2 * x.detach()
     probe = BackwardProbe(x)
@@ -174,28 +179,30 @@ def check_ex2(backward_twice: object) -> Feedback:
     probe.close()
     if not outcome.ok:
         if torch_errors.key_of(outcome.error) == "backward_twice":
-            return wrong(2, "ex2_freed")
+            return wrong(2, "exercises.ex2_freed")
         return failed(2, outcome, "backward_twice(x)")
     if probe.count == 0:
-        return wrong(2, "ex2_no_backward")
+        return wrong(2, "exercises.ex2_no_backward")
     if outcome.value is None:
-        return wrong(2, "returned_none", function="backward_twice")
+        return wrong(2, "exercises.returned_none", function="backward_twice")
     result = as_tensor(outcome.value)
     if result is None or result.shape != x.shape:
-        return wrong(2, "ex2_shape")
+        return wrong(2, "exercises.ex2_shape")
     if x.grad is None or not close(result, x.grad.detach(), tol=0.0):
-        return wrong(2, "ex2_not_grad")
+        return wrong(2, "exercises.ex2_not_grad")
     if probe.count == 1:
-        return wrong(2, "ex2_one_pass" if close(result, 2 * once) else "ex2_once")
+        return wrong(
+            2, "exercises.ex2_one_pass" if close(result, 2 * once) else "exercises.ex2_once"
+        )
     if probe.rebuilt():
-        return wrong(2, "ex2_rebuilt")
+        return wrong(2, "exercises.ex2_rebuilt")
     if probe.count > 2:
-        return wrong(2, "ex2_too_many", count=probe.count)
+        return wrong(2, "exercises.ex2_too_many", count=probe.count)
     if close(result, once):
-        return wrong(2, "ex2_zeroed")
+        return wrong(2, "exercises.ex2_zeroed")
     if not close(result, 2 * once):
-        return wrong(2, "ex2_neither")
-    return right(2, "ex2_correct")
+        return wrong(2, "exercises.ex2_neither")
+    return right(2, "exercises.ex2_correct")
 
 
 # --- exercise 3: control flow with a vector input ---------------------------------------------
@@ -230,7 +237,7 @@ def check_ex3(grad_f: object) -> Feedback:
     if sandbox.is_placeholder(grad_f):
         return not_attempted(3)
     if not callable(grad_f):
-        return wrong(3, "ex3_not_callable")
+        return wrong(3, "exercises.ex3_not_callable")
     for index, value in enumerate(_ex3_inputs()):
         expected = _ex3_reference(value)
         a = value.clone().requires_grad_(True)
@@ -248,28 +255,28 @@ def check_ex3(grad_f: object) -> Feedback:
             hint = ""
             error = torch_errors.key_of(outcome.error)
             if error == "not_scalar":
-                hint = "ex3_not_scalar"
+                hint = "exercises.ex3_not_scalar"
             elif error == "grad_shape" or (index > 0 and outcome.error is not None):
-                hint = "ex3_any_shape"
+                hint = "exercises.ex3_any_shape"
             return failed(3, outcome, "grad_f(a)", hint)
         if outcome.value is None:
             if probe.count == 0:
-                return wrong(3, "ex3_grad_empty")
-            return wrong(3, "returned_none", function="grad_f")
+                return wrong(3, "exercises.ex3_grad_empty")
+            return wrong(3, "exercises.returned_none", function="grad_f")
         result = as_tensor(outcome.value)
         if result is None or result.shape != value.shape:
-            return wrong(3, "ex3_shape", shape=shape)
+            return wrong(3, "exercises.ex3_shape", shape=shape)
         if probe.count:
             # What the backward passes brought to a, not a.grad: that can be set by hand.
             if not close(result, probe.total(), tol=0.0):
-                return wrong(3, "ex3_not_backward_result")
+                return wrong(3, "exercises.ex3_not_backward_result")
         elif not watch.autograd:  # torch.func (vjp, grad) reaches a through its own wrappers
-            return wrong(3, "ex3_no_backward")
+            return wrong(3, "exercises.ex3_no_backward")
         if not close(result, expected):
             if _first_component_only(result, expected):
-                return wrong(3, "ex3_one_component")
-            return wrong(3, "ex3_wrong", shape=shape)
-    return right(3, "ex3_correct")
+                return wrong(3, "exercises.ex3_one_component")
+            return wrong(3, "exercises.ex3_wrong", shape=shape)
+    return right(3, "exercises.ex3_correct")
 
 
 # --- exercise 4: your own function with control flow -------------------------------------------
@@ -347,7 +354,7 @@ def check_ex4(g: object, dg: object) -> Feedback:
     if sandbox.is_placeholder(g) or sandbox.is_placeholder(dg):
         return not_attempted(4)
     if not (callable(g) and callable(dg)):
-        return wrong(4, "ex4_not_callable")
+        return wrong(4, "exercises.ex4_not_callable")
     paths = set()
     depends = False
     decisions = 0  # tensors turned into Python values inside g: what `if`/`while`/`for` do
@@ -367,16 +374,16 @@ def check_ex4(g: object, dg: object) -> Feedback:
         if not outcome.ok:
             return failed(4, outcome, _call_text("g", shown))
         if probe.count:
-            return wrong(4, "ex4_g_backward")
+            return wrong(4, "exercises.ex4_g_backward")
         out = outcome.value
         if out is None:
-            return wrong(4, "returned_none", function="g")
+            return wrong(4, "exercises.returned_none", function="g")
         if (isinstance(out, torch.Tensor) and out.is_complex()) or isinstance(out, complex):
-            return wrong(4, "ex4_complex", point=shown)
+            return wrong(4, "exercises.ex4_complex", point=shown)
         if isinstance(out, torch.Tensor) and out.numel() != 1:
-            return wrong(4, "ex4_not_scalar", point=shown)
+            return wrong(4, "exercises.ex4_not_scalar", point=shown)
         if not isinstance(out, (torch.Tensor, int, float)) or isinstance(out, bool):
-            return wrong(4, "ex4_not_scalar", point=shown)
+            return wrong(4, "exercises.ex4_not_scalar", point=shown)
         depends = depends or (isinstance(out, torch.Tensor) and out.requires_grad)
         paths.add(graph_signature(out, a))
         auto = sandbox.run(lambda out=out, a=a: _ex4_autograd(out, a))
@@ -399,27 +406,29 @@ def check_ex4(g: object, dg: object) -> Feedback:
         if not by_formula.ok:
             hint = ""
             if torch_errors.key_of(by_formula.error) in _REACHED_FOR_AUTOGRAD:
-                hint = "by_hand_autograd"
+                hint = "exercises.by_hand_autograd"
             return failed(4, by_formula, _call_text("dg", shown), hint)
         if any(steps) or any(not _at(args, point) for args in calls):
-            return wrong(4, "ex4_dg_difference")
+            return wrong(4, "exercises.ex4_dg_difference")
         if by_formula.value is None:
-            return wrong(4, "returned_none", function="dg")
+            return wrong(4, "exercises.returned_none", function="dg")
         formula = as_tensor(by_formula.value)
         if formula is None or formula.numel() != 1 or formula.is_complex():
-            return wrong(4, "ex4_dg_not_number", point=shown)
+            return wrong(4, "exercises.ex4_dg_not_number", point=shown)
         formula, expected = formula.reshape(()).double(), auto.value.double()
         if not close(formula, expected, tol=1e-9):
             if close(formula, expected, tol=1e-3):
-                return wrong(4, "approximate", digits=sandbox.agreement_digits(formula, expected))
-            return wrong(4, "ex4_mismatch", point=shown)
+                return wrong(
+                    4, "exercises.approximate", digits=sandbox.agreement_digits(formula, expected)
+                )
+            return wrong(4, "exercises.ex4_mismatch", point=shown)
     if not depends:
-        return wrong(4, "ex4_no_dependence")
+        return wrong(4, "exercises.ex4_no_dependence")
     if len(paths) < 2:
-        return wrong(4, "ex4_one_path", points=len(EX4_POINTS))
+        return wrong(4, "exercises.ex4_one_path", points=len(EX4_POINTS))
     if decisions == 0:  # the graphs differ, but no Python branch looked at a (torch.where)
-        return wrong(4, "ex4_python_branch")
-    return right(4, "ex4_correct", points=len(EX4_POINTS), paths=len(paths))
+        return wrong(4, "exercises.ex4_python_branch")
+    return right(4, "exercises.ex4_correct", points=len(EX4_POINTS), paths=len(paths))
 
 
 # --- exercise 5: sin and its derivative ----------------------------------------------------------
@@ -430,43 +439,53 @@ def check_ex5(x: object, dy_dx: object) -> Feedback:
     if sandbox.is_placeholder(x) or dy_dx is Ellipsis:
         return not_attempted(5)
     if isinstance(x, torch.Tensor) and dy_dx is None:  # x.grad was empty: say why
-        return wrong(5, "ex5_not_leaf" if x.requires_grad and not x.is_leaf else "ex5_no_backward")
+        return wrong(
+            5,
+            "exercises.ex5_not_leaf"
+            if x.requires_grad and not x.is_leaf
+            else "exercises.ex5_no_backward",
+        )
     if not isinstance(x, torch.Tensor):
-        return wrong(5, "ex5_not_tensors")
+        return wrong(5, "exercises.ex5_not_tensors")
     if x.is_complex():
-        return wrong(5, "ex5_complex")
+        return wrong(5, "exercises.ex5_complex")
     if not x.is_floating_point():
-        return wrong(5, "ex5_integers")
+        return wrong(5, "exercises.ex5_integers")
     values = as_tensor(dy_dx)
     if values is None:
-        return wrong(5, "ex5_not_tensors")
+        return wrong(5, "exercises.ex5_not_tensors")
     points = x.detach().double()
     if points.dim() != 1 or points.numel() < 50:
-        return wrong(5, "ex5_few_points")
+        return wrong(5, "exercises.ex5_few_points")
     ordered = points.sort().values
     step = float(ordered.diff().max())
     # One period, give or take a grid step: arange(-π, π, h) stops just short of π.
     if float(ordered[-1] - ordered[0]) + step < 2 * math.pi - 1e-6:
-        return wrong(5, "ex5_short_range")
+        return wrong(5, "exercises.ex5_short_range")
     if values.shape != x.shape:
-        return wrong(5, "ex5_shape")
+        return wrong(5, "exercises.ex5_shape")
     if close(values, torch.sin(points)):
-        return wrong(5, "ex5_values")
+        return wrong(5, "exercises.ex5_values")
     with warnings.catch_warnings():  # .grad of a non-leaf warns; the verdict says it instead
         warnings.simplefilter("ignore")
         grad = x.grad
     if grad is None:
-        return wrong(5, "ex5_not_leaf" if x.requires_grad and not x.is_leaf else "ex5_no_backward")
+        return wrong(
+            5,
+            "exercises.ex5_not_leaf"
+            if x.requires_grad and not x.is_leaf
+            else "exercises.ex5_no_backward",
+        )
     if not close(values, grad.detach(), tol=0.0):
-        return wrong(5, "ex5_not_grad")
+        return wrong(5, "exercises.ex5_not_grad")
     ref_x = points.clone().requires_grad_(True)
     with torch.enable_grad():
         (expected,) = torch.autograd.grad(torch.sin(ref_x).sum(), ref_x)
     if close(values, 2 * expected, tol=1e-5):
-        return wrong(5, "ex5_doubled")
+        return wrong(5, "exercises.ex5_doubled")
     if not close(values, expected, tol=1e-5):
-        return wrong(5, "ex5_mismatch")
-    return right(5, "ex5_correct", points=x.numel())
+        return wrong(5, "exercises.ex5_mismatch")
+    return right(5, "exercises.ex5_correct", points=x.numel())
 
 
 # --- exercise 6: the chain rule by hand -----------------------------------------------------------
@@ -476,17 +495,23 @@ _EX6_HIDDEN = torch.tensor([-3.3, -1.7, -0.3, 0.7, 1.9, 5.5], dtype=torch.float6
 
 # The slips learners make most often, each with the rule that fixes it. `x` is float64.
 _EX6_SLIPS: tuple[tuple[str, Callable[[torch.Tensor], torch.Tensor]], ...] = (
-    ("ex6_value", reference.ex6_f),
-    ("ex6_inner", lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2),
-    ("ex6_log_rule", lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2),
+    ("exercises.ex6_value", reference.ex6_f),
     (
-        "ex6_sign",
+        "exercises.ex6_inner",
+        lambda x: torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2,
+    ),
+    (
+        "exercises.ex6_log_rule",
+        lambda x: torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2,
+    ),
+    (
+        "exercises.ex6_sign",
         lambda x: 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x) + 1 / x**2,
     ),
-    ("ex6_product", lambda x: 2 / x * torch.cos(x) - 1 / x**2),
-    ("ex6_product", lambda x: 2 * torch.sin(x) / x - 1 / x**2),
-    ("ex6_product", lambda x: torch.log(x**2) * torch.cos(x) - 1 / x**2),
-    ("ex6_missing_term", lambda x: 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x)),
+    ("exercises.ex6_product", lambda x: 2 / x * torch.cos(x) - 1 / x**2),
+    ("exercises.ex6_product", lambda x: 2 * torch.sin(x) / x - 1 / x**2),
+    ("exercises.ex6_product", lambda x: torch.log(x**2) * torch.cos(x) - 1 / x**2),
+    ("exercises.ex6_missing_term", lambda x: 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x)),
 )
 
 
@@ -502,7 +527,7 @@ def check_ex6(df: object) -> Feedback:
     if sandbox.is_placeholder(df):
         return not_attempted(6)
     if not callable(df):
-        return wrong(6, "ex6_not_callable")
+        return wrong(6, "exercises.ex6_not_callable")
     for x in (_EX6_SHOWN, _EX6_HIDDEN):
         steps: list[bool] = []
 
@@ -517,23 +542,25 @@ def check_ex6(df: object) -> Feedback:
         if not outcome.ok:
             hint = ""
             if torch_errors.key_of(outcome.error) in _REACHED_FOR_AUTOGRAD:
-                hint = "by_hand_autograd"
+                hint = "exercises.by_hand_autograd"
             return failed(6, outcome, "df(x)", hint)
         if any(steps):
-            return wrong(6, "by_hand_difference")
+            return wrong(6, "exercises.by_hand_difference")
         if outcome.value is None:
-            return wrong(6, "returned_none", function="df")
+            return wrong(6, "exercises.returned_none", function="df")
         result = as_tensor(outcome.value)
         if result is None or result.shape != x.shape or result.is_complex():
-            return wrong(6, "ex6_shape")
+            return wrong(6, "exercises.ex6_shape")
         result = result.double()
         expected = _ex6_reference(x)
         if close(result, expected, tol=1e-9):
             continue
         if close(result, expected, tol=1e-3):
-            return wrong(6, "approximate", digits=sandbox.agreement_digits(result, expected))
+            return wrong(
+                6, "exercises.approximate", digits=sandbox.agreement_digits(result, expected)
+            )
         for hint, slip in _EX6_SLIPS:
             if close(result, slip(x), tol=1e-6):
                 return wrong(6, hint)
-        return wrong(6, "ex6_other")
-    return right(6, "ex6_correct", points=_EX6_SHOWN.numel())
+        return wrong(6, "exercises.ex6_other")
+    return right(6, "exercises.ex6_correct", points=_EX6_SHOWN.numel())

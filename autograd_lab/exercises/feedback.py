@@ -11,14 +11,9 @@ def get_language() -> str:
     return language.current()
 
 
-def say(key: str, **fields: object) -> str:
-    """Return the feedback sentence `key` in the current language, its fields filled in."""
-    return language.say(f"exercises.{key}", **fields)
-
-
 def verdict(number: int, status: str, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
-    """Return the Feedback whose message is the sentence `hint`, its fields filled in."""
-    return Feedback(number, status, say(hint, **fields), hint=hint, kind=kind)
+    """Return the Feedback whose message is the sentence `hint` ("exercises.name"), filled in."""
+    return Feedback(number, status, language.say(hint, **fields), hint=hint, kind=kind)
 
 
 def right(number: int, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
@@ -33,7 +28,7 @@ def wrong(number: int, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
 
 def not_attempted(number: int, kind: str = EXERCISE) -> Feedback:
     """Return the verdict for an answer cell whose placeholder is still in place."""
-    key = "not_attempted" if kind == EXERCISE else "predict_not_attempted"
+    key = "exercises.not_attempted" if kind == EXERCISE else "exercises.predict_not_attempted"
     return verdict(number, NOT_ATTEMPTED, key, kind)
 
 

@@ -14,8 +14,9 @@ import torch
 
 from autograd_lab import practice
 from autograd_lab.exercises import reference, sandbox
-from autograd_lab.exercises.feedback import join, not_attempted, say, wrong
+from autograd_lab.exercises.feedback import join, not_attempted, wrong
 from autograd_lab.feedback import CORRECT, PREDICTION, WRONG, Feedback
+from autograd_lab.language import say
 
 
 def _two_passes() -> torch.Tensor:
@@ -53,38 +54,38 @@ _ITEMS: dict[int, tuple[Callable[[], torch.Tensor], tuple[tuple[str, object], ..
     1: (
         _two_passes,
         (
-            ("p1_once", [0.0, 4.0, 8.0, 12.0]),
-            ("p1_factor", [0.0, 2.0, 4.0, 6.0]),
-            ("p1_multiplied", [0.0, 16.0, 32.0, 48.0]),
+            ("exercises.p1_once", [0.0, 4.0, 8.0, 12.0]),
+            ("exercises.p1_factor", [0.0, 2.0, 4.0, 6.0]),
+            ("exercises.p1_multiplied", [0.0, 16.0, 32.0, 48.0]),
         ),
     ),
     2: (
         _broadcast,
         (
-            ("p2_one_row", [0.0, 1.0, 2.0]),
-            ("p2_one_row", [3.0, 4.0, 5.0]),
-            ("p2_ones", [1.0, 1.0, 1.0]),
-            ("p2_ones", [2.0, 2.0, 2.0]),
+            ("exercises.p2_one_row", [0.0, 1.0, 2.0]),
+            ("exercises.p2_one_row", [3.0, 4.0, 5.0]),
+            ("exercises.p2_ones", [1.0, 1.0, 1.0]),
+            ("exercises.p2_ones", [2.0, 2.0, 2.0]),
         ),
     ),
     3: (
         _detached,
         (
-            ("p3_through", [0.0, 3.0, 12.0, 27.0]),
-            ("p3_through", [0.0, 2.0, 8.0, 18.0]),
-            ("p3_x", [0.0, 1.0, 2.0, 3.0]),
-            ("p3_x", [0.0, 2.0, 4.0, 6.0]),
+            ("exercises.p3_through", [0.0, 3.0, 12.0, 27.0]),
+            ("exercises.p3_through", [0.0, 2.0, 8.0, 18.0]),
+            ("exercises.p3_x", [0.0, 1.0, 2.0, 3.0]),
+            ("exercises.p3_x", [0.0, 2.0, 4.0, 6.0]),
         ),
     ),
     4: (
         _control_flow,
         (
-            ("p4_branch", 4096.0),
-            ("p4_sign", -409600.0),
-            ("p4_count", 204800.0),
-            ("p4_count", 819200.0),
-            ("p4_count", 2048.0),
-            ("p4_count", 8192.0),
+            ("exercises.p4_branch", 4096.0),
+            ("exercises.p4_sign", -409600.0),
+            ("exercises.p4_count", 204800.0),
+            ("exercises.p4_count", 819200.0),
+            ("exercises.p4_count", 2048.0),
+            ("exercises.p4_count", 8192.0),
         ),
     ),
 }
@@ -102,6 +103,14 @@ def _is_error_prediction(prediction: object) -> bool:
     return isinstance(prediction, type) and issubclass(prediction, BaseException)
 
 
+# Each item's confirmation, and its hint for a prediction no known slip explains.
+_RIGHT = {
+    1: "exercises.p1_right",
+    2: "exercises.p2_right",
+    3: "exercises.p3_right",
+    4: "exercises.p4_right",
+}
+_GAP = {1: "exercises.p1_gap", 2: "exercises.p2_gap", 3: "exercises.p3_gap", 4: "exercises.p4_gap"}
 _MISSING = object()  # the observed value was not passed at all (not the same as None)
 
 
@@ -113,37 +122,45 @@ def check_prediction(number: int, prediction: object, observed: object = _MISSIN
     if not practice.attempted(prediction):
         return not_attempted(number, PREDICTION)
     if observed is _MISSING:
-        return wrong(number, "predict_no_observed", PREDICTION, item=number)
+        return wrong(number, "exercises.predict_no_observed", PREDICTION, item=number)
     with torch.enable_grad():
         actual = run()
     seen = sandbox.as_tensor(observed)
     if seen is None or not sandbox.close(seen, actual):
-        return wrong(number, "predict_changed", PREDICTION)
+        return wrong(number, "exercises.predict_changed", PREDICTION)
     if _is_error_prediction(prediction):
-        gap = say("predict_gap", predicted=say("predict_an_error"), actual=_shown(actual))
+        gap = say(
+            "exercises.predict_gap",
+            predicted=say("exercises.predict_an_error"),
+            actual=_shown(actual),
+        )
         return Feedback(
-            number, WRONG, join(gap, say("predict_no_error")), "predict_no_error", PREDICTION
+            number,
+            WRONG,
+            join(gap, say("exercises.predict_no_error")),
+            "exercises.predict_no_error",
+            PREDICTION,
         )
     comparison = practice.compare(prediction, actual, tol=1e-4)
     if comparison.values is None:  # a word, True, None: not numbers
-        return wrong(number, "predict_not_value", PREDICTION)
+        return wrong(number, "exercises.predict_not_value", PREDICTION)
     guess = comparison.values.double()
-    gap = say("predict_gap", predicted=_shown(guess), actual=_shown(actual))
+    gap = say("exercises.predict_gap", predicted=_shown(guess), actual=_shown(actual))
     if comparison.outcome == practice.SHAPE:
         if guess.numel() == actual.numel() and sandbox.close(guess.reshape(actual.shape), actual):
-            hint = "predict_layout"
+            hint = "exercises.predict_layout"
         else:
-            hint = "predict_shape"
+            hint = "exercises.predict_shape"
         fields = {"predicted": tuple(guess.shape), "actual": tuple(actual.shape)}
         return Feedback(number, WRONG, join(gap, say(hint, **fields)), hint, PREDICTION)
     if comparison.outcome == practice.RIGHT:
-        hint = f"p{number}_right"
-        message = join(say("predict_right", actual=_shown(actual)), say(hint))
+        hint = _RIGHT[number]
+        message = join(say("exercises.predict_right", actual=_shown(actual)), say(hint))
         return Feedback(number, CORRECT, message, hint, PREDICTION)
     for hint, value in slips:
         if sandbox.close(guess, torch.tensor(value, dtype=torch.float64), tol=1e-4):
             return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
-    hint = f"p{number}_gap"
+    hint = _GAP[number]
     return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
 
 

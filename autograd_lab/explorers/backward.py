@@ -357,7 +357,7 @@ def explore_backward(tensor=None, names: Mapping | None = None, *, lang: str | N
     key = tuple(sorted({0, (total + 1) // 2, total}))
     return Explorer(
         kind="backward",
-        controls=(Control("step", "step", "int", 0, total),),
+        controls=(Control("step", "explorers.step", "int", 0, total),),
         render=lambda lang, trace, step: backward_frame(trace, step, lang=lang),
         params={"trace": recorded, "step": 0},
         tour=Tour("step", tuple(range(total + 1)), key=key),

@@ -292,9 +292,17 @@ def explore_gradient_descent(
     low, high, step, default = spec.lr
     lr, steps = _check(default if lr is None else lr, spec.steps if steps is None else steps, lang)
     controls = (
-        Control("loss", "loss", "choice", options=(("loss_1d", "1d"), ("loss_2d", "2d"))),
-        Control("lr", "lr", "float", low, high, step),
-        Control("steps", "steps", "int", 0, MAX_STEPS),
+        Control(
+            "loss",
+            "explorers.loss",
+            "choice",
+            options=(
+                (say("explorers.loss_1d", lang), "1d"),
+                (say("explorers.loss_2d", lang), "2d"),
+            ),
+        ),
+        Control("lr", "explorers.lr", "float", low, high, step),
+        Control("steps", "explorers.steps", "int", 0, MAX_STEPS),
     )
 
     def adjust(name: str, value, params: dict) -> tuple[dict, dict]:

@@ -37,6 +37,13 @@ MIME = "application/vnd.autograd-lab.explorer+json"
 DPI = 80
 # CSS classes the browser test (and a curious reader) can find the parts by.
 CONTROLS_CLASS = "autograd-lab-explorer"
+# each kind of explorer's name, the title of its frames
+NAMES = {
+    "tangent": "explorers.name_tangent",
+    "finite_differences": "explorers.name_finite_differences",
+    "gradient_descent": "explorers.name_gradient_descent",
+    "backward": "explorers.name_backward",
+}
 READOUT_CLASS = "autograd-lab-readout"
 
 
@@ -45,12 +52,12 @@ class Control:
     """One control of an explorer: which parameter it sets and how."""
 
     name: str
-    label: str  # message key in autograd_lab.language (topic explorers)
+    label: str  # the message key of its label ("explorers.name")
     kind: str  # "float", "log" (a power of ten), "int" or "choice"
     low: float = 0.0  # for "log": the exponents
     high: float = 1.0
     step: float = 1.0
-    options: tuple[tuple[str, Any], ...] = ()  # for "choice": (label key or text, value)
+    options: tuple[tuple[str, Any], ...] = ()  # for "choice": (text shown, value)
 
     def __post_init__(self) -> None:
         if self.kind not in ("float", "log", "int", "choice"):
@@ -84,7 +91,7 @@ class Explorer:
     @property
     def title(self) -> str:
         """The explorer's name in its language."""
-        return say(f"explorers.name_{self.kind}", self.lang)
+        return say(NAMES[self.kind], self.lang)
 
     def frame(self, **changes) -> tuple[Figure, dict]:
         """Render the frame for the current parameters, changed by `changes`."""
@@ -104,11 +111,9 @@ class Explorer:
     def setting(self, name: str, value) -> str:
         """How a control's value reads, e.g. "x₀ = 0.5"."""
         control = next(c for c in self.controls if c.name == name)
-        label = say(f"explorers.{control.label}", self.lang)
+        label = say(control.label, self.lang)
         if control.kind == "choice":
-            shown = next(
-                (_option_text(text, self.lang) for text, v in control.options if v == value), value
-            )
+            shown = next((text for text, v in control.options if v == value), value)
             return f"{label}: {shown}"
         return f"{label} = {number(value)}"
 
@@ -131,7 +136,7 @@ class Explorer:
         return {
             "explorer": self.kind,
             "title": self.title,
-            "control": say(f"explorers.{control.label}", self.lang),
+            "control": say(control.label, self.lang),
             "frames": frames,
             "start": start,
             "key": list(self.tour.key),
@@ -214,7 +219,7 @@ def _Controls(children, text):  # noqa: N802  (a class built lazily: ipywidgets 
 def _make_input(control: Control, value, lang: str):
     import ipywidgets as widgets
 
-    label = say(f"explorers.{control.label}", lang)
+    label = say(control.label, lang)
     common = {
         "description": label,
         "continuous_update": False,  # one frame when the slider is released, not dozens
@@ -222,7 +227,7 @@ def _make_input(control: Control, value, lang: str):
         "layout": widgets.Layout(width="28rem"),
     }
     if control.kind == "choice":
-        options = [(_option_text(text, lang), v) for text, v in control.options]
+        options = list(control.options)
         common.pop("continuous_update")
         return widgets.Dropdown(options=options, value=value, **common)
     if control.kind == "log":
@@ -256,13 +261,6 @@ def _set_range(box, bounds: Mapping, value) -> None:
     box.step = bounds.get("step", box.step)
     box.value = value
     box.min, box.max = bounds["low"], bounds["high"]
-
-
-def _option_text(text: str, lang: str) -> str:
-    try:
-        return say(f"explorers.{text}", lang)
-    except KeyError:
-        return text
 
 
 # --- drawing and numbers -------------------------------------------------------------------

@@ -60,7 +60,8 @@ def finite_difference_frame(
     forward, central, exact = differences(fn.f, x0, step)
     err_forward = abs(forward.item() - exact)
     err_central = abs(central.item() - exact)
-    methods = {"forward": math.sqrt(EPS), "central": EPS ** (1 / 3)}  # where each V bottoms out
+    # each method's name, and the h where its V bottoms out
+    methods = {"explorers.fd_forward": math.sqrt(EPS), "explorers.fd_central": EPS ** (1 / 3)}
     caption = [
         say(
             "explorers.fd_values",
@@ -72,8 +73,8 @@ def finite_difference_frame(
         )
     ]
     for method, best in methods.items():
-        regime = "fd_truncation" if h > best else "fd_rounding"
-        caption.append(say(f"explorers.{regime}", lang, method=say(f"explorers.fd_{method}", lang)))
+        regime = "explorers.fd_truncation" if h > best else "explorers.fd_rounding"
+        caption.append(say(regime, lang, method=say(method, lang)))
     values = {
         "h": h,
         "x0": x0,
@@ -91,12 +92,10 @@ def finite_difference_frame(
     fonts = family()
     hs = GRID.numpy()
     for errors, style, method in [
-        ((grid_forward - exact).abs(), "-", "forward"),
-        ((grid_central - exact).abs(), "--", "central"),
+        ((grid_forward - exact).abs(), "-", "explorers.fd_forward"),
+        ((grid_central - exact).abs(), "--", "explorers.fd_central"),
     ]:
-        ax.plot(
-            hs, errors.clamp(min=FLOOR).numpy(), style, label=say(f"explorers.fd_{method}", lang)
-        )
+        ax.plot(hs, errors.clamp(min=FLOOR).numpy(), style, label=say(method, lang))
     ax.axvline(h, color="#555555", linewidth=1, linestyle=":")
     ax.plot([h], [max(err_forward, FLOOR)], "o", color="#1f77b4", markersize=6)
     ax.plot([h], [max(err_central, FLOOR)], "s", color="#ff7f0e", markersize=6)
@@ -132,10 +131,10 @@ def explore_finite_differences(
     h = one_number(h, "h", "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1e-1 * 1.001, lang=lang)
     x0 = one_number(x0, "x0", "1.0", lang=lang)
     controls = (
-        Control("h", "h", "log", *EXPONENTS, EXPONENT_STEP),
+        Control("h", "explorers.h", "log", *EXPONENTS, EXPONENT_STEP),
         Control(
             "function",
-            "function",
+            "explorers.function",
             "choice",
             options=tuple((MENU_TEXT[name], name) for name in FUNCTIONS),
         ),

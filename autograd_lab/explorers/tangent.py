@@ -145,8 +145,8 @@ def explore_tangent(
     if not isinstance(function, str):
         options += (("f(x)", function),)
     controls = (
-        Control("function", "function", "choice", options=options),
-        Control("x0", "x0", "float", *X_RANGE, X_STEP),
+        Control("function", "explorers.function", "choice", options=options),
+        Control("x0", "explorers.x0", "float", *X_RANGE, X_STEP),
     )
     grid = tuple(float(v) for v in np.arange(X_RANGE[0], X_RANGE[1] + X_STEP / 2, 0.5))
     return Explorer(
