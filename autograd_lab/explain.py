@@ -13,15 +13,19 @@ A known error is recognised by `torch_errors`, the package's one table of PyTorc
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import re
 import sys
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from autograd_lab import language, torch_errors
 from autograd_lab.course import COURSE
 
 PRACTICE = "06_autograd_in_practice"
+_PACKAGE_DIR = Path(__file__).resolve().parent
 BUILD_LOCATION = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
 
 
@@ -139,30 +143,92 @@ def hint(known: Known, lang: str | None = None) -> str:
 
 
 # ----- the IPython extension -----------------------------------------------------------------
-# What `load` replaced, per shell, so that `unload` can put it back.
-_previous: dict[int, tuple] = {}
+# IPython keeps one custom exception handler per shell. Loading keeps the one that was there (an
+# exception it handles still goes to it first), and unloading gives it back; a handler another
+# extension installed after this one is left in place, and this one then only passes through.
 
 
-def _show_exception(shell, etype, value, tb, tb_offset=None):
-    # Exactly what IPython does for an exception it has no handler for, then the hint, if any.
-    shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
-    text = explain(value)
-    if text is not None:
-        print(text)
+@dataclass
+class _Installed:
+    """What `load` found in a shell, and the handler it installed there."""
+
+    exceptions: tuple
+    handler: object
+    showwarning: object
+    ours: object = None  # the shell's CustomTB right after `load` set it
+
+
+_installed: dict[int, _Installed] = {}
+
+
+def _handler(before: _Installed):
+    previous = before.handler if before.exceptions else None
+
+    def handle(shell, etype, value, tb, tb_offset=None):
+        if previous is not None and issubclass(etype, before.exceptions):
+            previous(etype, value, tb, tb_offset=tb_offset)  # the earlier extension's handler
+        else:  # exactly what IPython does for an exception it has no handler for
+            shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+        if id(shell) in _installed and isinstance(value, EXCEPTION_TYPES):
+            try:
+                text = explain(value)
+            except Exception:  # never fail inside IPython's handler: that would unregister it
+                text = None
+            if text is not None:
+                print(text)
+
+    return handle
 
 
 def _show_warning_with_hint(previous):
     def show(message, category, filename, lineno, file=None, line=None):
-        known = identify(message, category)
+        try:
+            known = identify(message, category)
+        except Exception:  # a warning we cannot read is not ours to explain
+            known = None
         if known is None:
             return previous(message, category, filename, lineno, file, line)
         # On stdout: a notebook's stderr is for the unexpected, and nbval fails on it.
-        print(f"{category.__name__}: {_without_build_location(message)}", file=sys.stdout)
+        where = _where(filename, lineno)
+        text = _without_build_location(message)
+        print(f"{where}{category.__name__}: {text}", file=sys.stdout)
         print(hint(known), file=sys.stdout)
         return None
 
     show._autograd_lab = True  # lets unload tell its own hook from one installed after it
     return show
+
+
+def _where(filename: str, lineno: int) -> str:
+    """Name a warning's place the way IPython's tracebacks do ("Cell In[3], line 2: ")."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        label = shell.compile.format_code_name(filename) if shell is not None else None
+    except Exception:
+        label = None
+    if label is None:
+        # PyTorch's own code is not the learner's place (and its lines change between
+        # releases): no place is shown. Any other file is shown as Python shows it.
+        if _inside(filename, _torch_dir()) or _inside(filename, _PACKAGE_DIR):
+            return ""
+        return f"{filename}:{lineno}: "
+    kind, name = label
+    return f"{kind} {name}, line {lineno}: "
+
+
+@functools.cache
+def _torch_dir() -> Path:
+    spec = importlib.util.find_spec("torch")  # without importing it: explain stays light
+    return Path(spec.origin).resolve().parent if spec and spec.origin else _PACKAGE_DIR
+
+
+def _inside(filename: str, folder: Path) -> bool:
+    try:
+        return Path(filename).resolve().is_relative_to(folder)
+    except (OSError, ValueError):
+        return False
 
 
 def _without_build_location(message) -> str:
@@ -172,18 +238,23 @@ def _without_build_location(message) -> str:
 
 def load(shell) -> None:
     """Show hints under known autograd errors and warnings in this IPython shell."""
-    if id(shell) in _previous:
+    if id(shell) in _installed:
         return
-    _previous[id(shell)] = (shell.custom_exceptions, shell.CustomTB, warnings.showwarning)
-    shell.set_custom_exc(EXCEPTION_TYPES, _show_exception)
+    before = _Installed(shell.custom_exceptions, shell.CustomTB, warnings.showwarning)
+    _installed[id(shell)] = before
+    shell.set_custom_exc(
+        tuple(dict.fromkeys((*before.exceptions, *EXCEPTION_TYPES))), _handler(before)
+    )
+    before.ours = shell.CustomTB
     warnings.showwarning = _show_warning_with_hint(warnings.showwarning)
 
 
 def unload(shell) -> None:
     """Stop showing hints in this shell; put back the handlers that were there before."""
-    if id(shell) not in _previous:
+    before = _installed.pop(id(shell), None)
+    if before is None:
         return
-    exceptions, handler, showwarning = _previous.pop(id(shell))
-    shell.custom_exceptions, shell.CustomTB = exceptions, handler
+    if shell.CustomTB is before.ours:  # nobody installed a handler after ours
+        shell.custom_exceptions, shell.CustomTB = before.exceptions, before.handler
     if getattr(warnings.showwarning, "_autograd_lab", False):
-        warnings.showwarning = showwarning
+        warnings.showwarning = before.showwarning

@@ -24,6 +24,7 @@ import contextlib
 import contextvars
 import functools
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,14 +53,34 @@ def current(lang: str | None = None) -> str:
     scoped = _scoped.get()
     if scoped is not None:
         return scoped
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return check(env)
     try:
         here = course.language_of(os.getcwd())
     except OSError:  # the working directory was removed
         here = None
-    return here or course.SOURCE_LANGUAGE
+    here = here or course.SOURCE_LANGUAGE
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return _from_environment(env, here)
+    return here
+
+
+@functools.cache
+def _from_environment(value: str, fallback: str) -> str:
+    """The language `AUTOGRAD_LAB_LANG` names (any case); an unknown one is said once, not raised.
+
+    The variable is set outside the notebook: refusing it would make every cell that speaks
+    fail, so the course warns once and speaks the notebook's language instead.
+    """
+    code = value.lower().replace("_", "-").split("-")[0]  # "EN", "en_US", "zh-CN"
+    if code in course.LANGUAGES:
+        return code
+    choices = ", ".join(course.LANGUAGES)
+    warnings.warn(
+        f"{ENV_VAR}={value!r} is not a language of the course ({choices}): using {fallback!r}",
+        UserWarning,
+        stacklevel=3,
+    )
+    return fallback
 
 
 @contextlib.contextmanager

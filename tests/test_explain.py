@@ -96,7 +96,8 @@ def test_a_known_warning_goes_to_stdout_with_its_hint(shell, monkeypatch, lang):
         warnings.simplefilter("always")
         out, err, error = run(shell, code)
     assert error is None and err == ""
-    assert out.startswith("UserWarning: The .grad attribute of a Tensor that is not a leaf")
+    # the warning keeps its place, named as IPython's tracebacks name a cell
+    assert re.match(r"Cell In\[n\], line \d+: UserWarning: The \.grad attribute of a Tensor", out)
     assert "Triggered internally" not in out  # PyTorch's build location is not the learner's
     known = next(k for k in explain.KNOWN if k.key == key)
     assert out.endswith(explain.hint(known, lang) + "\n")
@@ -201,3 +202,78 @@ def test_the_table_of_errors_and_hints(lang):
     table = error_table(lang)
     print(f"\n{table}\n")
     assert len(table.splitlines()) == 2 + len(explain.KNOWN)
+
+
+# --- the explainer never fails inside IPython, keeps other handlers, reads the language leniently
+
+
+class BrokenMessage(RuntimeError):
+    def __str__(self):
+        raise ValueError("this exception cannot say what it is")
+
+
+def test_an_exception_whose_message_fails_leaves_the_explainer_working(shell, monkeypatch):
+    monkeypatch.setenv(language.ENV_VAR, "en")
+    shell.user_ns["BrokenMessage"] = BrokenMessage
+    shell.run_cell("%load_ext autograd_lab", store_history=False)
+    out, err, error = run(shell, "raise BrokenMessage()")
+    assert isinstance(error, BrokenMessage)
+    assert "Custom TB Handler failed" not in out + err
+    out, _, error = run(shell, "torch.ones(2).sum().backward()")  # still loaded: hint shown
+    assert error is not None and language.say("explain.label", "en").strip() in out
+
+
+@pytest.mark.parametrize("value", ["EN", "en_US", " en "])
+def test_the_language_variable_is_read_in_any_case(shell, monkeypatch, value):
+    monkeypatch.setenv(language.ENV_VAR, value)
+    shell.run_cell("%load_ext autograd_lab", store_history=False)
+    out, err, error = run(shell, "torch.ones(2).sum().backward()")
+    assert "Custom TB Handler failed" not in out + err
+    assert language.say("explain.label", "en").strip() in out
+
+
+def test_an_unknown_language_variable_warns_once_and_speaks_the_default(shell, monkeypatch):
+    monkeypatch.setenv(language.ENV_VAR, "fr")
+    monkeypatch.chdir(COURSE.root / "en")
+    language._from_environment.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert language.current() == "en"
+        assert language.current() == "en"
+    said = [str(w.message) for w in caught]
+    assert len(said) == 1 and "'fr'" in said[0] and "zh, en" in said[0]
+    shell.run_cell("%load_ext autograd_lab", store_history=False)
+    out, err, error = run(shell, "torch.ones(2).sum().backward()")
+    assert "Custom TB Handler failed" not in out + err
+    assert language.say("explain.label", "en").strip() in out
+
+
+def test_another_extensions_handler_is_kept_and_given_back(shell, monkeypatch):
+    monkeypatch.setenv(language.ENV_VAR, "en")
+    seen = []
+
+    def other(shell, etype, value, tb, tb_offset=None):
+        seen.append(etype.__name__)
+        return ["handled by the other extension"]
+
+    shell.set_custom_exc((ZeroDivisionError, RuntimeError), other)
+    theirs = shell.CustomTB
+    shell.run_cell("%load_ext autograd_lab", store_history=False)
+    run(shell, "1 / 0")
+    assert seen == ["ZeroDivisionError"]  # theirs still handles what it handled
+    out, _, _ = run(shell, "torch.ones(2).sum().backward()")
+    assert seen == ["ZeroDivisionError", "RuntimeError"]  # theirs first, then the hint
+    assert language.say("explain.label", "en").strip() in out
+    shell.run_cell("%unload_ext autograd_lab", store_history=False)
+    assert shell.CustomTB is theirs
+    assert shell.custom_exceptions == (ZeroDivisionError, RuntimeError)
+    shell.set_custom_exc((), None)
+
+
+def test_a_handler_installed_after_the_explainer_survives_its_unloading(shell):
+    shell.run_cell("%load_ext autograd_lab", store_history=False)
+    shell.set_custom_exc((KeyError,), lambda shell, etype, value, tb, tb_offset=None: None)
+    later = shell.CustomTB
+    shell.run_cell("%unload_ext autograd_lab", store_history=False)
+    assert shell.CustomTB is later and shell.custom_exceptions == (KeyError,)
+    shell.set_custom_exc((), None)
