@@ -568,7 +568,7 @@ def wait_for_turn(dest: Path, patience: float = WAIT_FOR_OTHER) -> int | None:
                 f"address in {patience:.0f} s: stop it (Ctrl-C in its terminal) and start again"
             )
         if not waiting:
-            tell("JupyterLab is starting on this working copy already: waiting for its address")
+            tell("JupyterLab is starting or running on this working copy: waiting for its address")
             waiting = True
         time.sleep(POLL)
     return lock
