@@ -65,7 +65,6 @@ PRIVATE = ".autograd-lab"  # inside the working copy: what this tool knows about
 STATE_FILE = "state.json"
 LOCK_FILE = "lab.lock"
 RUNTIME_DIR = "runtime"  # jupyter_server's runtime files (jpserver-<pid>.json) of this copy
-LEGACY_LOCK = "server.json"  # the pid record of earlier versions of this tool
 LEGACY_MANIFEST = ".course-manifest.json"  # the state file of earlier versions of this tool
 UPDATE_SUFFIX = ".course-update"
 BACKUP_SUFFIX = ".backup"
@@ -579,8 +578,6 @@ def clear_runtime(folder: Path) -> None:
     for path in folder.glob("jpserver-*"):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-    with contextlib.suppress(FileNotFoundError):
-        (folder.parent.parent / LEGACY_LOCK).unlink()
 
 
 # --- ports and settings -----------------------------------------------------------------------
