@@ -54,8 +54,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import json5
-import nbformat
-from nbformat.v4.rwbase import rejoin_lines
 
 from autograd_lab.course import COURSE, IMAGE_LINK, INSTRUCTOR, STUDENT, Course, language_of
 
@@ -194,6 +192,11 @@ def content(path: Path) -> str:
     """
     if path.suffix != ".ipynb":
         return digest(path)
+    # Imported here: nbformat takes a second to import, which a start that finds its server
+    # running, or a refused option, need not pay.
+    import nbformat
+    from nbformat.v4.rwbase import rejoin_lines
+
     nb = _read_json(path)
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return digest(path)
