@@ -320,6 +320,26 @@ def test_damaged_state_file_is_rebuilt_from_disk(small, damage):
     assert ran.read_bytes() == ran_bytes  # run, not edited: still the learner's
 
 
+def test_state_of_the_version_that_recorded_sources_only(small):
+    """Version 1's `content` digested the sources only; its byte digests still serve."""
+    course, work = small
+    lab.sync(work, course)
+    state = work / lab.PRIVATE / lab.STATE_FILE
+    data = json.loads(state.read_text())
+    data["version"] = 1
+    for record in data["files"].values():
+        record["content"] = "a digest of the sources, as version 1 wrote it"
+    state.write_text(json.dumps(data))
+    run_cells(work / "notebooks" / "en" / "01_basics.ipynb")
+    edit(work / "notebooks" / "en" / "03_pictures.ipynb")
+    write(course.path("01_basics", "en"), notebook("v2"))
+    write(course.path("02_chain", "en"), notebook("v2"))
+    report = lab.sync(work, course)
+    assert report.updated == ["notebooks/en/02_chain.ipynb"]  # untouched
+    # Run, and the course changed it: offered. Edited, and the course did not: nothing to offer.
+    assert [rel for rel, _ in report.offered] == ["notebooks/en/01_basics.ipynb"]
+
+
 def test_state_file_is_written_atomically(small, monkeypatch):
     """A crash while writing leaves the old state file whole, and no temporary files."""
     course, work = small
