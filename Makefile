@@ -14,6 +14,8 @@ PORT ?= 8888
 # gives one notebook of the working copy back its course version (keeping a backup).
 EDITION ?= student
 RESET ?=
+# make lab UI=zh opens JupyterLab in Chinese (UI=en in English); without it the last choice stays.
+UI ?=
 # make install TORCH_INDEX=https://download.pytorch.org/whl/cpu installs torch from that
 # index first (a CPU build such as 2.13.0+cpu satisfies the lock's torch==2.13.0).
 TORCH_INDEX ?=
@@ -23,7 +25,7 @@ LINTED := autograd_lab tests tools benchmarks notebooks
 .PHONY: help install system lab test lint outputs lock figures baselines student handout
 
 help:
-	@echo "make lab      open the course in JupyterLab (installs on first run; make lab LANG=zh for a Chinese UI)"
+	@echo "make lab      open the course in JupyterLab (installs on first run; make lab UI=zh for a Chinese interface)"
 	@echo "              EDITION=instructor with the solutions; RESET=notebooks/zh/NN_x.ipynb resets one notebook"
 	@echo "make install  build .venv (TORCH_INDEX=URL: torch from a CPU-wheel index first)"
 	@echo "make test     ruff + unit tests + strict nbval over every notebook (each runs once per configuration)"
@@ -53,7 +55,7 @@ system:
 	@bash tools/install_system_packages.sh
 
 lab: install
-	@$(PY) -m tools.lab --port $(PORT) --edition $(EDITION) $(if $(filter zh%,$(LANG)),--lang zh,) \
+	@$(PY) -m tools.lab --port $(PORT) --edition $(EDITION) $(if $(UI),--ui $(UI),) \
 	  $(if $(RESET),--reset $(RESET),)
 
 lint: install

@@ -11,12 +11,13 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -27,7 +28,7 @@ from tests.helpers import COURSE, ROOT, STUDENT, solution_lines, stop_process_gr
 from tools import lab
 
 START_TIMEOUT = 90  # s: a JupyterLab start on a busy 2-core machine
-URL = re.compile(r"JupyterLab at (http://127\.0\.0\.1:(\d+))/lab\?token=(\w+)")
+URL = re.compile(r"(http://127\.0\.0\.1:(\d+))/lab\?token=(\w+)")  # ours: Jupyter's hides it
 NO_PIP_CONFIG = {"PIP_CONFIG_FILE": os.devnull}
 
 
@@ -162,16 +163,50 @@ def test_switching_to_the_student_edition_removes_untouched_solutions(small):
 # --- updates decided on the learner's sources -------------------------------------------------
 
 
-def test_run_but_unedited_notebook_still_updates(small):
+def test_untouched_notebook_is_updated(small):
+    course, work = small
+    lab.sync(work, course)
+    copy = work / "notebooks" / "zh" / "01_basics.ipynb"
+    nb = nbformat.read(copy, as_version=4)
+    nbformat.write(nb, copy)  # saved unchanged (as JupyterLab may): still the course's file
+    write(course.path("01_basics", "zh"), notebook("print('lesson v2')"))
+    report = lab.sync(work, course)
+    assert report.updated == ["notebooks/zh/01_basics.ipynb"] and report.offered == []
+    assert sources(copy) == ["print('lesson v2')"]
+    assert any("updated notebooks/zh/01_basics.ipynb" in line for line in report.lines())
+
+
+def test_a_tag_and_outputs_are_the_learners_too(small):
+    """Issue 25: a new tag and a run were taken for "not edited" and overwritten, no backup."""
     course, work = small
     lab.sync(work, course)
     copy = work / "notebooks" / "zh" / "01_basics.ipynb"
     run_cells(copy)
+    nb = nbformat.read(copy, as_version=4)
+    nb.cells[0].metadata["tags"] = ["my-tag"]
+    nbformat.write(nb, copy)
+    mine = copy.read_bytes()
     write(course.path("01_basics", "zh"), notebook("print('lesson v2')"))
     report = lab.sync(work, course)
-    assert report.updated == ["notebooks/zh/01_basics.ipynb"]
-    assert sources(copy) == ["print('lesson v2')"]
-    assert any("updated notebooks/zh/01_basics.ipynb" in line for line in report.lines())
+    update = "notebooks/zh/01_basics.course-update.ipynb"
+    assert report.updated == [] and report.offered == [("notebooks/zh/01_basics.ipynb", update)]
+    assert copy.read_bytes() == mine
+    assert sources(work / update) == ["print('lesson v2')"]
+
+
+def test_an_update_the_learner_changed_is_kept_too(small):
+    course, work = small
+    lab.sync(work, course)
+    copy = work / "notebooks" / "en" / "01_basics.ipynb"
+    edit(copy)
+    write(course.path("01_basics", "en"), notebook("v2"))
+    ((_, first),) = lab.sync(work, course).offered
+    edit(work / first, "worked in the update")
+    write(course.path("01_basics", "en"), notebook("v3"))
+    ((_, second),) = lab.sync(work, course).offered
+    assert second != first and ".course-update-" in second
+    assert sources(work / first)[-1] == "worked in the update"
+    assert sources(work / second) == ["v3"]
 
 
 def test_edited_notebook_is_kept_and_the_update_put_beside_it(small):
@@ -202,25 +237,27 @@ def test_course_output_change_keeps_the_learners_outputs(small):
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="new\n")]
     nbformat.write(nb, src)
     report = lab.sync(work, course)
-    assert copy.read_bytes() == ran and report.updated == [] and report.offered == []
+    assert copy.read_bytes() == ran and report.updated == []
+    assert [rel for rel, _ in report.offered] == ["notebooks/zh/03_pictures.ipynb"]
 
 
 def test_renamed_notebooks(small, tmp_path):
-    """02 and 03 swap names, 05 becomes 07: edited old copies kept, untouched ones removed."""
+    """02 and 03 swap names, 05 becomes 07: changed old copies kept, untouched ones removed."""
     course, work = small
     old = make_course(tmp_path / "old", ("01_basics", "02_pictures", "03_chain", "05_extra"))
     lab.sync(work, old)
     edit(work / "notebooks" / "zh" / "03_chain.ipynb")
-    run_cells(work / "notebooks" / "en" / "02_pictures.ipynb")
+    run_cells(work / "notebooks" / "zh" / "02_pictures.ipynb")
     report = lab.sync(work, course)
     assert ("notebooks/zh/03_chain.ipynb", "notebooks/zh/02_chain.ipynb") in report.kept
+    assert ("notebooks/zh/02_pictures.ipynb", "notebooks/zh/03_pictures.ipynb") in report.kept
     assert sources(work / "notebooks" / "zh" / "03_chain.ipynb")[-1] == "my own answer = 1"
     assert "notebooks/en/02_pictures.ipynb" in report.removed
     assert "notebooks/zh/05_extra.ipynb" in report.removed
     assert not (work / "notebooks" / "en" / "02_pictures.ipynb").exists()
     for rel in ("notebooks/zh/02_chain.ipynb", "notebooks/en/03_pictures.ipynb"):
         assert (work / rel).is_file() and rel in report.copied
-    assert any("kept your edited notebooks/zh/03_chain.ipynb" in x for x in report.lines())
+    assert any("kept your changed notebooks/zh/03_chain.ipynb" in x for x in report.lines())
 
 
 def test_working_copy_of_the_earlier_layout_is_migrated(small):
@@ -253,6 +290,7 @@ def test_damaged_state_file_is_rebuilt_from_disk(small, damage):
     ran = work / "notebooks" / "zh" / "02_chain.ipynb"
     edit(edited)
     run_cells(ran)
+    ran_bytes = ran.read_bytes()
     text = state.read_text()
     damaged = {
         "garbage": "\x00\x01 not json",
@@ -268,12 +306,37 @@ def test_damaged_state_file_is_rebuilt_from_disk(small, damage):
     assert report.lines()[0] == report.rebuilt
     assert sources(edited)[-1] == "my own answer = 1"  # nothing of the learner's is lost
     assert report.updated == [] and report.removed == []
-    # The rebuilt state works as before: a run-only copy updates, the edited one is offered.
+    # The rebuilt state works as before: an untouched copy updates, changed ones are offered.
+    write(course.path("03_pictures", "zh"), notebook("v3"))
     write(course.path("02_chain", "zh"), notebook("v3"))
     write(course.path("01_basics", "zh"), notebook("v3"))
     report = lab.sync(work, course)
-    assert report.rebuilt is None and report.updated == ["notebooks/zh/02_chain.ipynb"]
-    assert [rel for rel, _ in report.offered] == ["notebooks/zh/01_basics.ipynb"]
+    assert report.rebuilt is None and report.updated == ["notebooks/zh/03_pictures.ipynb"]
+    assert [rel for rel, _ in report.offered] == [
+        "notebooks/zh/01_basics.ipynb",
+        "notebooks/zh/02_chain.ipynb",
+    ]
+    assert ran.read_bytes() == ran_bytes  # run, not edited: still the learner's
+
+
+def test_state_of_the_version_that_recorded_sources_only(small):
+    """Version 1's `content` digested the sources only; its byte digests still serve."""
+    course, work = small
+    lab.sync(work, course)
+    state = work / lab.PRIVATE / lab.STATE_FILE
+    data = json.loads(state.read_text())
+    data["version"] = 1
+    for record in data["files"].values():
+        record["content"] = "a digest of the sources, as version 1 wrote it"
+    state.write_text(json.dumps(data))
+    run_cells(work / "notebooks" / "en" / "01_basics.ipynb")
+    edit(work / "notebooks" / "en" / "03_pictures.ipynb")
+    write(course.path("01_basics", "en"), notebook("v2"))
+    write(course.path("02_chain", "en"), notebook("v2"))
+    report = lab.sync(work, course)
+    assert report.updated == ["notebooks/en/02_chain.ipynb"]  # untouched
+    # Run, and the course changed it: offered. Edited, and the course did not: nothing to offer.
+    assert [rel for rel, _ in report.offered] == ["notebooks/en/01_basics.ipynb"]
 
 
 def test_state_file_is_written_atomically(small, monkeypatch):
@@ -288,7 +351,7 @@ def test_state_file_is_written_atomically(small, monkeypatch):
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
-        lab.save_state(work, {})
+        lab.save_state(work, lab.State())
     assert state.read_bytes() == before
     assert sorted(p.name for p in state.parent.iterdir()) == [lab.STATE_FILE]
 
@@ -329,28 +392,21 @@ def test_settings_the_learner_chose_are_kept(tmp_path):
     assert not (settings / lab.TRANSLATION).exists()  # JupyterLab's own default: English
     notification = json.loads((settings / lab.NOTIFICATION).read_text())
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
-    # The learner turns news on and picks Chinese in JupyterLab's menus (comments included).
+    # The learner turns news on and picks Chinese in JupyterLab's settings editor (JSON5).
     (settings / lab.TRANSLATION).parent.mkdir(parents=True)
-    (settings / lab.NOTIFICATION).write_text('{\n  // mine\n  "fetchNews": "true"\n}\n')
-    (settings / lab.TRANSLATION).write_text('{"locale": "zh_CN", "routing": true}')
+    (settings / lab.NOTIFICATION).write_text('{\n  // mine\n  "fetchNews": "true",\n}\n')
+    (settings / lab.TRANSLATION).write_text("{/* picked */ locale: 'zh_CN', routing: true,}")
     assert lab.write_settings(settings, None) == "zh"
-    assert json.loads((settings / lab.TRANSLATION).read_text()) == {
-        "locale": "zh_CN",
-        "routing": True,
-    }
-    kept = json.loads(
-        "\n".join(
-            x for x in (settings / lab.NOTIFICATION).read_text().splitlines() if "//" not in x
-        )
-    )
+    assert "/* picked */" in (settings / lab.TRANSLATION).read_text()  # not rewritten
+    kept = json.loads((settings / lab.NOTIFICATION).read_text())
     assert kept == {"fetchNews": "true", "checkForUpdates": False}
-    # An explicit --lang (make lab LANG=...) is a choice too: only the locale changes.
+    # An explicit --ui (make lab UI=...) is a choice too: only the locale changes.
     assert lab.write_settings(settings, "en") == "en"
     assert json.loads((settings / lab.TRANSLATION).read_text()) == {"locale": "en", "routing": True}
-    # A settings file that is not plain JSON is the learner's: left exactly as it is.
-    (settings / lab.TRANSLATION).write_text("{locale: 'zh_CN' /* json5 */}")
+    # A settings file that is not even JSON5 is the learner's: left exactly as it is.
+    (settings / lab.TRANSLATION).write_text("{locale: zh_CN")
     lab.write_settings(settings, "zh")
-    assert (settings / lab.TRANSLATION).read_text() == "{locale: 'zh_CN' /* json5 */}"
+    assert (settings / lab.TRANSLATION).read_text() == "{locale: zh_CN"
 
 
 def test_file_browser_opens_at_the_lessons_of_the_interface_language(tmp_path):
@@ -392,14 +448,48 @@ def test_a_file_where_a_folder_must_be_is_a_clear_message(tmp_path, where):
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"{blocker} is a file" in done.stderr and "Traceback" not in done.stderr
     assert blocker.read_text() == "not a folder"
-    assert not (tmp_path / "course" / lab.PRIVATE / lab.LOCK_FILE).exists()
 
 
-def test_lab_replaces_a_locale_that_does_not_exist():
-    env = lab.launch_env({"LANG": "zh", "PATH": "/usr/bin"})
-    assert env["LANG"] != "zh" and env["PATH"] == "/usr/bin"
-    assert lab.launch_env({"LANG": "C"}) == {"LANG": "C"}
-    assert lab.launch_env({"LANG": "C"}, token="t") == {"LANG": "C", "JUPYTER_TOKEN": "t"}
+@pytest.fixture
+def foreign_copy():
+    """A working copy this test's user may read but not write (another user's, for root)."""
+    folder = Path(tempfile.mkdtemp())
+    try:
+        os.chmod(folder, 0o755)  # others may enter, as in a shared home or course folder
+        lab.sync(folder / "course")
+        if os.geteuid() == 0:  # root writes anywhere: start as nobody instead
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root without setpriv to become another user")
+            as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        else:
+            as_other = []
+            for path in (folder / "course").rglob("*"):
+                if path.is_dir():
+                    path.chmod(0o555)
+            (folder / "course").chmod(0o555)
+        yield folder / "course", as_other
+    finally:
+        for path in folder.rglob("*"):
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def test_a_working_copy_the_user_cannot_write_is_a_clear_message(foreign_copy):
+    """Issue 25: this was a raw PermissionError."""
+    course, as_other = foreign_copy
+    state = course.parent / "state"  # writable by nobody either: the copy is refused first
+    done = subprocess.run(
+        [*as_other, sys.executable, "-m", "tools.lab", "--no-browser", "--port", "0"]
+        + ["--course-dir", str(course), "--state-dir", str(state)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "cannot write" in done.stderr, done.stderr
+    assert str(course) in done.stderr and "--course-dir DIR" in done.stderr
 
 
 def make_dry_run(*variables: str) -> str:
@@ -414,13 +504,13 @@ needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make i
 
 @needs_make
 @pytest.mark.parametrize(
-    "lang, flag",
-    [("zh", "--lang zh"), ("zh_CN.UTF-8", "--lang zh"), ("C.UTF-8", None), ("en_US.UTF-8", None)],
+    "variable, flag",
+    [("UI=zh", "--ui zh"), ("UI=en", "--ui en"), ("LANG=zh_CN.UTF-8", None), ("LANG=zh", None)],
 )
-def test_make_lab_picks_the_interface_language(lang, flag):
-    """`make lab LANG=zh` (or a Chinese locale) asks lab.py for the Chinese interface."""
-    line = next(x for x in make_dry_run("lab", f"LANG={lang}").splitlines() if "tools.lab" in x)
-    assert ("--lang zh" in line) == (flag is not None), line
+def test_make_lab_picks_the_interface_language(variable, flag):
+    """`make lab UI=zh` asks for the Chinese interface; the locale (LANG) is not an option."""
+    line = next(x for x in make_dry_run("lab", variable).splitlines() if "tools.lab" in x)
+    assert (flag in line) if flag else ("--ui" not in line), line
 
 
 @needs_make
@@ -501,34 +591,38 @@ def free_port() -> int:
 
 
 def _status(base: str, token: str) -> bool:
-    request = urllib.request.Request(f"{base}/api/status?token={token}")
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status == 200
-    except OSError:
-        return False
+    return lab.answers({"url": base, "token": token})
+
+
+def launch(tmp: Path, name: str, *args, course: Path | None = None) -> subprocess.Popen:
+    """Start `python -m tools.lab` in its own process group, its output in `tmp/<name>.log`."""
+    cmd = [sys.executable, "-m", "tools.lab", "--no-browser", *map(str, args)]
+    cmd += ["--course-dir", str(course or tmp / "course"), "--state-dir", str(tmp / "state")]
+    with open(tmp / f"{name}.log", "wb") as out:
+        return subprocess.Popen(
+            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def printed_url(process: subprocess.Popen, log: Path) -> tuple[str, int, str]:
+    """Wait until `log` shows a URL that answers; return (base, port, token)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        text = log.read_text("utf-8", errors="replace")
+        found = URL.search(text)
+        if found and _status(found.group(1), found.group(3)):
+            return found.group(1), int(found.group(2)), found.group(3)
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"no URL that answers from {log.name}:\n{text[-3000:]}")
+        time.sleep(0.3)
 
 
 @contextlib.contextmanager
 def served(tmp: Path, *args, name: str = "lab"):
     """Run `python -m tools.lab` until JupyterLab answers; yield (process, base, port, token)."""
-    log = tmp / f"{name}.log"
-    cmd = [sys.executable, "-m", "tools.lab", "--no-browser", *map(str, args)]
-    cmd += ["--course-dir", str(tmp / "course"), "--state-dir", str(tmp / "state")]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    process = launch(tmp, name, *args)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            found = URL.search(log.read_text("utf-8", errors="replace"))
-            if found and _status(found.group(1), found.group(3)):
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
-        yield process, found.group(1), int(found.group(2)), found.group(3)
+        yield process, *printed_url(process, tmp / f"{name}.log")
     finally:
         stop_process_group(process)
 
@@ -539,45 +633,115 @@ def lab_processes(course: Path) -> list[str]:
     return [line for line in ps.stdout.splitlines() if f"root_dir={course}" in line]
 
 
-def test_server_token_private_and_one_server_per_working_copy(tmp_path):
-    with served(tmp_path, "--port", 0) as (process, base, port, token):
-        cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes()
-        assert b"jupyterlab" in cmdline and token.encode() not in cmdline
-        assert b"identityprovider" not in cmdline.lower()
-        ps = subprocess.run(["ps", "-eww", "-o", "pid,args"], capture_output=True, text=True).stdout
-        assert token not in ps
-        environ = Path(f"/proc/{process.pid}/environ")
-        assert f"JUPYTER_TOKEN={token}".encode() in environ.read_bytes().split(b"\0")
-        assert stat.S_IMODE(environ.stat().st_mode) & 0o077 == 0  # owner only
-        lock = tmp_path / "course" / lab.PRIVATE / lab.LOCK_FILE
-        assert stat.S_IMODE(lock.stat().st_mode) == 0o600
-        record = json.loads(lock.read_text())
-        assert record["pid"] == process.pid and record["port"] == port
-        assert not _status(base, "wrong-token")
-
-        # A second start on the same working copy: reports the first, starts nothing.
-        second = run_lab(
-            "--port", 0, "--course-dir", tmp_path / "course", "--state-dir", tmp_path / "state"
-        )
-        assert second.returncode == 0, second.stderr
-        assert f"already runs on this working copy (pid {process.pid})" in second.stdout
-        assert f"{base}/lab?token={token}" in second.stdout
-        assert len(lab_processes(tmp_path / "course")) == 1
-        assert process.poll() is None
+def runtime_files(course: Path) -> list[Path]:
+    """jupyter_server's records (jpserver-<pid>.json) in the working copy's runtime folder."""
+    return sorted((course / lab.PRIVATE / lab.RUNTIME_DIR).glob("jpserver-*[0-9].json"))
 
 
-def test_restart_on_the_same_port_and_stale_lock(tmp_path):
+@pytest.fixture(scope="module")
+def serving(tmp_path_factory):
+    """One server for the tests that only look at it: (tmp, process, base, port, token)."""
+    tmp = tmp_path_factory.mktemp("serving")
+    with served(tmp, "--port", 0) as (process, base, port, token):
+        yield tmp, process, base, port, token
+
+
+def test_server_token_private_and_one_server_per_working_copy(serving):
+    tmp, process, base, port, token = serving
+    course = tmp / "course"
+    (record_file,) = runtime_files(course)
+    record = json.loads(record_file.read_text())
+    pid = record["pid"]
+    assert record["port"] == port and record["root_dir"] == str(course)
+    assert stat.S_IMODE(record_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(record_file.parent.stat().st_mode) == 0o700
+    lock = course / lab.PRIVATE / lab.LOCK_FILE
+    assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    assert b"jupyterlab" in cmdline and token.encode() not in cmdline
+    assert b"identityprovider" not in cmdline.lower()
+    ps = subprocess.run(["ps", "-eww", "-o", "pid,args"], capture_output=True, text=True).stdout
+    assert token not in ps
+    environ = Path(f"/proc/{pid}/environ")
+    assert f"JUPYTER_TOKEN={token}".encode() in environ.read_bytes().split(b"\0")
+    assert stat.S_IMODE(environ.stat().st_mode) & 0o077 == 0  # owner only
+    assert not _status(base, "wrong-token")
+
+    # A second start on the same working copy: reports the first, starts nothing.
+    second = run_lab("--port", 0, "--course-dir", course, "--state-dir", tmp / "state")
+    assert second.returncode == 0, second.stderr
+    assert f"already runs on this working copy (pid {pid})" in second.stdout
+    assert f"{base}/lab?token={token}" in second.stdout
+    assert len(lab_processes(course)) == 1
+    assert process.poll() is None
+
+
+def test_a_half_written_runtime_file_does_not_start_a_second_server(serving):
+    """Issue 25: an empty server record (a start halfway through) let a second server start."""
+    tmp, process, base, _, token = serving
+    course = tmp / "course"
+    (record_file,) = runtime_files(course)
+    record = record_file.read_text()
+    record_file.write_text("")  # as jupyter_server leaves it while it writes
+    second = subprocess.Popen(
+        [sys.executable, "-m", "tools.lab", "--no-browser", "--port", "0"]
+        + ["--course-dir", str(course), "--state-dir", str(tmp / "state")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        waiting = second.stdout.readline()
+        assert "waiting for its address" in waiting, waiting
+        assert second.poll() is None and len(lab_processes(course)) == 1
+        record_file.write_text(record)  # the write is complete
+        out, _ = second.communicate(timeout=60)
+    finally:
+        stop_process_group(second)
+    assert second.returncode == 0 and f"{base}/lab?token={token}" in out, out
+    assert len(lab_processes(course)) == 1 and process.poll() is None
+
+
+def test_racing_starts_on_one_port(tmp_path):
+    """Issue 25: two starts on one port at the same moment; one printed its URL and died.
+
+    Two starts on one working copy: one serves, the other prints its URL. A start on another
+    working copy at the same moment and port serves on another port. Every printed URL answers.
+    """
+    port = free_port()
+    copies = {"a": "one", "b": "one", "c": "two"}  # working copies under tmp_path
+    starts = {
+        n: launch(tmp_path, n, "--port", port, course=tmp_path / c) for n, c in copies.items()
+    }
+    try:
+        urls = {n: printed_url(process, tmp_path / f"{n}.log") for n, process in starts.items()}
+        logs = {n: (tmp_path / f"{n}.log").read_text() for n in starts}
+        assert not any("Traceback" in text for text in logs.values())
+        (winner,) = [n for n in ("a", "b") if "JupyterLab at" in logs[n]]
+        loser = "b" if winner == "a" else "a"
+        assert "already runs on this working copy" in logs[loser]
+        assert starts[loser].wait(30) == 0 and starts[winner].poll() is None
+        assert urls["a"] == urls["b"] and urls["c"][1] != urls["a"][1]
+        assert len(lab_processes(tmp_path / "one")) == len(lab_processes(tmp_path / "two")) == 1
+    finally:
+        for process in starts.values():
+            stop_process_group(process)
+
+
+def test_restart_on_the_same_port_after_a_killed_server(tmp_path):
     port = free_port()
     with served(tmp_path, "--port", port) as (process, base, used, token):
         assert used == port
         assert _status(base, token)  # a connection now leaves the port in TIME_WAIT on stop
-    lock = tmp_path / "course" / lab.PRIVATE / lab.LOCK_FILE
-    assert json.loads(lock.read_text())["pid"] == process.pid  # killed: the lock is stale
-    with served(tmp_path, "--port", port, name="again") as (again, base, used, token):
+        os.killpg(process.pid, signal.SIGKILL)  # no clean-up: its runtime record stays
+        process.wait(30)
+    assert runtime_files(tmp_path / "course"), "the killed server's record is gone"
+    with served(tmp_path, "--port", port, name="again") as (_, base, used, token):
         assert used == port, "the restart moved to another port"
-        log = (tmp_path / "again.log").read_text()
-        assert f"the last server (pid {process.pid}" in log and "another program" not in log
-        assert json.loads(lock.read_text())["pid"] == again.pid
+        assert "another program" not in (tmp_path / "again.log").read_text()
+        (record,) = runtime_files(tmp_path / "course")
+        assert json.loads(record.read_text())["token"] == token
 
 
 def test_port_taken_by_another_program_is_named(tmp_path):
