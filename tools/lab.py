@@ -55,7 +55,15 @@ from pathlib import Path
 
 import json5
 
-from autograd_lab.course import COURSE, IMAGE_LINK, INSTRUCTOR, STUDENT, Course, language_of
+from autograd_lab.course import (
+    COURSE,
+    IMAGE_LINK,
+    INSTRUCTOR,
+    LANGUAGE_INFO,
+    STUDENT,
+    Course,
+    language_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".lab"  # ignored by git: user settings, workspaces and the working copy
@@ -68,9 +76,9 @@ UPDATE_SUFFIX = ".course-update"
 BACKUP_SUFFIX = ".backup"
 STATE_VERSION = 2  # 1 recorded the sources only, so a run or a new tag looked unchanged
 
-# The interface languages: the course's language -> JupyterLab's locale (its language pack).
-# The one table of them here; --ui takes its keys.
-LOCALES = {"en": "en", "zh": "zh_CN"}
+# The interface languages: the course's language -> JupyterLab's locale (its language pack),
+# read from the course model, where a language is declared once; --ui takes its keys.
+LOCALES = {language.code: language.jupyterlab for language in LANGUAGE_INFO}
 # Settings JupyterLab reads at start: the interface language, and no news/update prompts
 # (the course works offline, and a prompt would cover the notebook).
 TRANSLATION = "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
