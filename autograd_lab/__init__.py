@@ -51,7 +51,9 @@ def __dir__() -> list[str]:
 def load_ipython_extension(shell) -> None:
     """`%load_ext autograd_lab`: explain common autograd errors under their tracebacks."""
     from autograd_lab import explain  # only when loaded: importing the package stays cheap
+    from autograd_lab.torch_notices import preload_torch_internals
 
+    preload_torch_internals()
     explain.load(shell)
 
 
