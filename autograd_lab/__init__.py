@@ -21,6 +21,7 @@ _EXPORTS = {
     "draw": "autograd_lab.graph",
     "draw_graph": "autograd_lab.graph",
     "graph_text": "autograd_lab.graph",
+    "merge_legends": "autograd_lab.graph",
     "derivative": "autograd_lab.plotting",
     "plot": "autograd_lab.plotting",
     "plot_tangent": "autograd_lab.plotting",
