@@ -1,6 +1,7 @@
 # autograd-lab: two commands do all the set-up.
 #   make lab    install (once), then open the course in JupyterLab
 #   make test   install (once), then ruff + pytest (unit tests and strict nbval)
+#   make test-next  the same notebooks and unit tests on the next PyTorch release
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
@@ -21,14 +22,24 @@ UI ?=
 TORCH_INDEX ?=
 TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.lock)
 LINTED := autograd_lab tests tools benchmarks notebooks
+# The next PyTorch release: stored outputs are those of the pinned one, so both must print the
+# same. Its environment is the lock with only torch changed (pip installs it from local disk).
+NEXT_TORCH ?= 2.14.1
+NEXT_VENV := .venv-next
+NEXT_STAMP := $(NEXT_VENV)/.installed
+# Tests that exercise no PyTorch behaviour (a browser, the handout, the lab server) run once, in
+# make test; the reproducibility matrix compares thread configurations, not releases.
+NEXT_SKIP := tests/test_browser.py tests/test_browser_explorers.py tests/test_handout.py \
+  tests/test_lab.py tests/test_reproducibility.py
 
-.PHONY: help install system lab test lint outputs lock figures baselines student handout
+.PHONY: help install system lab test test-next lint outputs lock figures baselines student handout
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab UI=zh for a Chinese interface)"
 	@echo "              EDITION=instructor with the solutions; RESET=notebooks/zh/NN_x.ipynb resets one notebook"
 	@echo "make install  build .venv (TORCH_INDEX=URL: torch from a CPU-wheel index first)"
 	@echo "make test     ruff + unit tests + strict nbval over every notebook (each runs once per configuration)"
+	@echo "make test-next  strict nbval + unit tests on torch==$(NEXT_TORCH) in $(NEXT_VENV) (built once)"
 	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
 	@echo "make figures  redraw the lecture figures into assets/<lang>/, every language"
 	@echo "make baselines  re-render the image-test baselines (after an intended plot change)"
@@ -64,6 +75,21 @@ lint: install
 
 test: lint
 	$(VENV)/bin/pytest tests --nbval --nbval-current-env notebooks
+
+$(NEXT_STAMP): requirements.lock pyproject.toml
+	@test -x $(NEXT_VENV)/bin/python || { echo "creating $(NEXT_VENV)"; $(PYTHON_BOOT) -m venv $(NEXT_VENV); }
+	@echo "installing requirements.lock with torch==$(NEXT_TORCH) (a large build; the first time takes minutes)"
+	@sed 's/^torch==.*/torch==$(NEXT_TORCH)/' requirements.lock > $(NEXT_VENV)/requirements-next.txt
+	@$(NEXT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -r $(NEXT_VENV)/requirements-next.txt
+	@$(NEXT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+	  --no-build-isolation -e .
+	@touch $(NEXT_STAMP)
+
+test-next: $(NEXT_STAMP) system
+	@echo "strict nbval and unit tests on $$($(NEXT_VENV)/bin/python -c 'import torch; print("torch", torch.__version__)')"
+	$(NEXT_VENV)/bin/pytest tests --nbval --nbval-current-env notebooks -p no:cacheprovider \
+	  $(foreach t,$(NEXT_SKIP),--ignore=$(t))
 
 outputs: install
 	$(PY) -m tools.execute_notebooks $(NB)

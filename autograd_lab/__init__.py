@@ -21,6 +21,7 @@ _EXPORTS = {
     "draw": "autograd_lab.graph",
     "draw_graph": "autograd_lab.graph",
     "graph_text": "autograd_lab.graph",
+    "merge_legends": "autograd_lab.graph",
     "derivative": "autograd_lab.plotting",
     "plot": "autograd_lab.plotting",
     "plot_tangent": "autograd_lab.plotting",
@@ -51,7 +52,9 @@ def __dir__() -> list[str]:
 def load_ipython_extension(shell) -> None:
     """`%load_ext autograd_lab`: explain common autograd errors under their tracebacks."""
     from autograd_lab import explain  # only when loaded: importing the package stays cheap
+    from autograd_lab.torch_notices import preload_torch_internals
 
+    preload_torch_internals()
     explain.load(shell)
 
 

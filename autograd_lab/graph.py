@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from autograd_lab.validation import check_axes, check_bool, check_text, describe
 
 if TYPE_CHECKING:  # matplotlib is imported lazily: building a graph needs no plotting stack
     from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
 
 KINDS = ("op", "leaf", "output", "const")
 # Above these sizes a graph is summarized (first and last levels, and a count), as text and
@@ -569,3 +570,32 @@ def draw(
     check_axes(ax)
     check_text(title, "title")
     return draw_graph(autograd_graph(tensor, names), ax=ax, title=title, lang=lang)
+
+
+def merge_legends(axes: Sequence[Axes]) -> Legend | None:
+    """Replace the legends of side-by-side drawings by one legend below their figure."""
+    if hasattr(axes, "get_legend"):
+        axes = [axes]
+    elif not isinstance(axes, Sequence) and not hasattr(axes, "flat"):
+        fail(TypeError, "not_axes", name="axes", got=describe(axes))
+    axes = list(getattr(axes, "flat", axes))  # a list, or plt.subplots' array of Axes
+    for ax in axes:
+        if ax is None:
+            fail(TypeError, "not_axes", name="axes", got=describe(ax))
+        check_axes(ax, "axes")
+    if not axes:
+        return None
+    shared = {}  # label -> handle: an entry the drawings share is listed once, in first order
+    for ax in axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
+            shared.setdefault(text.get_text(), handle)
+        legend.remove()
+    if not shared:
+        return None
+    fig = axes[0].figure
+    return fig.legend(
+        list(shared.values()), list(shared), loc="lower center", ncol=len(shared), frameon=False
+    )

@@ -79,9 +79,9 @@ def test_both_modes_on_example_1(lang):
     wide, tall = (
         ast.literal_eval(line.split(": ", 1)[1]) for line in text(c["nb04-wins"]).splitlines()
     )
-    # (passes forward/reverse, same Jacobian, reverse 5x faster, forward 5x faster)
-    assert list(wide.values()) == [(200, 2), True, True, False]
-    assert list(tall.values()) == [(2, 200), True, False, True]
+    # (passes forward/reverse, same Jacobian); the times are benchmarks/timing_claims.py's
+    assert list(wide.values()) == [(200, 2), True]
+    assert list(tall.values()) == [(2, 200), True]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

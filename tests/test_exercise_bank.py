@@ -18,7 +18,7 @@ import torch
 from autograd_lab import exercises as ex
 from autograd_lab import language as lang
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SLACK
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 TABLE = ROOT / "build" / "exercise-bank" / "table.md"
@@ -1203,7 +1203,8 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
         assert word not in hint_text, f"the hint gives away {word!r}: {feedback}"
     assert "autograd_lab" not in feedback.message and "site-packages" not in feedback.message
     assert torch.is_grad_enabled(), "a check must leave autograd switched on"
-    assert seconds < ex.LIMIT * 2 + 2, f"{name}: {seconds:.1f} s"
+    # a generous bound: the time limit twice (two calls of learner code), plus a busy machine
+    assert seconds < ex.LIMIT * 2 + SLACK, f"{name}: {seconds:.1f} s"
     _assert_session_healthy()
     _rows.setdefault((exercise, name), {})[language] = (
         f"{feedback.status} | `{feedback.hint}` | {seconds:.2f}"
@@ -1240,7 +1241,7 @@ def test_the_hang_is_answered_within_the_time_limit():
     feedback = ex.check_ex4(g_hangs, dg_hangs)
     seconds = time.perf_counter() - start
     assert feedback.hint == "exercises.timeout", feedback
-    assert ex.LIMIT <= seconds < ex.LIMIT + 1.0, f"{seconds:.2f} s"
+    assert ex.LIMIT <= seconds < ex.LIMIT + SLACK, f"{seconds:.2f} s"
     assert "g(-2.75)" in feedback.message
     TABLE.parent.mkdir(parents=True, exist_ok=True)
     (TABLE.parent / "hang.txt").write_text(

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from autograd_lab import exercises as ex
 from autograd_lab import language as lang
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
-from tests.helpers import COURSE, stored_verdicts
+from tests.helpers import COURSE, SLACK, stored_verdicts
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # What the learner sees in front of each message, per language and status.
@@ -450,7 +450,7 @@ def test_a_runaway_loop_is_stopped_in_the_main_thread(answer):
     feedback = ex.check_ex3(answer)
     seconds = time.perf_counter() - start
     assert feedback.hint == "exercises.timeout", feedback
-    assert seconds < ex.LIMIT + 1.0
+    assert seconds < ex.LIMIT + SLACK
     assert signal.getsignal(signal.SIGALRM) is handler
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
@@ -472,8 +472,8 @@ def test_a_runaway_loop_is_stopped_outside_the_main_thread():
     thread.join(ex.LIMIT * 4)
     assert not thread.is_alive()
     assert result["feedback"].hint == "exercises.timeout", result["feedback"]
-    assert time.perf_counter() - start < ex.LIMIT + 2.0
-    deadline = time.monotonic() + 2.0
+    assert time.perf_counter() - start < ex.LIMIT + SLACK
+    deadline = time.monotonic() + SLACK
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert threading.active_count() == before, "the learner's loop is still running"
@@ -557,7 +557,7 @@ def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_pat
         "def g(a):\n    b = a\n    while b < 10:\n        b = b * 2\n    return b\n\n\n"
         "def dg(a):\n    return 1.0",
         "start = time.perf_counter()\nfeedback = ex.check_ex4(g, dg)\n"
-        "print(feedback.hint, round(time.perf_counter() - start, 1) < ex.LIMIT + 2)",
+        f"print(feedback.hint, round(time.perf_counter() - start, 1) < ex.LIMIT + {SLACK})",
         "x = 1\n\n\nprint(ex.check_ex2(lambda x: x.grad.zero_()).message)",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
@@ -569,7 +569,7 @@ def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_pat
         kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path / "en")}},
     ).execute()
-    assert time.perf_counter() - start < 30
+    assert time.perf_counter() - start < 60 + SLACK  # a kernel starts slowly on a busy machine
     hang, crash = nb.cells[2].outputs[0].text, nb.cells[3].outputs[0].text
     assert hang.strip() == "exercises.timeout True", hang
     assert "It happened in <lambda>, line 4: print(ex.check_ex2(lambda x: x.grad.zero_())" in crash
