@@ -246,3 +246,13 @@ def test_layouts_of_one_example():
     (a @ x).backward(u)
     assert torch.equal(jac, a) and x.grad.shape == x.shape
     assert torch.equal(x.grad, a.T @ u)
+
+
+@pytest.mark.parametrize("lang", COURSE.languages)
+def test_the_exercises_state_the_checks_time_limit(lang):
+    """The limit the exercises' text promises is the one the checks enforce."""
+    from autograd_lab.exercises import sandbox
+
+    text = prose("07_exercises", lang)
+    stated = re.findall(r"(\d+) (?:seconds|秒)", text)
+    assert stated and {float(s) for s in stated} == {sandbox.LIMIT}, stated
