@@ -172,7 +172,7 @@ def _view(x: Tensor, shape: tuple, op: str) -> Tensor:
 
 def _sharing(out: Tensor, x: Tensor) -> Tensor:
     """Give a view x's version counter when it shares x's storage (a reshape may copy)."""
-    if np.shares_memory(out.data, x.data):
+    if np.may_share_memory(out.data, x.data):
         inplace.share_versions(out, x)
     return out
 

@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from autograd_lab.engine import core, errors
-from autograd_lab.engine.core import Tensor, as_tensor, backpropagate
+from autograd_lab.engine.core import Tensor, as_tensor
 
 
 def grad(
@@ -27,7 +27,7 @@ def grad(
     wanted = set(inputs)
     found = {
         node: g if create_graph else Tensor(np.array(g))
-        for node, g, _ in backpropagate(output, seed, create_graph)
+        for node, g, _ in core.backpropagate(output, seed, create_graph)
         if node in wanted
     }
     if not allow_unused and any(t not in found for t in inputs):
