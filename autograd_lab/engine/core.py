@@ -9,7 +9,8 @@
    `parent.grad += share`. `backward()` keeps the leaves' totals in `.grad`.
 5. Arrays: a share is summed back to its parent's shape where broadcasting stretched it.
 6. Forward mode pushes tangents through the same rules.
-7. `create_graph=True`: the same rules run on tensors, so the backward pass is recorded too.
+7. `create_graph=True` (a branch of `backpropagate`): the same rules run on tensors, so the
+   backward pass is recorded too.
 8. The version counter: a rule refuses values changed in place after the forward pass read them.
 
 The ops are plain functions here (`add`, `mul`, `exp`, ...); methods.py attaches them to
@@ -267,7 +268,7 @@ def backpropagate(root: Tensor, gradient=None, create_graph: bool = False):
         with np.errstate(all="ignore"):
             for node in reversed(topological_order(root)):
                 grad = grads.pop(node)
-                if node.is_leaf:  # nothing to hand on
+                if node._rule is None:  # a leaf: nothing to hand on
                     yield node, grad, ()
                     continue
                 if _changes > node._since:  # something changed in place since the op ran
@@ -292,7 +293,7 @@ def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph: boo
     """
     steps = backpropagate(tensor, gradient, create_graph)
     # The whole pass first: a pass refused halfway (section 8) leaves every .grad as it was.
-    found = [(node, grad) for node, grad, _ in steps if node.is_leaf]
+    found = [(node, grad) for node, grad, _ in steps if node._rule is None]  # the leaves
     for leaf, grad in found:
         grad = grad if create_graph else Tensor(np.array(grad))
         if leaf.grad is None:
