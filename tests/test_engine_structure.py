@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import autograd_lab.engine as engine
-from autograd_lab.engine import core
+from autograd_lab.engine import core, fast
 from autograd_lab.explorers import backward as stepper
 from autograd_lab.explorers.backward import trace
 
@@ -196,3 +196,42 @@ def test_a_step_is_what_pytorch_computes_at_that_node():
         assert len(shares) == len(ref_shares)
         for share, ref in zip(shares, ref_shares, strict=True):
             np.testing.assert_allclose(share, ref.numpy(), rtol=1e-12, atol=1e-12)
+
+
+SPECIAL = [0.0, -0.0, 1e-300, -2.5, 0.5, 3.0, 709.0, 710.0, -800.0, np.inf, -np.inf, np.nan]
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ("exp", np.exp),
+        ("log", np.log),
+        ("sin", np.sin),
+        ("cos", np.cos),
+        ("tanh", np.tanh),
+        ("relu", lambda x: np.maximum(x, 0.0) + 0.0),
+        ("sign", np.sign),
+    ],
+)
+def test_a_speed_path_gives_what_its_numpy_expression_gives(name, plain):
+    fast_function = getattr(fast, name)
+    with np.errstate(all="ignore"):
+        for x in SPECIAL:
+            one, reference = fast_function(np.float64(x)), plain(np.float64(x))
+            assert type(one) is np.float64
+            # Equal up to the last bit (math and NumPy may round differently), same specials.
+            np.testing.assert_allclose(one, reference, rtol=4e-16, atol=0)
+            assert np.signbit(one) == np.signbit(reference) or np.isnan(reference), x
+        array = np.array(SPECIAL)
+        np.testing.assert_array_equal(fast_function(array), plain(array))
+
+
+def test_vjp_on_values_is_the_rule_on_the_values():
+    a, b = engine.tensor([1.0, 2.0], requires_grad=True), engine.tensor(3.0)
+    for out in (a * b, a.sin(), a / b):
+        g = np.array([0.5, -1.0])
+        expected = out._rule.vjp(g, *[p.data for p in out._parents], out.data)
+        got = fast.vjp_on_values(out._rule, g, out._parents, out)
+        assert len(got) == len(expected)
+        for share, reference in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(share, reference)

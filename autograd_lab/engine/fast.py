@@ -1,10 +1,13 @@
-"""Speed paths, kept out of the lesson: NumPy's elementwise functions, quicker on one number;
-rules remembered instead of made again; a rule's call on NumPy values without a list.
+"""Speed paths, kept out of the lesson (core.py): each stands for a plain NumPy expression,
+named where core.py uses it, and gives the same result sooner on a scalar program
+(micrograd's kind: one number per tensor, one call per op).
 
-A scalar program (micrograd's kind: one number per tensor) calls one of these per op. NumPy's
-functions cost about 0.5 µs even on a single number, `math`'s about 0.05 µs, so for a NumPy
-float64 number these take `math`'s way and return the same value NumPy would; arrays, and the
-numbers `math` refuses (log(0), exp(1000), nan), go to NumPy as in core.py's reading of them.
+- `exp`, `log`, `sin`, `cos`, `tanh`, `relu`, `sign`: NumPy's functions cost about 0.5 µs even
+  on one number, `math`'s about 0.05 µs. On a NumPy float64 number these take `math`'s way
+  (the C library's value, which may differ from NumPy's in the last bit); arrays, and the
+  numbers `math` refuses (log(0), exp(1000), sin(inf)), go to NumPy.
+- `remembered`: a rule that depends on a number alone (x ** p) is made once per number.
+- `vjp_on_values`: a rule called on its inputs' values without building a list.
 """
 
 from __future__ import annotations
@@ -14,8 +17,7 @@ import math
 
 import numpy as np
 
-# A rule that depends on a number alone (x ** p) is made once per number: making it (a named
-# tuple and a function) costs more than the op itself on one number.
+# Making a rule (a named tuple and a function) costs more than the op on one number.
 remembered = functools.lru_cache(maxsize=64)
 
 
