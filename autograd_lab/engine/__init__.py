@@ -21,7 +21,7 @@ where no recorded graph sees them (inside `no_grad()`, or on tensors that need n
 """
 
 # methods.py first: it gives Tensor its operators and methods (x + y, x.sum()).
-from autograd_lab.engine import methods  # noqa: F401, I001
+from autograd_lab.engine import methods  # noqa: F401
 from autograd_lab.engine.core import Tensor, as_tensor, backpropagate, topological_order
 from autograd_lab.engine.creation import (
     arange,
