@@ -167,6 +167,17 @@ def test_kinks_follow_torch_conventions():
     check_against_torch(lambda lib, a, p: a**p, [0.0, 2.0, 0.0], [0.0, -1.0, 2.0])
 
 
+@pytest.mark.parametrize("base", [0.0, 0, 2.0, 0.5])
+def test_number_to_the_power_of_a_tensor_follows_torch_at_zero(base):
+    """0 ** x at x = 0 and 1: PyTorch's gradient is 0 there (log 0 = -inf is not used)."""
+    check_against_torch(lambda lib, a: base**a, [0.0, 1.0, 2.5])
+    x = engine.tensor([0.0, 1.0], requires_grad=True)
+    (base**x).sum().backward()
+    xt = torch.tensor([0.0, 1.0], dtype=torch.float64, requires_grad=True)
+    (base**xt).sum().backward()
+    assert x.grad.tolist() == xt.grad.tolist()
+
+
 def test_mlp_layer_matches_torch():
     x = np.arange(8.0).reshape(4, 2) / 8
     w1, b1 = [[0.5, -1.0, 0.25], [1.5, 0.5, -0.5]], [0.1, -0.2, 0.3]

@@ -109,6 +109,7 @@ SCALARS = {
     "quotient": lambda lib, x: (x / (1 + x * x)).sum() + x.norm() ** 3,
     "matrix": lambda lib, x: ((t(lib, W) @ x).tanh() ** 2).sum() + lib.dot(x, x) ** 2,
     "powers": lambda lib, x: ((x * x + 1) ** x.cos()).sum() + (2**x).sum(),
+    "relu_abs": lambda lib, x: (lib.relu(x) + lib.abs(x) + x * x.relu()).sum(),
 }
 
 
@@ -127,6 +128,21 @@ def test_second_derivatives_match_torch(name):
         results.append((g, hv, row))
     for mine, ref in zip(*results, strict=True):
         close(mine, ref)
+
+
+def test_second_derivative_of_relu_plus_abs_is_zero_like_torch():
+    """Their gradients are piecewise constant: PyTorch differentiates them again to zeros
+    (at the kink too), it does not refuse."""
+    results = []
+    for lib, grad in ((engine, engine.grad), (torch, torch.autograd.grad)):
+        x = t(lib, [-1.0, 0.0, 2.0], requires_grad=True)
+        (g,) = grad((lib.relu(x) + lib.abs(x)).sum(), x, create_graph=True)
+        (h,) = grad(g.sum(), x)
+        results.append((g, h, g.requires_grad))
+    (g, h, records), (g_ref, h_ref, records_ref) = results
+    close(g, g_ref)
+    close(h, h_ref)
+    assert records == records_ref is True and h.tolist() == [0.0, 0.0, 0.0]
 
 
 @pytest.mark.parametrize("name", sorted(SCALARS))

@@ -15,12 +15,18 @@ import torch
 import autograd_lab.engine as engine
 
 TOL = 1e-12
+LIBS = (engine, torch)
 
 
 def leaf(lib, values):
     if lib is torch:
         return torch.tensor(values, dtype=torch.float64, requires_grad=True)
     return engine.tensor(values, requires_grad=True)
+
+
+def const(lib, values):
+    """The same values as a constant (no gradient), in the engine or in PyTorch."""
+    return torch.tensor(values, dtype=torch.float64) if lib is torch else engine.tensor(values)
 
 
 def outcome(run, lib):
@@ -115,6 +121,74 @@ def test_version_counts_like_torch():
         return seen
 
     assert versions(engine) == versions(torch) == [0, 1, 3, 4, 4, 0]
+
+
+# ----- in-place changes through a view: views share the storage and the version counter -----
+VIEWS = {
+    "reshape": lambda x: x.reshape(4),
+    "T": lambda x: x.T,
+    "unsqueeze": lambda x: x.unsqueeze(0),
+    "detach_reshape": lambda x: x.detach().reshape(2, 2),
+    "view_of_a_view": lambda x: x.T.unsqueeze(0),
+}
+
+
+def changed_through_a_view(lib, view):
+    """mul saves the constant x; x is then changed through a view of it."""
+    a = leaf(lib, [[1.0, 2.0], [3.0, 4.0]])
+    x = const(lib, [[1.0, 1.0], [1.0, 2.0]])
+    y = a * x
+    v = VIEWS[view](x)
+    v += 1
+    return [x._version, v._version, x.tolist()], outcome(lambda lib: y.sum().backward(), lib)
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_a_change_through_a_view_is_counted_and_refused_like_torch(view):
+    (mine_seen, mine), (ref_seen, ref) = (changed_through_a_view(lib, view) for lib in LIBS)
+    assert mine_seen == ref_seen == [1, 1, [[2.0, 2.0], [2.0, 3.0]]]
+    assert ref[:2] == mine[:2] == ("error", RuntimeError)
+    phrase = "modified by an inplace operation"
+    assert phrase in ref[2] and phrase in mine[2] and "is at version 1" in mine[2]
+
+
+def test_a_change_through_a_view_of_a_leaf_under_no_grad_is_refused_like_torch():
+    def program(lib):
+        w = leaf(lib, [1.0, 2.0, 3.0])
+        y = (w * w).sum()  # mul saves w
+        with lib.no_grad():
+            v = w.unsqueeze(1)
+            v *= 2
+        seen = [w._version, w.tolist(), w.is_leaf]
+        y.backward()
+        return seen
+
+    mine, ref = outcome(program, engine), outcome(program, torch)
+    assert ref[:2] == mine[:2] == ("error", RuntimeError)
+    assert "modified by an inplace operation" in mine[2]
+
+
+def test_a_reshape_that_copies_shares_nothing_like_torch():
+    def program(lib):
+        a = leaf(lib, [[1.0, 2.0], [3.0, 4.0]])
+        x = const(lib, [[1.0, 2.0], [3.0, 4.0]])
+        y = a * x
+        copy = x.T.reshape(4)  # not contiguous: reshape copies in both libraries
+        copy += 1
+        y.sum().backward()
+        return [x._version, copy._version, x.tolist(), a.grad.tolist()]
+
+    assert outcome(program, engine) == outcome(program, torch)
+    assert outcome(program, torch)[1][0] == 0
+
+
+def test_changing_an_expanded_tensor_in_place_is_refused_like_torch():
+    def program(lib):
+        e = const(lib, [1.0, 2.0]).expand(3, 2)
+        e += 1
+
+    mine, ref = outcome(program, engine), outcome(program, torch)
+    assert mine == ref and ref[1] is RuntimeError
 
 
 # ----- no_grad and in-place updates of leaves --------------------------------------------------

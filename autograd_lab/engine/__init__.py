@@ -20,6 +20,8 @@ leaves; `grad_fn` is the operation's name, not an object; in-place changes are a
 where no recorded graph sees them (inside `no_grad()`, or on tensors that need no gradient).
 """
 
+# methods.py first: it gives Tensor its operators and methods (x + y, x.sum()).
+from autograd_lab.engine import methods  # noqa: F401
 from autograd_lab.engine.core import Tensor, as_tensor, backpropagate, topological_order
 from autograd_lab.engine.creation import (
     arange,
@@ -63,6 +65,7 @@ sin = _function("sin")
 cos = _function("cos")
 tanh = _function("tanh")
 relu = _function("relu")
+sign = _function("sign")
 sum = _function("sum")
 mean = _function("mean")
 norm = _function("norm")
@@ -97,6 +100,7 @@ __all__ = [
     "randn",
     "reciprocal",
     "relu",
+    "sign",
     "sin",
     "sum",
     "tanh",

@@ -2,32 +2,32 @@
 
 1. A tensor is an array plus the record of how it was made: its parents and its local rule.
 2. An op computes its value with NumPy and records a `Rule`: PyTorch's name for it and `vjp`,
-   which turns the output's gradient into one share per input. The same rule gives forward
-   mode; and since it is plain arithmetic, it runs on NumPy values (a fast backward) or on
-   engine tensors (`create_graph=True`: the backward pass is recorded, so it can be
-   differentiated again).
+   which turns the output's gradient into one share per input.
 3. `topological_order` lists a graph's tensors, parents first, without recursion.
-4. `backpropagate` runs the rules in reverse order and adds the shares up: `parent.grad += ...`.
-5. Safety: tensors count their in-place changes (inplace.py); a rule refuses to read values
-   changed after the forward pass read them.
+4. `backpropagate` walks that order in reverse and yields one step per tensor: the gradient that
+   arrived at it and the shares its rule hands to its parents, which add up as
+   `parent.grad += share`. `backward()` keeps the leaves' totals in `.grad`.
+5. Arrays: a share is summed back to its parent's shape where broadcasting stretched it.
+6. Forward mode pushes tangents through the same rules.
+7. `create_graph=True` (a branch of `backpropagate`): the same rules run on tensors, so the
+   backward pass is recorded too.
+8. The version counter: a rule refuses values changed in place after the forward pass read them.
 
-Shape-aware ops (sum along a dim, matmul, reshape) are in arrays.py, the two modes as functions
-(grad, jvp, jacfwd, jacrev, no_grad) in functional.py; printing, comparisons, error texts,
-creation functions and graph export in the other files.
+The ops are plain functions here (`add`, `mul`, `exp`, ...); methods.py attaches them to
+`Tensor` as PyTorch spells them (`x + y`, `x.exp()`). Shape-aware ops (sum along a dim, matmul,
+reshape) are in arrays.py, in-place changes in inplace.py, the two modes as functions (grad,
+jvp, jacfwd, jacrev, no_grad) in functional.py; fast.py holds the speed paths, so that none of
+them shows here.
 """
 
 from __future__ import annotations
 
-import functools
-import math
 import operator
 from typing import NamedTuple
 
 import numpy as np
 
-from autograd_lab.engine import arrays, errors
-from autograd_lab.engine.arrays import ArrayOps, elementwise
-from autograd_lab.engine.inplace import InPlaceOps, count_change
+from autograd_lab.engine import errors, fast
 from autograd_lab.engine.surface import TensorSurface
 
 _grad_enabled = True  # off inside no_grad(): ops compute values and record nothing
@@ -36,18 +36,21 @@ _changes = 0  # in-place changes so far, all tensors together: a clock for "chan
 
 
 # ----- 1. the tensor ----------------------------------------------------------------------------
-class Tensor(TensorSurface, ArrayOps, InPlaceOps):
+class Tensor(TensorSurface):
     """An array of float64 (or bool) values that remembers the operation that produced it."""
 
     __slots__ = ("data", "grad", "requires_grad", "_rule", "_parents", "_since", "_versions")
-    __slots__ += ("_tangent", "_grad_sum", "__weakref__")
+    __slots__ += ("_tangent", "__weakref__")
 
     def __init__(self, data, requires_grad: bool = False):
-        self.data = data if type(data) is np.float64 else errors.as_array(data)
-        self.grad = self._rule = self._tangent = self._grad_sum = None
+        self.data = errors.as_array(data)
+        self.grad = None  # filled by backward(), on leaves
         self.requires_grad = False
-        self._parents = ()
+        self._rule = None  # how this tensor was made: None for a leaf
+        self._parents = ()  # ... and from which tensors
+        self._since = 0  # the clock of in-place changes when the op ran (section 8)
         self._versions = None  # [changes, clock at the last one]; made by the first change
+        self._tangent = None  # forward mode's tangent (section 6)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -56,100 +59,13 @@ class Tensor(TensorSurface, ArrayOps, InPlaceOps):
         """Return True if no recorded operation produced this tensor."""
         return self._rule is None
 
-    # Every op: compute the value, then `_apply` records the parents and the rule.
-    def __add__(self, other):
-        return _binary(ADD, operator.add, self, other)
-
-    def __sub__(self, other):
-        return _binary(SUB, operator.sub, self, other)
-
-    def __mul__(self, other):
-        return _binary(MUL, operator.mul, self, other)
-
-    def __truediv__(self, other):
-        return _binary(DIV, operator.truediv, self, other)
-
-    __radd__ = __add__  # number + tensor is recorded as tensor + number, as PyTorch does
-    __rmul__ = __mul__
-
-    def __rsub__(self, other):  # number - tensor has one input, as in PyTorch
-        return _apply(RSUB, errors.check_number(other) - self.data, self)
-
-    def __rtruediv__(self, other):  # number / tensor = reciprocal * number, as in PyTorch
-        return self.reciprocal() * errors.check_number(other)
-
-    def __neg__(self):
-        return _apply(NEG, -self.data, self)
-
-    def __pow__(self, exponent):
-        if isinstance(exponent, Tensor):  # tensor ** tensor: both get a gradient
-            return arrays.power(self, exponent)
-        p = errors.check_number(exponent)
-        return _apply(_power_rule(p), self.data**p, self)
-
-    def __rpow__(self, base):  # number ** tensor: d/dx c^x = c^x log c
-        c = errors.check_number(base)
-        log_c = math.log(c) if c > 0 else -math.inf if c == 0 else math.nan
-        rule = Rule("PowBackward2", lambda g, a, out: (g * out * log_c,), saves=(0, 1))
-        return _apply(rule, c**self.data, self)
-
-    def reciprocal(self):
-        """Return 1 / x elementwise."""
-        return _apply(RECIPROCAL, 1.0 / self.data, self)
-
-    def exp(self):
-        """Return e**x elementwise."""
-        return _apply(EXP, elementwise("exp", self.data), self)
-
-    def log(self):
-        """Return the natural logarithm elementwise."""
-        return _apply(LOG, elementwise("log", self.data), self)
-
-    def sin(self):
-        """Return sin(x) elementwise."""
-        return _apply(SIN, elementwise("sin", self.data), self)
-
-    def cos(self):
-        """Return cos(x) elementwise."""
-        return _apply(COS, elementwise("cos", self.data), self)
-
-    def tanh(self):
-        """Return tanh(x) elementwise."""
-        return _apply(TANH, elementwise("tanh", self.data), self)
-
-    def relu(self):
-        """Return max(x, 0) elementwise (gradient 0 at 0, as in PyTorch)."""
-        return _apply(RELU, elementwise("relu", self.data), self)
-
-    def abs(self):
-        """Return |x| elementwise (gradient sign(x), 0 at 0 as in PyTorch)."""
-        return _apply(ABS, np.abs(self.data), self)
-
-    # ----- 4. backward (the pass itself is `backpropagate`, below) ------------------------------
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False) -> None:
-        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires a gradient.
-
-        The graph is always kept (`retain_graph` is accepted and ignored); `create_graph=True`
-        records the backward pass too, so that the gradients can be differentiated again.
-        """
-        for leaf, g in backpropagate(self, gradient, create_graph).items():
-            if leaf.grad is None:
-                leaf.grad = g
-            elif create_graph or leaf.grad.requires_grad:
-                leaf.grad = leaf.grad + g
-            else:
-                leaf.grad.data += g.data  # in place, as PyTorch: the same .grad object
-                count_change(leaf.grad)
-
 
 def as_tensor(value) -> Tensor:
     """Return value as a tensor: tensors unchanged, numbers and arrays wrapped as constants."""
-    if type(value) is Tensor:
+    if isinstance(value, Tensor):
         return value
-    if type(value) is float or type(value) is int:  # the common case first: it is per op
-        return Tensor(np.float64(value))
-    if isinstance(value, Tensor | np.ndarray):
-        return value if isinstance(value, Tensor) else Tensor(value)
+    if isinstance(value, np.ndarray):
+        return Tensor(value)
     return Tensor(np.float64(errors.check_number(value)))
 
 
@@ -171,30 +87,125 @@ def _apply(rule: Rule, value, *parents: Tensor) -> Tensor:
     out = Tensor(value)
     if _forward_mode and any(p._tangent is not None for p in parents):
         out._tangent = _tangent(rule, parents, value)
+    # Every op has one input or two: record it if one of them requires a gradient.
     if _grad_enabled and (parents[0].requires_grad or parents[-1].requires_grad):
         out.requires_grad = True
         out._rule, out._parents = rule, parents
-        out._since = _changes  # the clock now: the rule reads values as they are at this time
+        out._since = _changes  # the rule reads the values as they are now
     return out
 
 
 def _binary(rule: Rule, operation, a: Tensor, other) -> Tensor:
     """Apply a binary operation with NumPy's broadcasting, and record it."""
-    b = other if type(other) is Tensor else as_tensor(other)
+    b = as_tensor(other)
     try:
         value = operation(a.data, b.data)
     except ValueError:
         raise errors.not_broadcastable(a.shape, b.shape) from None
+    if a.data.shape != b.data.shape:  # broadcasting stretched one of them (section 5)
+        rule = _summing_back(rule, a.data.shape, b.data.shape)
     return _apply(rule, value, a, b)
 
 
-def _tangent(rule: Rule, parents, value):
-    """Push the parents' tangents through one op (forward mode)."""
-    tangents = [np.zeros_like(p.data) if p._tangent is None else p._tangent for p in parents]
-    inputs = [p.data for p in parents]
-    if rule.jvp is not None:
-        return rule.jvp(*tangents, *inputs, value)
-    return sum(rule.vjp(t, *inputs, value)[i] for i, t in enumerate(tangents))
+# Every op: compute the value, then `_apply` records the parents and the rule. The rules
+# below are plain arithmetic, so they run on NumPy values (a fast backward) and on tensors
+# (create_graph, section 7); the functions they call take both.
+def add(a: Tensor, b) -> Tensor:
+    """Return a + b."""
+    return _binary(ADD, operator.add, a, b)
+
+
+def sub(a: Tensor, b) -> Tensor:
+    """Return a - b."""
+    return _binary(SUB, operator.sub, a, b)
+
+
+def mul(a: Tensor, b) -> Tensor:
+    """Return a * b."""
+    return _binary(MUL, operator.mul, a, b)
+
+
+def div(a: Tensor, b) -> Tensor:
+    """Return a / b."""
+    return _binary(DIV, operator.truediv, a, b)
+
+
+def rsub(x: Tensor, c) -> Tensor:
+    """Return c - x for a number c (one input, as in PyTorch)."""
+    return _apply(RSUB, errors.check_number(c) - x.data, x)
+
+
+def rdiv(x: Tensor, c) -> Tensor:
+    """Return c / x for a number c: the reciprocal times c, as in PyTorch."""
+    return mul(reciprocal(x), errors.check_number(c))
+
+
+def neg(x: Tensor) -> Tensor:
+    """Return -x."""
+    return _apply(NEG, -x.data, x)
+
+
+def power(x: Tensor, p) -> Tensor:
+    """Return x ** p for a number p."""
+    p = errors.check_number(p)
+    return _apply(_power_rule(p), x.data**p, x)
+
+
+@fast.remembered  # x ** 2 in a loop makes its rule once
+def _power_rule(p) -> Rule:
+    """Return the rule of x ** p for a number p."""
+    if p == 0:  # d(a^0)/da = 0, even at a = 0 where p * a^(p-1) would be 0 * inf
+        return Rule("PowBackward0", lambda g, a, out: (g * 0,))
+    return Rule("PowBackward0", lambda g, a, out: (g * p * a ** (p - 1),), saves=(0,))
+
+
+def reciprocal(x):
+    """Return 1 / x elementwise."""
+    return _apply(RECIPROCAL, 1.0 / x.data, x)
+
+
+# The elementwise functions: recorded on a tensor, plain NumPy on NumPy values (what a rule
+# hands them when it runs on NumPy values). fast.exp is np.exp, quicker on a single number.
+def exp(x):
+    """Return e**x elementwise."""
+    return _apply(EXP, fast.exp(x.data), x) if isinstance(x, Tensor) else fast.exp(x)
+
+
+def log(x):
+    """Return the natural logarithm elementwise."""
+    return _apply(LOG, fast.log(x.data), x) if isinstance(x, Tensor) else fast.log(x)
+
+
+def sin(x):
+    """Return sin(x) elementwise."""
+    return _apply(SIN, fast.sin(x.data), x) if isinstance(x, Tensor) else fast.sin(x)
+
+
+def cos(x):
+    """Return cos(x) elementwise."""
+    return _apply(COS, fast.cos(x.data), x) if isinstance(x, Tensor) else fast.cos(x)
+
+
+def tanh(x):
+    """Return tanh(x) elementwise."""
+    return _apply(TANH, fast.tanh(x.data), x) if isinstance(x, Tensor) else fast.tanh(x)
+
+
+def relu(x):
+    """Return max(x, 0) elementwise (gradient 0 at 0, as in PyTorch)."""
+    return _apply(RELU, fast.relu(x.data), x) if isinstance(x, Tensor) else fast.relu(x)
+
+
+def abs(x):  # noqa: A001 - torch.abs
+    """Return |x| elementwise (gradient sign(x), 0 at 0 as in PyTorch)."""
+    return _apply(ABS, np.abs(x.data), x) if isinstance(x, Tensor) else np.abs(x)
+
+
+def sign(x):
+    """Return -1, 0 or 1 elementwise: flat wherever it has a derivative, so its gradient is 0."""
+    # Recorded all the same, as in PyTorch: a gradient built from it (the rules of abs and
+    # relu) still depends on x, and its own derivative is then 0, not an error.
+    return _apply(SIGN, fast.sign(x.data), x) if isinstance(x, Tensor) else fast.sign(x)
 
 
 # The op table. g is the output's gradient, a and b the inputs, out the output.
@@ -207,19 +218,12 @@ NEG = Rule("NegBackward0", lambda g, a, out: (-g,))
 RECIPROCAL = Rule("ReciprocalBackward0", lambda g, a, out: (-g * out * out,), saves=(1,))
 EXP = Rule("ExpBackward0", lambda g, a, out: (g * out,), saves=(1,))
 LOG = Rule("LogBackward0", lambda g, a, out: (g / a,), saves=(0,))
-SIN = Rule("SinBackward0", lambda g, a, out: (g * elementwise("cos", a),), saves=(0,))
-COS = Rule("CosBackward0", lambda g, a, out: (-g * elementwise("sin", a),), saves=(0,))
+SIN = Rule("SinBackward0", lambda g, a, out: (g * cos(a),), saves=(0,))
+COS = Rule("CosBackward0", lambda g, a, out: (-g * sin(a),), saves=(0,))
 TANH = Rule("TanhBackward0", lambda g, a, out: (g * (1 - out * out),), saves=(1,))
-RELU = Rule("ReluBackward0", lambda g, a, out: (g * (out > 0),), saves=(1,))
-ABS = Rule("AbsBackward0", lambda g, a, out: (g * elementwise("sign", a),), saves=(0,))
-
-
-@functools.lru_cache(maxsize=64)  # a rule depends on p alone: x**2 in a loop reuses one
-def _power_rule(p) -> Rule:
-    """Return the rule of x ** p for a number p."""
-    if p == 0:  # d(a^0)/da = 0, even at a = 0 where p * a^(p-1) would be 0 * inf
-        return Rule("PowBackward0", lambda g, a, out: (g * 0,))
-    return Rule("PowBackward0", lambda g, a, out: (g * p * a ** (p - 1),), saves=(0,))
+RELU = Rule("ReluBackward0", lambda g, a, out: (g * sign(out),), saves=(1,))  # out >= 0
+ABS = Rule("AbsBackward0", lambda g, a, out: (g * sign(a),), saves=(0,))
+SIGN = Rule("SignBackward0", lambda g, a, out: (g * 0,))
 
 
 # ----- 3. topological order ---------------------------------------------------------------------
@@ -245,56 +249,109 @@ def topological_order(root: Tensor) -> list[Tensor]:
 
 
 # ----- 4. backward: the rules in reverse order, the shares added up -----------------------------
-def backpropagate(root: Tensor, gradient=None, create_graph: bool = False, keep=()) -> dict:
-    """Return {t: d(root)/d(t) as a tensor} for every leaf t that root depends on, and `keep`."""
-    seed = errors.check_seed(root, gradient, as_tensor)
+def backpropagate(root: Tensor, gradient=None, create_graph: bool = False):
+    """Yield one step per tensor root depends on, root first: (tensor, gradient, shares).
+
+    `gradient` is d(root)/d(tensor), complete when its step comes: in reverse topological order
+    every consumer of a tensor runs before it and adds its share. `shares` are what the
+    tensor's rule computes for its parents, one per parent in order (a parent that needs no
+    gradient, a constant, drops its share); a leaf has none. Gradients are NumPy values, or
+    tensors with `create_graph`. While the steps run, ops are recorded only with
+    `create_graph`, and NumPy's floating-point warnings are off.
+    """
     global _grad_enabled
-    order, found, keep = topological_order(root), {}, {id(t) for t in keep}
-    root._grad_sum = seed if create_graph else seed.data
-    enabled, _grad_enabled = _grad_enabled, create_graph  # record the pass only if asked to
+    seed = errors.check_seed(root, gradient, as_tensor)
+    grads = {root: seed if create_graph else seed.data}  # what each tensor has received so far
+    outside, _grad_enabled = _grad_enabled, create_graph  # record the pass only if asked to
     try:
         # A mask like "0 where x == 0" computes both branches; the one thrown away may be inf.
         with np.errstate(all="ignore"):
-            for node in reversed(order):
-                # Complete: every consumer of node came before it and added its share.
-                grad, node._grad_sum = node._grad_sum, None
-                rule = node._rule
-                if rule is None or (keep and id(node) in keep):
-                    found[node] = grad if create_graph else Tensor(np.array(grad))
-                    if rule is None:  # a leaf: nothing to pass on
-                        continue
-                if _changes > node._since:  # something changed in place: what the rule reads?
-                    _check_unchanged(node)
-                parents = node._parents
-                # The same rule, on the recorded tensors (create_graph) or on NumPy values.
-                if create_graph:
-                    shares = rule.vjp(grad, *parents, node)
-                elif len(parents) == 1:  # every op has one input or two
-                    shares = rule.vjp(grad, parents[0].data, node.data)
-                else:
-                    shares = rule.vjp(grad, parents[0].data, parents[1].data, node.data)
-                for parent, share in zip(parents, shares, strict=True):
-                    if parent.requires_grad:
-                        # Undo broadcasting (never needed for one number: scalar code is fast).
-                        if type(share) is not np.float64 and share.shape != parent.shape:
-                            share = _unbroadcast(share, parent.shape)
-                        # The notebook's `parent.grad += share`: a tensor used twice gets both.
-                        total = parent._grad_sum
-                        parent._grad_sum = share if total is None else total + share
-    except BaseException:
-        for node in order:  # leave no half-summed gradient behind for the next pass
-            node._grad_sum = None
-        raise
+            for node in reversed(topological_order(root)):
+                grad = grads.pop(node)
+                if node._rule is None:  # a leaf: nothing to hand on
+                    yield node, grad, ()
+                    continue
+                if _changes > node._since:  # something changed in place since the op ran
+                    _check_unchanged(node)  # section 8
+                if create_graph:  # the rule on the recorded tensors: recorded too (section 7)
+                    shares = node._rule.vjp(grad, *node._parents, node)
+                else:  # the same rule on NumPy values: vjp(grad, *[p.data for p in parents], out)
+                    shares = fast.vjp_on_values(node._rule, grad, node._parents, node)
+                for parent, share in zip(node._parents, shares, strict=True):
+                    if parent.requires_grad:  # the notebook's `parent.grad += share`
+                        grads[parent] = grads[parent] + share if parent in grads else share
+                yield node, grad, shares
     finally:
-        _grad_enabled = enabled
-    return found
+        _grad_enabled = outside
+
+
+def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph: bool = False):
+    """Accumulate d(tensor)/d(leaf) into `.grad` of every leaf that requires a gradient.
+
+    The graph is always kept (`retain_graph` is accepted and ignored); `create_graph=True`
+    records the backward pass too, so that the gradients can be differentiated again.
+    """
+    steps = backpropagate(tensor, gradient, create_graph)
+    # The whole pass first: a pass refused halfway (section 8) leaves every .grad as it was.
+    found = [(node, grad) for node, grad, _ in steps if node._rule is None]  # the leaves
+    for leaf, grad in found:
+        grad = grad if create_graph else Tensor(np.array(grad))
+        if leaf.grad is None:
+            leaf.grad = grad
+        elif create_graph or leaf.grad.requires_grad:
+            leaf.grad = leaf.grad + grad
+        else:
+            leaf.grad.data += grad.data  # in place, as PyTorch: the same .grad object
+            count_change(leaf.grad)
+
+
+# ----- 5. arrays: undo broadcasting -------------------------------------------------------------
+def _summing_back(rule: Rule, a_shape: tuple, b_shape: tuple) -> Rule:
+    """Return the rule of a binary op whose inputs broadcasting stretched: an input used many
+    times gets the sum of its shares, summed back to its own shape."""
+
+    def vjp(g, a, b, out):
+        share_a, share_b = rule.vjp(g, a, b, out)
+        return _unbroadcast(share_a, a_shape), _unbroadcast(share_b, b_shape)
+
+    def jvp(s, t, a, b, out):  # tangents are not summed: they broadcast forward like values
+        return _push(rule, (s, t), (a, b), out)
+
+    return rule._replace(vjp=vjp, jvp=jvp)
 
 
 def _unbroadcast(grad, shape: tuple):
     """Sum a gradient over the dimensions broadcasting added, back to the input's shape."""
+    if grad.shape == shape:
+        return grad
     extra = len(grad.shape) - len(shape)
     ones = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
     return grad.sum(tuple(range(extra)) + ones).reshape(shape)
+
+
+# ----- 6. forward mode: tangents through the same rules -----------------------------------------
+def _tangent(rule: Rule, parents, value):
+    """Push the parents' tangents through one op (forward mode)."""
+    tangents = [np.zeros_like(p.data) if p._tangent is None else p._tangent for p in parents]
+    return _push(rule, tangents, [p.data for p in parents], value)
+
+
+def _push(rule: Rule, tangents, inputs, value):
+    """Return the output's tangent: the op's jvp, or for an elementwise op the sum of its shares."""
+    if rule.jvp is not None:
+        return rule.jvp(*tangents, *inputs, value)
+    return sum(rule.vjp(t, *inputs, value)[i] for i, t in enumerate(tangents))
+
+
+# ----- 8. the version counter -------------------------------------------------------------------
+def count_change(t: Tensor) -> None:
+    """Count one in-place change of t's storage, and when it happened."""
+    global _changes
+    _changes += 1
+    if t._versions is None:
+        t._versions = [0, 0]
+    t._versions[0] += 1
+    t._versions[1] = _changes
 
 
 def _check_unchanged(node: Tensor) -> None:

@@ -12,6 +12,8 @@ import numpy as np
 
 def as_array(data) -> np.ndarray:
     """Return data as a float64 (or bool) NumPy array, refusing what the engine cannot hold."""
+    if type(data) is np.float64:  # what an op on one number returns: kept, no 0-d array
+        return data
     if isinstance(data, np.ndarray) and (data.dtype == np.float64 or data.dtype == np.bool_):
         return data
     array = np.asarray(data)
@@ -108,6 +110,14 @@ def leaf_inplace() -> RuntimeError:
     return RuntimeError(
         "a leaf Variable that requires grad is being used in an in-place operation. "
         "Update parameters inside `with engine.no_grad():`, e.g. w -= lr * w.grad"
+    )
+
+
+def overlapping_inplace() -> RuntimeError:
+    """Return PyTorch's error for an in-place change of an expand()ed tensor."""
+    return RuntimeError(
+        "unsupported operation: more than one element of the written-to tensor refers to a "
+        "single memory location. Please clone() the tensor before performing the operation."
     )
 
 

@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from autograd_lab.engine import core, errors
-from autograd_lab.engine.core import Tensor, as_tensor, backpropagate
+from autograd_lab.engine.core import Tensor, as_tensor
 
 
 def grad(
@@ -24,7 +24,12 @@ def grad(
     if not all(isinstance(t, Tensor) and t.requires_grad for t in inputs):
         raise errors.input_without_grad()
     output, seed = errors.one(outputs, Tensor), errors.one(grad_outputs)
-    found = backpropagate(output, seed, create_graph, keep=inputs)
+    wanted = set(inputs)
+    found = {
+        node: g if create_graph else Tensor(np.array(g))
+        for node, g, _ in core.backpropagate(output, seed, create_graph)
+        if node in wanted
+    }
     if not allow_unused and any(t not in found for t in inputs):
         raise errors.unused_input()
     return tuple(found.get(t) for t in inputs)

@@ -1,7 +1,8 @@
 """What makes an engine tensor look and feel like a PyTorch tensor, without touching gradients.
 
 `Tensor` (in core.py) inherits these: shapes, conversions to Python values, printing,
-comparisons. None of them records an operation.
+comparisons. None of them records an operation. (`numpy()`, which shares the storage, is
+inplace.storage.)
 """
 
 from __future__ import annotations
@@ -82,10 +83,6 @@ class TensorSurface:
     def tolist(self):
         """Return the values as (nested) Python lists."""
         return self.data.tolist()
-
-    def numpy(self) -> np.ndarray:
-        """Return the NumPy array holding the values (shared, not copied)."""
-        return self._storage()
 
     def __len__(self) -> int:
         if self.ndim == 0:

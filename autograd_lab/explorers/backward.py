@@ -9,7 +9,8 @@ fan-out), and how the leaves' `.grad` fill in. The graph is the course's `Graph`
 - PyTorch: the gradients and the order are PyTorch's own. A hook on every `grad_fn` node
   records, while `torch.autograd.grad` runs, what arrived at that node and what it passed on.
   Nothing is accumulated into any `.grad`, and the hooks are removed afterwards.
-- The engine: its own backward loop, replayed with its own topological order and local rules.
+- The engine: the steps of its own backward loop (`engine.backpropagate`, the generator
+  `backward()` runs), each shown instead of summed into `.grad`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ import torch
 from matplotlib.figure import Figure
 
 from autograd_lab import engine, torch_errors
-from autograd_lab.engine import core
-from autograd_lab.engine.core import _unbroadcast as unbroadcast
 from autograd_lab.explorers.explorer import (
     Control,
     Explorer,
@@ -163,32 +162,18 @@ def _trace_engine(tensor: engine.Tensor, names) -> Trace:
                 ops[src] = parent
                 todo.append((src, parent))
     id_of = {id(u): op_id for op_id, u in ops.items()}
-    # The engine's own backward loop (engine.backpropagate), recording instead of accumulating.
-    seed = np.ones_like(tensor.data, dtype=np.float64)
-    grads = {id(tensor): seed}
+    kinds = {n.id: n.kind for n in graph.nodes}
+    # The engine's own backward loop: the steps backward() adds up, shown instead of summed.
     steps = []
-    with np.errstate(all="ignore"):
-        for node in reversed(engine.topological_order(tensor)):
-            if node.is_leaf:
-                continue
-            grad = grads.pop(id(node))
-            if core._changes > node._since:  # as backpropagate: refuse values changed in place
-                core._check_unchanged(node)
-            sends = []
-            inputs = inputs_of[id_of[id(node)]]
-            values = [parent.data for parent in node._parents]
-            shares = node._rule.vjp(grad, *values, node.data)
-            for src, parent, share in zip(inputs, node._parents, shares, strict=True):
-                if not parent.requires_grad:
-                    sends.append((src, None))
-                    continue
-                share = np.asarray(share, dtype=np.float64)
-                if share.shape != parent.shape:
-                    share = unbroadcast(share, parent.shape)
-                key = id(parent)
-                grads[key] = grads[key] + share if key in grads else share
-                sends.append((src, np.array(share, dtype=np.float64)))
-            steps.append(Step(id_of[id(node)], np.array(grad, dtype=np.float64), tuple(sends)))
+    for node, grad, shares in engine.backpropagate(tensor):
+        if node.is_leaf:  # a leaf hands nothing on: its step is the .grad it ends with
+            continue
+        sends = tuple(  # a constant drops its share: None
+            (src, None if kinds[src] == "const" else np.array(share, dtype=np.float64))
+            for src, share in zip(inputs_of[id_of[id(node)]], shares, strict=True)
+        )
+        steps.append(Step(id_of[id(node)], np.array(grad, dtype=np.float64), sends))
+    seed = np.ones_like(tensor.data, dtype=np.float64)
     leaf_ids = tuple(n.id for n in graph.nodes if n.kind == "leaf")
     return Trace(graph, output, seed, tuple(steps), leaf_ids)
 
