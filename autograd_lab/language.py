@@ -646,6 +646,36 @@ HANDOUT: dict[str, dict[str, str]] = {
         "en": "Worked answer and explanation (instructor edition)",
     },
     "title_with_audience": {"zh": "{title}（{audience}）", "en": "{title} ({audience})"},
+    # what the build says when it cannot do its work (python -m tools.handout)
+    "out_empty": {
+        "zh": "--out 是空的：请给出一个文件夹，例如 --out build/handout。",
+        "en": "--out is empty: name a folder, e.g. --out build/handout.",
+    },
+    "out_not_folder": {
+        "zh": "{out} 是一个文件，不是文件夹：请为 --out 选一个文件夹。",
+        "en": "{out} is a file, not a folder: choose a folder for --out.",
+    },
+    "out_unwritable": {
+        "zh": "无法写入 {out}（{reason}）：请为 --out 选一个你能写入的文件夹。",
+        "en": "cannot write into {out} ({reason}): choose a folder you can write to for --out.",
+    },
+    "not_ours": {
+        "zh": "{path} 已经存在，而且不是讲义工具写的：讲义从不覆盖别人的文件。请把它移走，"
+        "或为 --out 选另一个文件夹。",
+        "en": "{path} exists and was not written by the handout tool, which never overwrites "
+        "someone else's file: move it away or choose another folder for --out.",
+    },
+    "chromium_failed": {
+        "zh": "Chromium（{chromium}）无法启动：{reason}。请用 --chromium 指定一个能用的 "
+        "Chromium；HTML 讲义已经生成。",
+        "en": "Chromium ({chromium}) did not start: {reason}. Name a working Chromium with "
+        "--chromium; the HTML handouts are built.",
+    },
+    "notebook_invalid": {
+        "zh": "{path} 不是有效的笔记本（{reason}）：请恢复它，例如 git checkout -- {path}。",
+        "en": "{path} is not a valid notebook ({reason}): restore it, e.g. with "
+        "git checkout -- {path}.",
+    },
 }
 
 # --- student_edition: what replaces an answer in the student edition (tools/student_edition.py)
