@@ -19,14 +19,16 @@ import subprocess
 import nbformat
 import pytest
 
+from autograd_lab import language as speech
 from autograd_lab.course import COURSE
 from autograd_lab.language import say
 from tests.browser_helpers import chromium
 from tests.helpers import small_course, solution_code_lines
-from tools import handout, student_edition
+from tools import handout, handout_html, student_edition
 
 CHROMIUM = handout.find_chromium(None)
 PDFTOTEXT = shutil.which("pdftotext")
+PDFINFO = shutil.which("pdfinfo")
 MISSING_CHROMIUM = "/nonexistent/chromium"
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian chromium is not installed (make system): no PDF to check"
@@ -37,8 +39,11 @@ needs_pdftotext = pytest.mark.skipif(
 RAW_TEX = ("\\frac", "\\partial", "$$")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
-LANGUAGES = [g.language for g in handout.course_groups()]
-HANDOUTS = [pytest.param(h.key, id=h.name) for h in handout.handouts(handout.course_groups())]
+LANGUAGES = list(COURSE.languages)
+HANDOUTS = [pytest.param(h.key, id=h.name) for h in handout.handouts()]
+# Text of a test tool that must never reach a learner's page.
+TEST_TOOL = re.compile("nbval", re.IGNORECASE)
+NO_MATHJAX = {"library": "", "files": {"sources": {}, "fonts": {}}}
 # What each language's handout must say in its own words (the Chinese ones as before).
 INTERFACE_WORDS = {
     "zh": {"lang": "zh-CN", "contents": "目录", "student": "学生版", "instructor": "教师版"},
@@ -64,17 +69,27 @@ def built(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("handout"), chromium=CHROMIUM or MISSING_CHROMIUM)
 
 
+# A handout of an older build, as the tool wrote it: it carries the tool's signature.
+OLD_HANDOUT = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head><meta content="autograd-lab handout" '
+    'name="generator"/>\n<title>old</title></head><body></body></html>\n'
+)
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """Handouts of the first notebook alone, HTML only, as built on a machine without chromium.
 
     The output folder already holds a stale handout this tool wrote, a file it did not write
-    that looks like one, and a file of someone else's."""
+    that looks like one, a file of someone else's, and the record older builds kept of what
+    they wrote, edited to list the user's thesis, with entries that are no file names at all."""
     out = tmp_path_factory.mktemp("small")
-    (out / "autograd-lab-old-student.html").write_text("a handout this tool once built")
-    (out / handout.WRITTEN).write_text('["autograd-lab-old-student.html"]')
+    (out / "autograd-lab-old-student.html").write_text(OLD_HANDOUT)
     (out / "autograd-lab-mine.html").write_text("someone's own file with the tool's prefix")
     (out / "notes.html").write_text("not the tool's")
+    (out / "my-thesis.pdf").write_bytes(b"%PDF-1.4\n% a thesis\n")
+    record = ["my-thesis.pdf", "autograd-lab-old-student.html", 1, None, {"a": []}]
+    (out / ".autograd-lab-handout.json").write_text(json.dumps(record))
     course = small_course(tmp_path_factory.mktemp("notebooks"))
     return _build(out, course=course, chromium=MISSING_CHROMIUM)
 
@@ -142,25 +157,25 @@ def interface_parts(page: str) -> dict[str, str]:
 
 
 def test_notebooks_are_grouped_by_language_in_reading_order():
-    groups = handout.course_groups()
-    assert [g.language for g in groups] == list(COURSE.languages)
-    for group in groups:
-        student, instructor = group.readers["student"], group.readers["instructor"]
-        assert [p.name for p in student] == [p.name for p in instructor]
-        assert [p.name for p in instructor] == sorted(p.name for p in instructor)  # NN_ order
-        assert all(p.parent == COURSE.root / group.language for p in instructor)
-        editions = [s != i for s, i in zip(student, instructor, strict=True)]
-        assert editions == [nb.student for nb in COURSE.notebooks]
-    exercises = next(nb for nb in COURSE.notebooks if nb.student)
-    zh = groups[0]
-    position = list(COURSE.notebooks).index(exercises)
-    assert zh.readers["student"][position] == COURSE.path(exercises, "zh", "student")
-    assert zh.readers["instructor"][position] == COURSE.path(exercises, "zh", "instructor")
-    assert [h.name for h in handout.handouts(groups)] == [
+    todo = handout.handouts()
+    assert [h.name for h in todo] == [
         f"autograd-lab-{lang}-{audience}"
         for lang in COURSE.languages
         for audience in handout.AUDIENCES
     ]
+    for lang in COURSE.languages:
+        readers = {h.audience: h.notebooks for h in todo if h.language == lang}
+        student, instructor = readers["student"], readers["instructor"]
+        assert [p.name for p in student] == [p.name for p in instructor]
+        assert [p.name for p in instructor] == sorted(p.name for p in instructor)  # NN_ order
+        assert all(p.parent == COURSE.root / lang for p in instructor)
+        editions = [s != i for s, i in zip(student, instructor, strict=True)]
+        assert editions == [nb.student for nb in COURSE.notebooks]
+    exercises = next(nb for nb in COURSE.notebooks if nb.student)
+    zh = {h.audience: h.notebooks for h in todo if h.language == "zh"}
+    position = list(COURSE.notebooks).index(exercises)
+    assert zh["student"][position] == COURSE.path(exercises, "zh", "student")
+    assert zh["instructor"][position] == COURSE.path(exercises, "zh", "instructor")
 
 
 def test_every_language_has_its_handout_words():
@@ -229,29 +244,42 @@ def test_html_speaks_the_language_of_its_notebooks(built, key):
         assert CJK.search(words["marker"]), "the Chinese answer marker stays Chinese"
 
 
-def test_instructor_html_marks_worked_answers_in_its_language(built):
-    editions = student_edition.solutions_editions()
-    for language in built[0]["languages"]:
-        page = built[0]["html"][(language, "instructor")].read_text(encoding="utf-8")
-        marker = interface_parts(page)["marker"]
-        assert marker == handout.interface(language).solution
-        if language == "en":
-            assert "answer" in marker.lower()
-        if any(p in editions for p in built_notebooks(built, language)):
-            assert 'jp-Notebook-cell handout-solution"' in page, f"{language}: answers marked"
+def solution_cells(language: str, audience: str) -> int:
+    """How many cells of a handout's notebooks are worked answers (tagged `solution`)."""
+    h = next(h for h in handout.handouts() if h.key == (language, audience))
+    return sum(
+        student_edition.SOLUTION_TAG in c.metadata.get("tags", [])
+        for p in h.notebooks
+        for c in nbformat.read(p, as_version=4).cells
+    )
+
+
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_every_worked_answer_is_marked_in_the_instructor_html(built, key):
+    language, audience = key
+    page = built[0]["html"][key].read_text(encoding="utf-8")
+    marker = interface_parts(page)["marker"]
+    assert marker == handout.interface(language).solution
+    if language == "en":
+        assert "answer" in marker.lower()
+    marked = len(re.findall(r'class="[^"]*\bcelltag_solution\b', page))
+    expected = solution_cells(language, audience)
+    assert marked == expected, f"{key}: {marked} marked, {expected} worked answers"
+    assert (expected > 0) == (audience == "instructor")
+    assert ".celltag_solution::before" in page and "var(--handout-solution)" in page
 
 
 def answer_lines(language: str) -> list[str]:
     """Answer code of the language's exercises that a student reads nowhere else: not in the
     other notebooks of that language, nor in the exercises' own prose (an exercise may say
     "return `a.grad`", which the rendered text shows as "return a.grad")."""
-    group = next(g for g in handout.course_groups() if g.language == language)
-    sources = [p for p in student_edition.solutions_editions() if p in group.notebooks]
+    notebooks = next(h.notebooks for h in handout.handouts() if h.key == (language, "instructor"))
+    sources = [p for p in student_edition.solutions_editions() if p in notebooks]
     if not sources:
         pytest.skip(f"no exercises with answers in notebooks of language {language!r} yet")
     seen = [
         c.source
-        for p in group.notebooks
+        for p in notebooks
         for c in nbformat.read(p, as_version=4).cells
         if p not in sources
         or (
@@ -261,6 +289,15 @@ def answer_lines(language: str) -> list[str]:
     ]
     others = squeeze("\n".join(seen)).replace("`", "")
     lines = set().union(*(solution_code_lines(p) for p in sources))
+    # Less the comments written for the test tool, which no handout shows.
+    shown = squeeze(
+        "\n".join(
+            handout_html.without_test_comments(c.source)
+            for p in sources
+            for c in nbformat.read(p, as_version=4).cells
+        )
+    )
+    lines = {line for line in lines if squeeze(line) in shown}
     return sorted(line for line in lines if squeeze(line) not in others)
 
 
@@ -285,11 +322,36 @@ def test_without_chromium_the_html_is_still_built(small):
             assert path.name == f"autograd-lab-{language}-{audience}.html" and path.is_file()
     assert result["pdf"] == {}
     assert "PDF skipped: Chromium not found" in printed
+
+
+def test_the_build_removes_only_its_own_stale_handouts(small):
+    result, printed = small
     out = result["out"]
     assert not (out / "autograd-lab-old-student.html").exists(), "its own stale handout removed"
-    assert (out / "autograd-lab-mine.html").exists(), "a file it did not write is kept"
+    assert (out / "autograd-lab-mine.html").exists(), "a file without its signature is kept"
     assert (out / "notes.html").exists()
     assert "removed" in printed and "autograd-lab-mine" not in printed
+
+
+def test_a_users_file_listed_in_an_old_record_survives(small):
+    out = small[0]["out"]
+    assert (out / "my-thesis.pdf").read_bytes() == b"%PDF-1.4\n% a thesis\n"
+    assert "my-thesis" not in small[1]
+
+
+def test_an_old_record_with_non_strings_is_left_alone(small):
+    out = small[0]["out"]
+    record = json.loads((out / ".autograd-lab-handout.json").read_text())
+    assert record[2:] == [1, None, {"a": []}], "read by no one, changed by no one"
+    assert all(path.is_file() for path in small[0]["html"].values())
+
+
+def test_every_page_it_writes_carries_its_signature(small):
+    for path in small[0]["html"].values():
+        assert handout_html.is_handout_page(path)
+    out = small[0]["out"]
+    assert not handout_html.is_handout_page(out / "autograd-lab-mine.html")
+    assert not handout.is_ours(out / "my-thesis.pdf")
 
 
 @needs_chromium
@@ -374,20 +436,30 @@ def test_student_pdf_has_no_solution_code(built, language):
     assert not leaked, leaked[:5]
 
 
+@needs_chromium
+@needs_pdftotext
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_every_worked_answer_is_marked_in_the_pdf(built, key):
+    language, audience = key
+    marker = squeeze(handout.interface(language).solution)
+    printed = squeeze(pdf_text(built[0]["pdf"][key])).count(marker)
+    assert printed == solution_cells(language, audience), f"{key}: {printed} markers printed"
+
+
 # --- progress and summary ----------------------------------------------------------------------
 
 
-def test_build_reports_progress_per_notebook_and_one_summary(built):
+def test_build_reports_progress_per_handout_and_one_summary(built):
     result, printed = built
     lines = printed.splitlines()
-    progress = [line for line in lines if re.match(r"\[\d+/\d+\] ", line)]
-    assert len(progress) >= sum(len(ps) for ps in result["notebooks"].values())
-    rendered = [re.match(r"\[\d+/\d+\] (\S+):", line).group(1) for line in progress]
-    assert len(rendered) == len(set(rendered)), "each notebook is rendered once"
+    progress = [line for line in lines if re.match(r"\[\d+/\d+\] HTML ", line)]
+    assert len(progress) == len(result["html"]) == 2 * len(result["languages"])
+    for notebooks in result["notebooks"].values():
+        for path in notebooks:
+            assert any(line.strip().startswith(handout.shown(path) + ": ") for line in lines)
     (summary,) = [line for line in lines if line.startswith("handout: ")]
     assert summary == lines[-1]
     assert re.search(r"\d+\.\d s$", summary) and "MB" in summary
-    assert len(result["html"]) == 2 * len(result["languages"])
     if result["pdf"]:
         assert len(re.findall(r"\d+ pages", summary)) == len(result["pdf"]) == len(result["html"])
 
@@ -415,38 +487,184 @@ def explorer_cell(tags=("explorer", "nbval-ignore-output"), frames=True):
     return cell, explorer
 
 
-def test_an_explorer_cell_becomes_its_frames_and_a_slider():
+def render_cells(tmp_path, cells) -> str:
+    """Render a notebook of `cells` as an English student handout (without MathJax)."""
+    path = tmp_path / "explorer.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    words = handout.interface("en")
+    page, _ = handout_html.render([(path, "nb-explorer")], words, "student", NO_MATHJAX)
+    return page
+
+
+def test_an_explorer_cell_becomes_its_frames_and_a_slider(tmp_path):
     cell, explorer = explorer_cell()
-    nb = nbformat.v4.new_notebook(cells=[cell])
-    assert handout.replace_explorers(nb, COURSE.files()[0]) == 1
-    ((output,),) = [c.outputs for c in nb.cells]
-    page = output["data"]["text/html"]
-    assert set(output["data"]) == {"text/html"}, "no widget view, no placeholder text"
+    page = render_cells(tmp_path, [cell])
+    (box,) = re.findall(r'<div class="explorer".*?</figure></div>', page, flags=re.S)
+    assert "(interactive controls" not in visible_text(page), "no widget placeholder"
     tour = explorer.handout_frames()
-    assert page.count('<figure class="explorer-frame') == len(tour["frames"])
-    classes = re.findall(r'<figure class="([^"]+)"', page)
+    assert box.count('<figure class="explorer-frame') == len(tour["frames"])
+    classes = re.findall(r'<figure class="([^"]+)"', box)
     assert sum("explorer-current" in c.split() for c in classes) == 1
     assert [i for i, c in enumerate(classes) if "explorer-key" in c.split()] == tour["key"]
-    assert f'max="{len(tour["frames"]) - 1}"' in page and f'value="{tour["start"]}"' in page
-    assert "<script" not in page, "the slider's code is the page's own, inline in its head"
-    images = re.findall(r'<img src="([^"]+)"', page)
+    assert f'max="{len(tour["frames"]) - 1}"' in box and f'value="{tour["start"]}"' in box
+    assert "<script" not in box, "the slider's code is the page's own, inline in its head"
+    images = re.findall(r'<img[^>]* src="([^"]+)"', box)
     assert len(images) == len(tour["frames"]) and all(
         i.startswith("data:image/png") for i in images
     )
-    assert "kink" in visible_text(page), "the captions come along"
+    assert "kink" in visible_text(box), "the captions come along"
 
 
-def test_an_explorer_cell_without_frames_keeps_its_outputs_and_says_so(capsys):
+def test_an_explorer_cell_without_frames_keeps_its_outputs_and_says_so(tmp_path, capsys):
     cell, _ = explorer_cell(frames=False)
     untagged, _ = explorer_cell(tags=("nbval-ignore-output",))
-    nb = nbformat.v4.new_notebook(cells=[cell, untagged])
-    before = [list(c.outputs) for c in nb.cells]
-    assert handout.replace_explorers(nb, COURSE.files()[0]) == 0
-    assert [list(c.outputs) for c in nb.cells] == before
+    page = render_cells(tmp_path, [cell, untagged])
+    assert 'class="explorer"' not in page
+    assert visible_text(page).count("(interactive controls") == 2, "outputs as they are"
     assert "has no stored frames" in capsys.readouterr().out
 
 
-def test_the_page_carries_the_slider_code_inline():
-    page = handout.assemble("en", {"student": []}, "", "")
-    assert handout.EXPLORER_SCRIPT.strip().splitlines()[0] in page
+def test_the_page_carries_the_slider_code_inline(tmp_path):
+    page = render_cells(tmp_path, [])
+    script = (handout_html.TEMPLATE / "explorer.js").read_text().splitlines()
+    assert next(line for line in script if not line.startswith("//")) in page
     assert "explorer-key" in page and not re.search(r"<script[^>]*\ssrc=", page)
+
+
+# --- no test tool on a learner's page ----------------------------------------------------------
+
+
+def test_test_tool_comments_are_dropped_and_the_rest_kept():
+    source = (
+        "# NBVAL_IGNORE_OUTPUT\n"
+        "# Versions differ between machines, so nbval does not\n"
+        "# compare this cell's output.\n"
+        "import torch\n"
+        "# Timings differ on every run.\n"
+        "print(torch.__version__)  # the version\n"
+        "    # NBVAL_SKIP\n"
+    )
+    assert handout_html.without_test_comments(source) == (
+        "import torch\n# Timings differ on every run.\nprint(torch.__version__)  # the version"
+    )
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = ["nbval-ignore-output", "explorer", "raises-exception"]
+    cell, _ = handout_html.DropTestComments().preprocess_cell(cell, {}, 0)
+    assert cell.metadata["tags"] == ["explorer", "raises-exception"]
+    assert not TEST_TOOL.search(cell.source)
+
+
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_no_test_tool_text_reaches_an_html_page(built, key):
+    page = built[0]["html"][key].read_text(encoding="utf-8")
+    found = [page[max(m.start() - 60, 0) : m.end() + 60] for m in TEST_TOOL.finditer(page)]
+    assert not found, found[:3]
+
+
+@needs_chromium
+@needs_pdftotext
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_no_test_tool_text_reaches_a_pdf(built, key):
+    text = pdf_text(built[0]["pdf"][key])
+    assert not TEST_TOOL.search(text), TEST_TOOL.findall(text)[:3]
+
+
+# --- PDF titles and metadata ---------------------------------------------------------------------
+
+
+@needs_chromium
+@pytest.mark.skipif(PDFINFO is None, reason="pdfinfo (poppler-utils) is not installed")
+@pytest.mark.parametrize("key", HANDOUTS)
+def test_pdf_title_names_its_edition_and_language(built, key):
+    language, audience = key
+    pdf = built[0]["pdf"][key]
+    info = subprocess.run([PDFINFO, str(pdf)], capture_output=True, text=True, check=True).stdout
+    title = re.search(r"^Title:\s+(.*)$", info, flags=re.M).group(1)
+    words = handout.interface(language)
+    assert title == words.document_title(audience) == built[0]["titles"][key]
+    assert words.audiences[audience] in title
+    others = [words.audiences[a] for a in handout.AUDIENCES if a != audience]
+    assert not any(other in title for other in others)
+    assert (CJK.search(title) is not None) == (language == "zh"), "the title is in its language"
+    assert re.search(r"^Tagged:\s+yes$", info, flags=re.M)
+    lang = re.search(rb"/Lang\s*\(([^)]*)\)", pdf.read_bytes())
+    assert lang and lang.group(1).decode() == words.html_lang, "the document's language"
+    assert handout.pdf_title(pdf) == title and handout.is_ours(pdf)
+
+
+# --- bad input: the output folder, the browser, the notebooks -------------------------------------
+
+
+def test_an_empty_out_is_refused_and_nothing_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with speech.use("en"):
+        assert handout.main(["--out", ""]) == 2
+    assert "--out is empty" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    with speech.use("zh"), pytest.raises(ValueError, match="--out 是空的"):
+        handout.build("")
+
+
+def test_an_out_that_is_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "handout.pdf"
+    target.write_text("a file")
+    with speech.use("en"):
+        assert handout.main(["--out", str(target)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert target.read_text() == "a file"
+
+
+@pytest.fixture
+def frozen(tmp_path):
+    """A folder nobody may write into: immutable (as root), or read-only (as anyone else)."""
+    folder = tmp_path / "frozen"
+    folder.mkdir()
+    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(folder)]).returncode == 0:
+        yield folder
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+
+
+def test_an_out_that_cannot_be_written_is_refused(frozen):
+    with speech.use("en"), pytest.raises(ValueError, match="cannot write into") as err:
+        handout.build(frozen)
+    assert "choose a folder you can write to" in str(err.value)
+    with speech.use("zh"), pytest.raises(ValueError, match="无法写入"):
+        handout.build(frozen / "inside")
+
+
+def test_a_file_it_did_not_write_is_never_overwritten(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = out / "autograd-lab-en-student.pdf"
+    theirs.write_bytes(b"%PDF-1.4\n% someone's own\n")
+    course = small_course(tmp_path / "notebooks")
+    with speech.use("en"), pytest.raises(ValueError, match="was not written by the handout"):
+        handout.build(out, course=course, chromium=MISSING_CHROMIUM)
+    assert theirs.read_bytes() == b"%PDF-1.4\n% someone's own\n"
+    assert not list(out.glob("*.html")), "refused before writing anything"
+
+
+def test_a_chromium_that_does_not_start_is_named(tmp_path):
+    course = small_course(tmp_path / "notebooks")
+    with speech.use("en"):
+        result, printed = _build(tmp_path / "out", course=course, chromium="/bin/false")
+    assert "Chromium (/bin/false) did not start" in result["pdf_error"]
+    assert "PDF skipped: Chromium (/bin/false) did not start" in printed
+    assert "Traceback" not in printed and result["pdf"] == {}
+    assert all(path.is_file() for path in result["html"].values()), "the HTML is built"
+
+
+@pytest.mark.parametrize(
+    "broken", ["{not json", '{"cells": "none", "metadata": {}}'], ids=["not-json", "not-a-notebook"]
+)
+def test_an_invalid_notebook_is_named(tmp_path, broken):
+    course = small_course(tmp_path / "notebooks")
+    path = course.path(course.notebooks[0].slug, "en")
+    path.write_text(broken)
+    with speech.use("en"), pytest.raises(ValueError, match="is not a valid notebook") as err:
+        handout.build(tmp_path / "out", course=course, chromium=MISSING_CHROMIUM)
+    assert handout.shown(path) in str(err.value) and "git checkout" in str(err.value)
