@@ -23,6 +23,7 @@ from autograd_lab.course import ASSETS, COURSE, NOTEBOOKS, ROOT, STUDENT
 
 __all__ = [
     "ASSETS",
+    "CJK",
     "COURSE",
     "NOTEBOOKS",
     "ROOT",
@@ -44,6 +45,10 @@ __all__ = [
     "small_course",
 ]
 
+# One CJK character: ideographs (the unified block, extension A and the compatibility block),
+# CJK punctuation (、。「」【】) and full-width forms (，：！（）). Chinese text always holds one;
+# English text never does.
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 IGNORE_MARKERS = {"# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"}
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
 

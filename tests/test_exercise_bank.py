@@ -1,5 +1,6 @@
-"""The bank of wrong answers: every typical mistake gets its own verdict and hint, in both
-languages; every reference solution and at least one other correct method passes.
+"""The bank of answers: every typical mistake gets its own verdict and hint, every answer left
+unwritten is told so, every reference solution and at least one other correct method passes, in
+both languages. Each answer appears here once; tests/test_exercises.py tests the checks' machinery.
 
 Run with `-s` to see the table exercise × wrong answer → verdict and hint id; it is also
 written to build/exercise-bank/table.md. Every answer below runs on real PyTorch.
@@ -8,7 +9,6 @@ written to build/exercise-bank/table.md. Every answer below runs on real PyTorch
 from __future__ import annotations
 
 import math
-import re
 import time
 
 import numpy as np
@@ -18,12 +18,31 @@ import torch
 from autograd_lab import exercises as ex
 from autograd_lab import language as lang
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
-from tests.helpers import ROOT
+from autograd_lab.exercises.feedback import EXERCISE
+from tests.helpers import CJK, ROOT
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 TABLE = ROOT / "build" / "exercise-bank" / "table.md"
-# Words that would hand the answer over: no hint may contain them.
+# Words that would hand the answer over: no hint may contain them, and none of an exercise's
+# hints may contain the words of its own answer.
 GIVEAWAYS = ("retain_graph", "create_graph", "ones_like", ".sum()", "cos(x)", "torch.cos")
+ANSWER_WORDS = {
+    "ex3": ("ones", "sum()"),
+    "ex5": ("cos",),
+    "ex6": ("2 / x", "2/x", "2sin", "-1/x²", "- 1 / x"),
+}
+# What the learner sees in front of each message, per language, kind and status.
+HEADINGS = {
+    "zh": {
+        CORRECT: ("练习 {n} 【正确】", "预测 {n} 【正确】"),
+        WRONG: ("练习 {n} 【再想想】", "预测 {n} 【再想想】"),
+        NOT_ATTEMPTED: ("练习 {n} 【未作答】", "预测 {n} 【未作答】"),
+    },
+    "en": {
+        CORRECT: ("Exercise {n} [Correct]", "Prediction {n} [Correct]"),
+        WRONG: ("Exercise {n} [Think again]", "Prediction {n} [Think again]"),
+        NOT_ATTEMPTED: ("Exercise {n} [Not attempted]", "Prediction {n} [Not attempted]"),
+    },
+}
 
 
 def f(a):
@@ -607,6 +626,8 @@ BANK = [
         "not_attempted",
     ),
     ("ex1", "return ... left", lambda: ex.check_ex1(returns_ellipsis), "not_attempted"),
+    ("ex1", "... left in place of the function", lambda: ex.check_ex1(...), "not_attempted"),
+    ("ex1", "None in place of the function", lambda: ex.check_ex1(None), "not_attempted"),
     # exercise 2
     ("ex2", "graph freed", lambda: ex.check_ex2(bt_freed), "ex2_freed"),
     ("ex2", "lambda x: 4 * x", lambda: ex.check_ex2(bt_no_backward), "ex2_no_backward"),
@@ -631,6 +652,7 @@ BANK = [
     ("ex2", "switches grad off for good", lambda: ex.check_ex2(bt_grad_off), "ex2_no_backward"),
     ("ex2", "forgot return", lambda: ex.check_ex2(bt_forgot_return), "returned_none"),
     ("ex2", "division by zero", lambda: ex.check_ex2(lambda x: 1 / 0), "raised"),
+    ("ex2", "placeholder left", lambda: ex.check_ex2(placeholder), "not_attempted"),
     # exercise 3
     ("ex3", "return f(a) / a", lambda: ex.check_ex3(gf_the_conclusion), "ex3_no_backward"),
     ("ex3", "backward on a vector", lambda: ex.check_ex3(gf_scalar_backward), "ex3_not_scalar"),
@@ -646,6 +668,7 @@ BANK = [
     ),
     ("ex3", "forgot return", lambda: ex.check_ex3(gf_forgot_return), "returned_none"),
     ("ex3", "after monkeypatching ex.control_flow_f", lambda: _patched_check(), "ex3_wrong"),
+    ("ex3", "placeholder left", lambda: ex.check_ex3(placeholder), "not_attempted"),
     # exercise 4
     (
         "ex4",
@@ -694,7 +717,15 @@ BANK = [
         lambda: ex.check_ex4(g_reference, dg_forgot_return),
         "returned_none",
     ),
+    (
+        "ex4",
+        "plain numbers, no tensor",
+        lambda: ex.check_ex4(lambda a: 1.0, lambda a: 0.0),
+        "ex4_no_dependence",
+    ),
     ("ex4", "placeholders left", lambda: ex.check_ex4(placeholder, placeholder), "not_attempted"),
+    ("ex4", "... left for both", lambda: ex.check_ex4(..., ...), "not_attempted"),
+    ("ex4", "g written, dg left", lambda: ex.check_ex4(g_reference, ...), "not_attempted"),
     # exercise 5
     ("ex5", "dy_dx = torch.cos(x)", lambda: ex.check_ex5(*ex5_cos()), "ex5_no_backward"),
     (
@@ -729,6 +760,12 @@ BANK = [
         "ex5_not_tensors",
     ),
     ("ex5", "placeholders left", lambda: ex.check_ex5(..., ...), "not_attempted"),
+    (
+        "ex5",
+        "x written, dy_dx left",
+        lambda: ex.check_ex5(torch.linspace(0, 7, 60), ...),
+        "not_attempted",
+    ),
     # exercise 6
     ("ex6", "df by autograd", lambda: ex.check_ex6(df_autograd), "by_hand_autograd"),
     ("ex6", "df by torch.func", lambda: ex.check_ex6(df_torch_func), "by_hand_autograd"),
@@ -778,6 +815,7 @@ BANK = [
     ("ex6", "lookup table of the shown grid", lambda: ex.check_ex6(df_lookup), "ex6_shape"),
     ("ex6", "something else", lambda: ex.check_ex6(torch.cos), "ex6_other"),
     ("ex6", "raises AttributeError", lambda: ex.check_ex6(df_raises), "raised"),
+    ("ex6", "placeholder left", lambda: ex.check_ex6(placeholder), "not_attempted"),
     # predict, then run
     ("predict 1", "one pass's gradient", lambda: predict(1, [0.0, 4.0, 8.0, 12.0]), "p1_once"),
     ("predict 1", "an error", lambda: predict(1, "error"), "predict_no_error"),
@@ -858,7 +896,14 @@ LANGUAGES = ("zh", "en")
 _rows: dict[tuple[str, str], dict[str, str]] = {}
 
 
-def _assert_in_language(feedback, language):
+def _assert_in_language(feedback, exercise, language):
+    """The feedback belongs to `exercise` and is written in `language`: heading and message."""
+    number = int(exercise.split()[-1].removeprefix("ex"))
+    assert feedback.exercise == number, feedback
+    exercise_heading, prediction_heading = HEADINGS[language][feedback.status]
+    heading = exercise_heading if feedback.kind == EXERCISE else prediction_heading
+    assert feedback.kind == (EXERCISE if exercise.startswith("ex") else "prediction"), feedback
+    assert str(feedback).startswith(heading.format(n=number) + " "), feedback
     assert feedback.language == language
     if language == "en":
         assert not CJK.search(str(feedback)), f"Chinese in English feedback: {feedback}"
@@ -878,9 +923,12 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
     expected = NOT_ATTEMPTED if hint.endswith("not_attempted") else WRONG
     assert feedback.status == expected, feedback
     assert feedback.hint == hint, feedback
-    _assert_in_language(feedback, language)
+    assert not feedback.passed
+    _assert_in_language(feedback, exercise, language)
+    if expected == NOT_ATTEMPTED:
+        assert "..." in feedback.message, "say what is left to write"
     hint_text = lang.template(f"exercises.{hint}")  # the message also quotes the learner's code
-    for word in GIVEAWAYS:
+    for word in GIVEAWAYS + ANSWER_WORDS.get(exercise, ()):
         assert word not in hint_text, f"the hint gives away {word!r}: {feedback}"
     assert "autograd_lab" not in feedback.message and "site-packages" not in feedback.message
     assert torch.is_grad_enabled(), "a check must leave autograd switched on"
@@ -898,10 +946,19 @@ def test_right_answer_passes(exercise, name, check, language):
     with lang.use(language):
         feedback = check()
     assert feedback.status == CORRECT, feedback
-    _assert_in_language(feedback, language)
+    assert feedback.passed
+    _assert_in_language(feedback, exercise, language)
     _rows.setdefault((exercise, f"RIGHT: {name}"), {})[language] = (
         f"{feedback.status} | `{feedback.hint}` | "
     )
+
+
+def test_checks_leave_global_torch_state_alone():
+    rng = torch.get_rng_state()
+    for _, _, check in RIGHT:
+        check()
+    assert torch.equal(rng, torch.get_rng_state())
+    assert torch.is_grad_enabled()
 
 
 def test_the_bank_is_large_and_covers_every_exercise():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import string
 import subprocess
 import sys
@@ -12,8 +11,8 @@ import pytest
 
 from autograd_lab import language as lang
 from autograd_lab.course import LANGUAGES
+from tests.helpers import CJK
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 MESSAGES = [(topic, key) for topic, table in lang.TOPICS.items() for key in table]
 # Words that are the same in every language (names, markup), so need no CJK in Chinese.
 LANGUAGE_NEUTRAL = {

@@ -41,10 +41,10 @@ from autograd_lab import (
 )
 from autograd_lab import language as lang
 from autograd_lab.graph import layers
+from tests.helpers import CJK
 
 matplotlib.use("Agg")
 PACKAGE = Path(autograd_lab.__file__).resolve().parent
-CJK = re.compile(r"[\u4e00-\u9fff]")
 F64 = torch.float64
 
 
