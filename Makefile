@@ -1,6 +1,7 @@
 # autograd-lab: two commands do all the set-up.
 #   make lab    install (once), then open the course in JupyterLab
-#   make test   install (once), then ruff + pytest (unit tests and strict nbval)
+#   make check  ruff + the unit tests that take no notebook, browser or handout (under a minute)
+#   make test   install (once), then ruff + pytest (every test, and strict nbval)
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
@@ -19,14 +20,17 @@ RESET ?=
 TORCH_INDEX ?=
 TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.lock)
 LINTED := autograd_lab tests tools benchmarks notebooks
+# The markers of what takes minutes (pyproject.toml; applied in tests/conftest.py).
+QUICK := not notebooks and not browser and not handout and not slow
 
-.PHONY: help install system lab test lint outputs lock figures baselines student handout
+.PHONY: help install system lab check test lint outputs lock figures baselines student handout
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab LANG=zh for a Chinese UI)"
 	@echo "              EDITION=instructor with the solutions; RESET=notebooks/zh/NN_x.ipynb resets one notebook"
 	@echo "make install  build .venv (TORCH_INDEX=URL: torch from a CPU-wheel index first)"
-	@echo "make test     ruff + unit tests + strict nbval over every notebook (each runs once per configuration)"
+	@echo "make check    ruff + the quick unit tests (no notebooks, browser, handout or slow test): < 1 min"
+	@echo "make test     ruff + every test + one strict nbval pass over every notebook, two at a time"
 	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
 	@echo "make figures  redraw the lecture figures into assets/<lang>/, every language"
 	@echo "make baselines  re-render the image-test baselines (after an intended plot change)"
@@ -60,8 +64,15 @@ lint: install
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 
+check: lint
+	$(VENV)/bin/pytest tests -q -m "$(QUICK)"
+
+# Two sessions: the tests (the reproducibility run overlaps them in the background), then one
+# strict nbval pass, a notebook per pytest-xdist worker (--dist loadscope: a notebook's cells
+# share one kernel).
 test: lint
-	$(VENV)/bin/pytest tests --nbval --nbval-current-env notebooks
+	$(VENV)/bin/pytest tests
+	$(VENV)/bin/pytest -n 2 --dist loadscope --nbval --nbval-current-env notebooks
 
 outputs: install
 	$(PY) -m tools.execute_notebooks $(NB)

@@ -198,6 +198,7 @@ def swallowing_once(a):
         pass
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("answer", [runaway, swallowing, swallowing_once])
 def test_a_runaway_loop_is_stopped_in_the_main_thread(answer):
     import signal
@@ -213,6 +214,7 @@ def test_a_runaway_loop_is_stopped_in_the_main_thread(answer):
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+@pytest.mark.slow
 def test_a_runaway_loop_is_stopped_outside_the_main_thread():
     """No SIGALRM there: the loop runs in a worker that is stopped, not left burning a core."""
     import threading
@@ -299,6 +301,7 @@ def test_placeholder_and_none_are_told_apart():
     assert ex.check_ex1(forgot_return).hint == "returned_none"
 
 
+@pytest.mark.slow
 def test_in_a_real_kernel_a_hang_is_stopped_and_an_error_quotes_the_cell(tmp_path):
     """A notebook kernel runs cells in its main thread: the alarm works there, and the line
     quoted is the learner's line of the cell."""

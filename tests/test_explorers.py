@@ -538,6 +538,7 @@ def test_switching_the_loss_brings_its_learning_rates():
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(EXPLORERS))
 def test_handout_frames_are_the_tour_of_one_control(kind):
     explorer = EXPLORERS[kind]()

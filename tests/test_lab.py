@@ -462,6 +462,7 @@ def test_make_install_takes_torch_from_the_given_index_first(tmp_path):
     assert f"--index-url {url} torch==" in test_steps
 
 
+@pytest.mark.slow
 def test_torch_resolves_from_a_local_cpu_wheel_index(tmp_path):
     """The TORCH_INDEX option with a PEP 503 index folder holding the local CPU wheel."""
     wheel = local_torch_wheel()
@@ -539,6 +540,7 @@ def lab_processes(course: Path) -> list[str]:
     return [line for line in ps.stdout.splitlines() if f"root_dir={course}" in line]
 
 
+@pytest.mark.slow
 def test_server_token_private_and_one_server_per_working_copy(tmp_path):
     with served(tmp_path, "--port", 0) as (process, base, port, token):
         cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes()
@@ -566,6 +568,7 @@ def test_server_token_private_and_one_server_per_working_copy(tmp_path):
         assert process.poll() is None
 
 
+@pytest.mark.slow
 def test_restart_on_the_same_port_and_stale_lock(tmp_path):
     port = free_port()
     with served(tmp_path, "--port", port) as (process, base, used, token):
@@ -580,6 +583,7 @@ def test_restart_on_the_same_port_and_stale_lock(tmp_path):
         assert json.loads(lock.read_text())["pid"] == again.pid
 
 
+@pytest.mark.slow
 def test_port_taken_by_another_program_is_named(tmp_path):
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))

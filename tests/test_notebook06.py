@@ -97,6 +97,7 @@ def printed(lang: str) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 def test_the_three_fits_agree_at_every_step_to_the_stated_tolerance():
     runs = fits()
     manual = np.array(runs["manual"][0])

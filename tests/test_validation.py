@@ -605,6 +605,7 @@ def wide(n: int) -> torch.Tensor:
     return torch.stack([x[i] * i for i in range(n)]).sum()
 
 
+@pytest.mark.slow
 def test_a_large_graph_is_summarized_and_says_so():
     with lang.use("en"):
         text = graph_text(chain(20_000))
