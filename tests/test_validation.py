@@ -8,6 +8,7 @@ the same call in Chinese must say it in Chinese.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import string
@@ -501,6 +502,7 @@ IDS = [c.id for c in CASES]
 assert len(IDS) == len(set(IDS)), "duplicate case ids"
 
 
+@functools.cache  # ~800 templates, looked up twice per case: compile each once
 def _template_regex(template: str) -> re.Pattern:
     parts = []
     for literal, field, _, _ in string.Formatter().parse(template):
