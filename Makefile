@@ -30,7 +30,7 @@ help:
 	@echo "              EDITION=instructor with the solutions; RESET=notebooks/zh/NN_x.ipynb resets one notebook"
 	@echo "make install  build .venv (TORCH_INDEX=URL: torch from a CPU-wheel index first)"
 	@echo "make check    ruff + the quick unit tests (no notebooks, browser, handout or slow test): < 1 min"
-	@echo "make test     ruff + every test + one strict nbval pass over every notebook, two at a time"
+	@echo "make test     ruff + every test + one strict nbval pass over every notebook, on two workers"
 	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
 	@echo "make figures  redraw the lecture figures into assets/<lang>/, every language"
 	@echo "make baselines  re-render the image-test baselines (after an intended plot change)"
@@ -67,12 +67,11 @@ lint: install
 check: lint
 	$(VENV)/bin/pytest tests -q -m "$(QUICK)"
 
-# Two sessions: the tests (the reproducibility run overlaps them in the background), then one
-# strict nbval pass, a notebook per pytest-xdist worker (--dist loadscope: a notebook's cells
-# share one kernel).
+# One session on two pytest-xdist workers: every test, and one strict nbval pass over every
+# notebook (--dist loadscope keeps a module, or a notebook's cells and kernel, on one worker).
+# The reproducibility run (another configuration) goes on in the background meanwhile.
 test: lint
-	$(VENV)/bin/pytest tests
-	$(VENV)/bin/pytest -n 2 --dist loadscope --nbval --nbval-current-env notebooks
+	$(VENV)/bin/pytest -n 2 --dist loadscope tests --nbval --nbval-current-env notebooks
 
 outputs: install
 	$(PY) -m tools.execute_notebooks $(NB)

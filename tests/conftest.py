@@ -6,8 +6,10 @@ Markers (registered in pyproject.toml) say what a test needs beyond Python and t
 states its needs in one place; single slow tests carry `@pytest.mark.slow` where they are.
 
 The reproducibility check (tests/test_reproducibility.py) runs strict nbval over a few notebooks
-in another configuration. It starts in a background process as soon as the session has
-collected its tests, so it overlaps with the unit tests; its tests run last and read it.
+in another configuration, in a background process, so it overlaps with the other tests. In one
+process it starts as soon as the session has collected its tests, and its tests run last and
+read it. Under pytest-xdist (`make test`) every worker collects every test but only one runs
+that module: there its tests go first, and the first of them starts the run.
 """
 
 from __future__ import annotations
@@ -46,25 +48,31 @@ class Matrix:
 
     def __init__(self) -> None:
         self.run: MatrixRun | None = None
+        self.on_demand = False  # under xdist: started by the first test that asks for it
         self.reason = "the session has not collected its tests yet"
 
     @pytest.hookimpl(trylast=True)  # after -k, -m and --deselect have removed their items
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         late = [item for item in items if item.get_closest_marker(AFTER_NOTEBOOKS)]
-        items[:] = [item for item in items if item not in late] + late
+        others = [item for item in items if item not in late]
         if not late:
             self.reason = "no reproducibility test was collected"
-        elif hasattr(config, "workerinput") or os.environ.get("PYTEST_XDIST_WORKER"):
-            self.reason = (
-                "under pytest-xdist every worker would start the run: run "
-                "tests/test_reproducibility.py without -n"
-            )
         elif config.option.collectonly:
             self.reason = "--collect-only runs nothing"
+        elif hasattr(config, "workerinput"):
+            items[:] = late + others
+            self.on_demand = True
+            return
         else:
-            folder = Path(tempfile.mkdtemp(prefix="autograd-lab-matrix-"))
-            self.run = MatrixRun(MATRIX_NOTEBOOKS, folder)
+            self.start()
+        items[:] = others + late
+
+    def start(self) -> MatrixRun:
+        """Start the background run (once)."""
+        if self.run is None:
+            self.run = MatrixRun(MATRIX_NOTEBOOKS, Path(tempfile.mkdtemp(prefix="autograd-lab-")))
             self.run.start()
+        return self.run
 
     def pytest_unconfigure(self, config) -> None:
         if self.run is not None:
@@ -74,7 +82,8 @@ class Matrix:
 
 def pytest_configure(config) -> None:
     config.addinivalue_line(
-        "markers", f"{AFTER_NOTEBOOKS}: runs after every other test (it reads a notebook run)"
+        "markers",
+        f"{AFTER_NOTEBOOKS}: reads the background notebook run (last; first under xdist)",
     )
     if os.environ.get(MATRIX_CHILD) is None:  # the background run starts no run of its own
         config.pluginmanager.register(Matrix(), "reproducibility-matrix")
@@ -84,6 +93,8 @@ def pytest_configure(config) -> None:
 def matrix(pytestconfig) -> MatrixRun:
     """The background run of this session, or a skip saying why there is none."""
     plugin = pytestconfig.pluginmanager.get_plugin("reproducibility-matrix")
+    if plugin is not None and plugin.on_demand:
+        return plugin.start()
     if plugin is None or plugin.run is None:
         pytest.skip(plugin.reason if plugin is not None else "the matrix plugin is not loaded")
     return plugin.run

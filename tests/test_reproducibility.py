@@ -15,8 +15,9 @@ are exact by construction, never sanitized away. Cells whose output nbval ignore
 reason the lint test asks for) are left out of the output comparison.
 
 These tests run after every other test of the session (marker `after_notebooks`), so the
-background run overlaps with them; they need no other notebook run and work in any session
-without -n (`pytest tests/test_reproducibility.py`).
+background run overlaps with the others; under pytest-xdist they run first in one worker while
+the other workers go on. They need no other notebook run, so any session can run them
+(`pytest tests/test_reproducibility.py`).
 """
 
 from __future__ import annotations
