@@ -18,7 +18,7 @@ import torch
 from autograd_lab import exercises as ex
 from autograd_lab import language as lang
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
-from autograd_lab.exercises.feedback import EXERCISE
+from autograd_lab.exercises.feedback import EXERCISE, PREDICTION
 from tests.helpers import CJK, ROOT
 
 TABLE = ROOT / "build" / "exercise-bank" / "table.md"
@@ -898,11 +898,11 @@ _rows: dict[tuple[str, str], dict[str, str]] = {}
 
 def _assert_in_language(feedback, exercise, language):
     """The feedback belongs to `exercise` and is written in `language`: heading and message."""
-    number = int(exercise.split()[-1].removeprefix("ex"))
-    assert feedback.exercise == number, feedback
+    number = int(exercise.split()[-1].removeprefix("ex"))  # "ex3" -> 3, "predict 2" -> 2
+    kind = EXERCISE if exercise.startswith("ex") else PREDICTION
+    assert (feedback.exercise, feedback.kind) == (number, kind), feedback
     exercise_heading, prediction_heading = HEADINGS[language][feedback.status]
-    heading = exercise_heading if feedback.kind == EXERCISE else prediction_heading
-    assert feedback.kind == (EXERCISE if exercise.startswith("ex") else "prediction"), feedback
+    heading = exercise_heading if kind == EXERCISE else prediction_heading
     assert str(feedback).startswith(heading.format(n=number) + " "), feedback
     assert feedback.language == language
     if language == "en":
