@@ -1,6 +1,7 @@
 # autograd-lab: two commands do all the set-up.
 #   make lab    install (once), then open the course in JupyterLab
-#   make test   install (once), then ruff + pytest (unit tests and strict nbval)
+#   make check  ruff + the unit tests that take no notebook, browser or handout (under a minute)
+#   make test   install (once), then ruff + pytest (every test, and strict nbval)
 #   make test-next  the same notebooks and unit tests on the next PyTorch release
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -22,6 +23,9 @@ UI ?=
 TORCH_INDEX ?=
 TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.lock)
 LINTED := autograd_lab tests tools benchmarks notebooks
+# The markers of what takes minutes (pyproject.toml; applied in tests/conftest.py).
+QUICK := not notebooks and not browser and not handout and not slow
+
 # The next PyTorch release: stored outputs are those of the pinned one, so both must print the
 # same. Its environment is the lock with only torch changed (pip installs it from local disk).
 NEXT_TORCH ?= 2.14.1
@@ -32,13 +36,14 @@ NEXT_STAMP := $(NEXT_VENV)/.installed
 NEXT_SKIP := tests/test_browser.py tests/test_browser_explorers.py tests/test_handout.py \
   tests/test_lab.py tests/test_reproducibility.py
 
-.PHONY: help install system lab test test-next lint outputs lock figures baselines student handout
+.PHONY: help install system lab check test test-next lint outputs lock figures baselines student handout
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab UI=zh for a Chinese interface)"
 	@echo "              EDITION=instructor with the solutions; RESET=notebooks/zh/NN_x.ipynb resets one notebook"
 	@echo "make install  build .venv (TORCH_INDEX=URL: torch from a CPU-wheel index first)"
-	@echo "make test     ruff + unit tests + strict nbval over every notebook (each runs once per configuration)"
+	@echo "make check    ruff + the quick unit tests (no notebooks, browser, handout or slow test): < 1 min"
+	@echo "make test     ruff + every test + one strict nbval pass over every notebook, on two workers"
 	@echo "make test-next  strict nbval + unit tests on torch==$(NEXT_TORCH) in $(NEXT_VENV) (built once)"
 	@echo "make outputs  re-execute notebooks in place (NB=path/to/one.ipynb for one)"
 	@echo "make figures  redraw the lecture figures into assets/<lang>/, every language"
@@ -73,8 +78,14 @@ lint: install
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 
+check: lint
+	$(VENV)/bin/pytest tests -q -m "$(QUICK)"
+
+# One session on two pytest-xdist workers: every test, and one strict nbval pass over every
+# notebook (--dist loadscope keeps a module, or a notebook's cells and kernel, on one worker).
+# The reproducibility run (another configuration) goes on in the background meanwhile.
 test: lint
-	$(VENV)/bin/pytest tests --nbval --nbval-current-env notebooks
+	$(VENV)/bin/pytest -n 2 --dist loadscope tests --nbval --nbval-current-env notebooks
 
 $(NEXT_STAMP): requirements.lock pyproject.toml
 	@test -x $(NEXT_VENV)/bin/python || { echo "creating $(NEXT_VENV)"; $(PYTHON_BOOT) -m venv $(NEXT_VENV); }

@@ -577,11 +577,11 @@ def merge_legends(axes: Sequence[Axes]) -> Legend | None:
     if hasattr(axes, "get_legend"):
         axes = [axes]
     elif not isinstance(axes, Sequence) and not hasattr(axes, "flat"):
-        fail(TypeError, "not_axes", name="axes", got=describe(axes))
+        fail(TypeError, "errors.not_axes", name="axes", got=describe(axes))
     axes = list(getattr(axes, "flat", axes))  # a list, or plt.subplots' array of Axes
     for ax in axes:
         if ax is None:
-            fail(TypeError, "not_axes", name="axes", got=describe(ax))
+            fail(TypeError, "errors.not_axes", name="axes", got=describe(ax))
         check_axes(ax, "axes")
     if not axes:
         return None

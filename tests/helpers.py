@@ -19,16 +19,18 @@ from pathlib import Path
 
 import nbformat
 
-from autograd_lab.course import ASSETS, COURSE, NOTEBOOKS, ROOT, STUDENT
+from autograd_lab.course import ASSETS, COURSE, INSTRUCTOR, NOTEBOOKS, ROOT, STUDENT
 
 __all__ = [
     "ASSETS",
+    "CJK",
     "COURSE",
     "NOTEBOOKS",
     "ROOT",
     "STUDENT",
     "IGNORE_MARKERS",
     "IGNORE_TAGS",
+    "MATRIX_NOTEBOOKS",
     "MatrixRun",
     "OutputRecorder",
     "cell_key",
@@ -39,11 +41,16 @@ __all__ = [
     "exempt",
     "solution_code_lines",
     "solution_lines",
+    "stored_outputs",
     "stored_verdicts",
     "stop_process_group",
     "small_course",
 ]
 
+# One CJK character: ideographs (the unified block, extension A and the compatibility block),
+# CJK punctuation (、。「」【】) and full-width forms (，：！（）). Chinese text always holds one;
+# English text never does.
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 IGNORE_MARKERS = {"# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"}
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
 
@@ -111,9 +118,13 @@ def stored_verdicts(path) -> dict[int, str]:
     return verdicts
 
 
-# --- the reproducibility matrix: tests/conftest.py runs it, tests/test_reproducibility.py reads it
-# The session's own strict nbval pass is the matrix's first configuration; one more nbval run,
-# started in the background when the session starts, is the second.
+# --- the reproducibility check: tests/conftest.py starts it, tests/test_reproducibility.py reads it
+# The stored outputs were made in the default configuration (`make outputs`), and the strict
+# nbval pass of `make test` checks them there; one more nbval run in another configuration,
+# started in the background when the session starts, is compared with them output by output.
+# It runs every program of the course once: the source language's solutions edition (the other
+# languages run the same code, tests/test_translations.py; the student editions, a part of it).
+MATRIX_NOTEBOOKS = COURSE.files(COURSE.languages[0], INSTRUCTOR)
 MATRIX_TIMEOUT = 1200  # s for all notebooks in one run; a classroom notebook takes seconds
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 # An outer pytest's own settings must not leak into the inner run (xdist workers, addopts).
@@ -147,6 +158,26 @@ def is_notebook_cell(item) -> bool:
     return Path(str(item.path)).suffix == ".ipynb" and hasattr(item, "cell_num")
 
 
+def stored_outputs(path) -> dict[str, dict]:
+    """A stored notebook's code cells as OutputRecorder keeps them (execution counts aside)."""
+    nb = nbformat.read(path, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    return {
+        cell_key(path, index): {
+            "id": cell.get("id"),
+            "source": cell.source,
+            "exempt": exempt(cell),
+            "outputs": json.loads(json.dumps([without_count(o) for o in cell.outputs])),
+        }
+        for index, cell in enumerate(code)
+    }
+
+
+def without_count(output: Mapping) -> dict:
+    """An output without its execution count (a rerun counts anew; nbval ignores it too)."""
+    return {k: v for k, v in output.items() if k != "execution_count"}
+
+
 class OutputRecorder:
     """A pytest plugin: keep each nbval cell's outputs as the kernel sent them, and its source."""
 
@@ -162,7 +193,8 @@ class OutputRecorder:
                 "id": cell.get("id"),
                 "source": cell.source,
                 "exempt": exempt(cell),
-                "outputs": json.loads(json.dumps(outputs)),  # as the inner run's JSON has them
+                # as JSON has them, like the stored notebook
+                "outputs": json.loads(json.dumps([without_count(o) for o in outputs])),
             }
 
 

@@ -1,5 +1,6 @@
-"""The bank of wrong answers: every typical mistake gets its own verdict and hint, in both
-languages; every reference solution and at least one other correct method passes.
+"""The bank of answers: every typical mistake gets its own verdict and hint, every answer left
+unwritten is told so, every reference solution and at least one other correct method passes, in
+both languages. Each answer appears here once; tests/test_exercises.py tests the checks' machinery.
 
 Run with `-s` to see the table exercise × wrong answer → verdict and hint id; it is also
 written to build/exercise-bank/table.md. Every answer below runs on real PyTorch.
@@ -8,7 +9,6 @@ written to build/exercise-bank/table.md. Every answer below runs on real PyTorch
 from __future__ import annotations
 
 import math
-import re
 import time
 
 import numpy as np
@@ -18,12 +18,31 @@ import torch
 from autograd_lab import exercises as ex
 from autograd_lab import language as lang
 from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
-from tests.helpers import ROOT, SLACK
+from autograd_lab.feedback import EXERCISE, PREDICTION
+from tests.helpers import CJK, ROOT, SLACK
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 TABLE = ROOT / "build" / "exercise-bank" / "table.md"
-# Words that would hand the answer over: no hint may contain them.
+# Words that would hand the answer over: no hint may contain them, and none of an exercise's
+# hints may contain the words of its own answer.
 GIVEAWAYS = ("retain_graph", "create_graph", "ones_like", ".sum()", "cos(x)", "torch.cos")
+ANSWER_WORDS = {
+    "ex3": ("ones", "sum()"),
+    "ex5": ("cos",),
+    "ex6": ("2 / x", "2/x", "2sin", "-1/x²", "- 1 / x"),
+}
+# What the learner sees in front of each message, per language, kind and status.
+HEADINGS = {
+    "zh": {
+        CORRECT: ("练习 {n} 【正确】", "预测 {n} 【正确】"),
+        WRONG: ("练习 {n} 【再想想】", "预测 {n} 【再想想】"),
+        NOT_ATTEMPTED: ("练习 {n} 【未作答】", "预测 {n} 【未作答】"),
+    },
+    "en": {
+        CORRECT: ("Exercise {n} [Correct]", "Prediction {n} [Correct]"),
+        WRONG: ("Exercise {n} [Think again]", "Prediction {n} [Think again]"),
+        NOT_ATTEMPTED: ("Exercise {n} [Not attempted]", "Prediction {n} [Not attempted]"),
+    },
+}
 
 
 def f(a):
@@ -760,6 +779,13 @@ BANK = [
         "exercises.not_attempted",
     ),
     ("ex1", "return ... left", lambda: ex.check_ex1(returns_ellipsis), "exercises.not_attempted"),
+    (
+        "ex1",
+        "... left in place of the function",
+        lambda: ex.check_ex1(...),
+        "exercises.not_attempted",
+    ),
+    ("ex1", "None in place of the function", lambda: ex.check_ex1(None), "exercises.not_attempted"),
     # exercise 2
     ("ex2", "graph freed", lambda: ex.check_ex2(bt_freed), "exercises.ex2_freed"),
     ("ex2", "lambda x: 4 * x", lambda: ex.check_ex2(bt_no_backward), "exercises.ex2_no_backward"),
@@ -799,6 +825,7 @@ BANK = [
     ),
     ("ex2", "forgot return", lambda: ex.check_ex2(bt_forgot_return), "exercises.returned_none"),
     ("ex2", "division by zero", lambda: ex.check_ex2(lambda x: 1 / 0), "exercises.raised"),
+    ("ex2", "placeholder left", lambda: ex.check_ex2(placeholder), "exercises.not_attempted"),
     # exercise 3
     (
         "ex3",
@@ -839,6 +866,14 @@ BANK = [
         lambda: _patched_check(),
         "exercises.ex3_wrong",
     ),
+    ("ex3", "forgot return", lambda: ex.check_ex3(gf_forgot_return), "exercises.returned_none"),
+    (
+        "ex3",
+        "after monkeypatching ex.control_flow_f",
+        lambda: _patched_check(),
+        "exercises.ex3_wrong",
+    ),
+    ("ex3", "placeholder left", lambda: ex.check_ex3(placeholder), "exercises.not_attempted"),
     # exercise 4
     (
         "ex4",
@@ -903,6 +938,25 @@ BANK = [
         lambda: ex.check_ex4(placeholder, placeholder),
         "exercises.not_attempted",
     ),
+    (
+        "ex4",
+        "plain numbers, no tensor",
+        lambda: ex.check_ex4(lambda a: 1.0, lambda a: 0.0),
+        "exercises.ex4_no_dependence",
+    ),
+    (
+        "ex4",
+        "placeholders left",
+        lambda: ex.check_ex4(placeholder, placeholder),
+        "exercises.not_attempted",
+    ),
+    ("ex4", "... left for both", lambda: ex.check_ex4(..., ...), "exercises.not_attempted"),
+    (
+        "ex4",
+        "g written, dg left",
+        lambda: ex.check_ex4(g_reference, ...),
+        "exercises.not_attempted",
+    ),
     # exercise 5
     ("ex5", "dy_dx = torch.cos(x)", lambda: ex.check_ex5(*ex5_cos()), "exercises.ex5_no_backward"),
     (
@@ -937,6 +991,12 @@ BANK = [
         "exercises.ex5_not_tensors",
     ),
     ("ex5", "placeholders left", lambda: ex.check_ex5(..., ...), "exercises.not_attempted"),
+    (
+        "ex5",
+        "x written, dy_dx left",
+        lambda: ex.check_ex5(torch.linspace(0, 7, 60), ...),
+        "exercises.not_attempted",
+    ),
     # exercise 6
     ("ex6", "df by autograd", lambda: ex.check_ex6(df_autograd), "exercises.by_hand_autograd"),
     ("ex6", "df by torch.func", lambda: ex.check_ex6(df_torch_func), "exercises.by_hand_autograd"),
@@ -996,6 +1056,7 @@ BANK = [
     ),
     ("ex6", "something else", lambda: ex.check_ex6(torch.cos), "exercises.ex6_other"),
     ("ex6", "raises AttributeError", lambda: ex.check_ex6(df_raises), "exercises.raised"),
+    ("ex6", "placeholder left", lambda: ex.check_ex6(placeholder), "exercises.not_attempted"),
     # predict, then run
     (
         "predict 1",
@@ -1177,7 +1238,14 @@ def _assert_session_healthy():
     assert ex.check_ex2(bt_reference).status == CORRECT  # a known right answer still passes
 
 
-def _assert_in_language(feedback, language):
+def _assert_in_language(feedback, exercise, language):
+    """The feedback belongs to `exercise` and is written in `language`: heading and message."""
+    number = int(exercise.split()[-1].removeprefix("ex"))  # "ex3" -> 3, "predict 2" -> 2
+    kind = EXERCISE if exercise.startswith("ex") else PREDICTION
+    assert (feedback.exercise, feedback.kind) == (number, kind), feedback
+    exercise_heading, prediction_heading = HEADINGS[language][feedback.status]
+    heading = exercise_heading if kind == EXERCISE else prediction_heading
+    assert str(feedback).startswith(heading.format(n=number) + " "), feedback
     assert feedback.language == language
     if language == "en":
         assert not CJK.search(str(feedback)), f"Chinese in English feedback: {feedback}"
@@ -1185,10 +1253,17 @@ def _assert_in_language(feedback, language):
         assert CJK.search(feedback.message), f"no Chinese in Chinese feedback: {feedback}"
 
 
+# An answer that never ends waits out the time limit: it is slow by design.
+WRONG_PARAMS = [
+    pytest.param(
+        *row, id=f"{row[0]}: {row[1]}", marks=[pytest.mark.slow] * (row[3] == "exercises.timeout")
+    )
+    for row in BANK
+]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize(
-    ("exercise", "name", "check", "hint"), BANK, ids=[f"{e}: {n}" for e, n, _, _ in BANK]
-)
+@pytest.mark.parametrize(("exercise", "name", "check", "hint"), WRONG_PARAMS)
 def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
     with lang.use(language):
         start = time.perf_counter()
@@ -1197,9 +1272,12 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
     expected = NOT_ATTEMPTED if hint.endswith("not_attempted") else WRONG
     assert feedback.status == expected, feedback
     assert feedback.hint == hint, feedback
-    _assert_in_language(feedback, language)
+    assert not feedback.passed
+    _assert_in_language(feedback, exercise, language)
+    if expected == NOT_ATTEMPTED:
+        assert "..." in feedback.message, "say what is left to write"
     hint_text = lang.template(hint)  # the message also quotes the learner's code
-    for word in GIVEAWAYS:
+    for word in GIVEAWAYS + ANSWER_WORDS.get(exercise, ()):
         assert word not in hint_text, f"the hint gives away {word!r}: {feedback}"
     assert "autograd_lab" not in feedback.message and "site-packages" not in feedback.message
     assert torch.is_grad_enabled(), "a check must leave autograd switched on"
@@ -1219,11 +1297,20 @@ def test_right_answer_passes(exercise, name, check, language):
     with lang.use(language):
         feedback = check()
     assert feedback.status == CORRECT, feedback
-    _assert_in_language(feedback, language)
+    assert feedback.passed
+    _assert_in_language(feedback, exercise, language)
     _assert_session_healthy()
     _rows.setdefault((exercise, f"RIGHT: {name}"), {})[language] = (
         f"{feedback.status} | `{feedback.hint}` | "
     )
+
+
+def test_checks_leave_global_torch_state_alone():
+    rng = torch.get_rng_state()
+    for _, _, check in RIGHT:
+        check()
+    assert torch.equal(rng, torch.get_rng_state())
+    assert torch.is_grad_enabled()
 
 
 def test_the_bank_is_large_and_covers_every_exercise():
@@ -1236,6 +1323,7 @@ def test_the_bank_is_large_and_covers_every_exercise():
         assert len([r for r in RIGHT if r[0] == f"ex{n}"]) >= 2, f"ex{n}: one right way only"
 
 
+@pytest.mark.slow
 def test_the_hang_is_answered_within_the_time_limit():
     start = time.perf_counter()
     feedback = ex.check_ex4(g_hangs, dg_hangs)
@@ -1258,6 +1346,13 @@ def test_a_crash_quotes_the_learners_own_line():
     assert "In bt_zero_first" in feedback.message or "in bt_zero_first" in feedback.message
     assert "x.grad.zero_()" in feedback.message, feedback
     assert "AttributeError" in feedback.message
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _torch_func_loaded():
+    """Load torch.func before any answer runs against the time limit: its first call loads
+    and sets up functorch, seconds on a busy machine, which is not the learner's time."""
+    torch.func.grad(torch.sin)(torch.tensor(1.0))
 
 
 @pytest.fixture(scope="module", autouse=True)

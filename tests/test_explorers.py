@@ -10,7 +10,6 @@ that); tests/test_browser_explorers.py drives them in a real JupyterLab.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pytest
@@ -36,8 +35,8 @@ from autograd_lab.explorers.descent import LOSSES, X, Y
 from autograd_lab.explorers.finite_differences import differences
 from autograd_lab.explorers.tangent import FUNCTIONS
 from autograd_lab.graph import autograd_graph
+from tests.helpers import CJK
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 X0S = [float(v) for v in np.arange(-2.0, 2.01, 0.25)]
 
 
@@ -539,6 +538,7 @@ def test_switching_the_loss_brings_its_learning_rates():
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(EXPLORERS))
 def test_handout_frames_are_the_tour_of_one_control(kind):
     explorer = EXPLORERS[kind]()

@@ -23,8 +23,8 @@ from autograd_lab import draw, draw_graph, figures, language, plot_tangent
 from autograd_lab.course import LANGUAGES
 from autograd_lab.fonts import GLYPH_WARNING, cjk_family, course_rc
 from autograd_lab.graph import autograd_graph
+from tests.helpers import CJK
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 DRAWN = [(lang, name) for lang in LANGUAGES for name in figures.FIGURES]
 DRAWN_IDS = [f"{lang}-{name}" for lang, name in DRAWN]
 

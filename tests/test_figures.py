@@ -71,6 +71,7 @@ def files_under(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
+@pytest.mark.slow
 def test_builder_writes_every_figure_into_the_given_folder_and_nothing_else(build):
     parent = build["parent"]
     assert build["code"] == 0
@@ -83,6 +84,7 @@ def test_builder_writes_every_figure_into_the_given_folder_and_nothing_else(buil
     )
 
 
+@pytest.mark.slow
 def test_redrawing_one_language_gives_identical_bytes_and_only_that_language(rebuilt, tmp_path):
     paths = figures.build_figures(tmp_path, languages=("en",))
     assert files_under(tmp_path) == sorted(f"en/{name}.png" for name in figures.FIGURES)
@@ -90,6 +92,7 @@ def test_redrawing_one_language_gives_identical_bytes_and_only_that_language(reb
         assert path.read_bytes() == rebuilt["en", path.stem].read_bytes(), path
 
 
+@pytest.mark.slow
 @needs_font
 @pytest.mark.parametrize(("lang", "name"), BUILT, ids=BUILT_IDS)
 def test_builder_redraws_the_committed_figure(lang, name, rebuilt):
@@ -102,6 +105,7 @@ def test_builder_redraws_the_committed_figure(lang, name, rebuilt):
     )
 
 
+@pytest.mark.slow
 def test_the_languages_are_drawn_differently(rebuilt):
     """One drawing function per figure, but its words change with the language."""
     for name in figures.FIGURES:
@@ -109,6 +113,7 @@ def test_the_languages_are_drawn_differently(rebuilt):
         assert zh != en, f"{name} looks the same in Chinese and English"
 
 
+@pytest.mark.slow
 def test_pngs_carry_no_timestamp_or_software_tag(rebuilt):
     for path in rebuilt.values():
         data = path.read_bytes()

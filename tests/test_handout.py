@@ -23,7 +23,7 @@ from autograd_lab import language as speech
 from autograd_lab.course import COURSE
 from autograd_lab.language import say
 from tests.browser_helpers import chromium
-from tests.helpers import small_course, solution_code_lines
+from tests.helpers import CJK, small_course, solution_code_lines
 from tools import handout, handout_html, student_edition
 
 CHROMIUM = handout.find_chromium(None)
@@ -37,7 +37,6 @@ needs_pdftotext = pytest.mark.skipif(
     PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed (make system)"
 )
 RAW_TEX = ("\\frac", "\\partial", "$$")
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 LANGUAGES = list(COURSE.languages)
 HANDOUTS = [pytest.param(h.key, id=h.name) for h in handout.handouts()]

@@ -552,6 +552,7 @@ def test_make_install_takes_torch_from_the_given_index_first(tmp_path):
     assert f"--index-url {url} torch==" in test_steps
 
 
+@pytest.mark.slow
 def test_torch_resolves_from_a_local_cpu_wheel_index(tmp_path):
     """The TORCH_INDEX option with a PEP 503 index folder holding the local CPU wheel."""
     wheel = local_torch_wheel()
@@ -744,6 +745,7 @@ def test_restart_on_the_same_port_after_a_killed_server(tmp_path):
         assert json.loads(record.read_text())["token"] == token
 
 
+@pytest.mark.slow
 def test_port_taken_by_another_program_is_named(tmp_path):
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))

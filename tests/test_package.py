@@ -26,6 +26,7 @@ def test_the_engine_course_and_language_load_neither_torch_nor_matplotlib(statem
     assert "babel" not in loaded, "the catalogs are read when a sentence is first needed"
 
 
+@pytest.mark.slow
 def test_import_autograd_lab_loads_no_helper_until_asked():
     loaded = _loaded_after("import autograd_lab")
     assert "torch" not in loaded and "autograd_lab.plotting" not in loaded

@@ -130,6 +130,7 @@ def test_an_untouched_session_reports_nothing_restored():
     assert outcome.ok and outcome.restored == () and not outcome.broken
 
 
+@pytest.mark.slow
 def test_the_first_torch_func_call_of_a_session_is_not_counted():
     # A fresh interpreter, as a fresh kernel: the answer is the session's first torch.func call,
     # whose import takes about a second on its own, more on a busy core.

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograd_lab import course
-from tests.helpers import COURSE, solution_lines
+from tests.helpers import CJK, COURSE, solution_lines
 from tools import student_edition as se
 
 EXERCISES = next(nb for nb in COURSE.notebooks if nb.student)
@@ -20,7 +20,6 @@ EDITIONS = {
     for lang in COURSE.languages
 }
 NOT_ATTEMPTED = {"zh": "【未作答】", "en": "[Not attempted]"}
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
 @pytest.fixture(scope="module", params=sorted(EDITIONS))

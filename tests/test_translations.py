@@ -16,9 +16,8 @@ import tokenize
 import nbformat
 import pytest
 
-from tests.helpers import COURSE
+from tests.helpers import CJK, COURSE
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 MARKER = re.compile(r"^# NBVAL_\w+$", re.M)
 
 SOURCE = COURSE.languages[0]

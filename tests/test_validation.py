@@ -8,6 +8,7 @@ the same call in Chinese must say it in Chinese.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import string
@@ -41,10 +42,10 @@ from autograd_lab import (
 )
 from autograd_lab import language as lang
 from autograd_lab.graph import layers
+from tests.helpers import CJK
 
 matplotlib.use("Agg")
 PACKAGE = Path(autograd_lab.__file__).resolve().parent
-CJK = re.compile(r"[\u4e00-\u9fff]")
 F64 = torch.float64
 
 
@@ -501,6 +502,7 @@ IDS = [c.id for c in CASES]
 assert len(IDS) == len(set(IDS)), "duplicate case ids"
 
 
+@functools.cache  # ~800 templates, looked up twice per case: compile each once
 def _template_regex(template: str) -> re.Pattern:
     parts = []
     for literal, field, _, _ in string.Formatter().parse(template):
@@ -618,6 +620,7 @@ def wide(n: int) -> torch.Tensor:
     return torch.stack([x[i] * i for i in range(n)]).sum()
 
 
+@pytest.mark.slow
 def test_a_large_graph_is_summarized_and_says_so():
     with lang.use("en"):
         text = graph_text(chain(20_000))
