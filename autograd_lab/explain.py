@@ -200,22 +200,35 @@ def _show_warning_with_hint(previous):
 
 
 def _where(filename: str, lineno: int) -> str:
-    """Name a warning's place the way IPython's tracebacks do ("Cell In[3], line 2: ")."""
+    """Name a warning's place: "Line 2 of this cell: ", another cell's In[n], or file:line."""
     try:
         from IPython import get_ipython
 
         shell = get_ipython()
-        label = shell.compile.format_code_name(filename) if shell is not None else None
+        cells = shell.compile._filename_map if shell is not None else {}
+        cell = cells.get(filename)
+        running = _running_cell(cells)
     except Exception:
-        label = None
-    if label is None:
+        cell = running = None
+    if cell is None:
         # PyTorch's own code is not the learner's place (and its lines change between
         # releases): no place is shown. Any other file is shown as Python shows it.
         if _inside(filename, _torch_dir()) or _inside(filename, _PACKAGE_DIR):
             return ""
         return f"{filename}:{lineno}: "
-    kind, name = label
-    return f"{kind} {name}, line {lineno}: "
+    if filename == running:  # the cell being run: its number depends on how cells were run
+        return language.say("explain.where_this_cell", line=lineno)
+    return language.say("explain.where_cell", number=cell, line=lineno)
+
+
+def _running_cell(cells: dict) -> str | None:
+    """The file name of the cell being run: the outermost cell on the call stack."""
+    found, frame = None, sys._getframe()
+    while frame is not None:
+        if frame.f_code.co_filename in cells:
+            found = frame.f_code.co_filename
+        frame = frame.f_back
+    return found
 
 
 @functools.cache
