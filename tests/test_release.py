@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sysconfig
 from pathlib import Path
 
 import nbformat
@@ -314,3 +315,20 @@ def test_make_release_is_documented():
     )
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.count("make release") >= 2, "a row in both languages"
+
+
+@pytest.mark.slow
+def test_the_released_exercises_run_on_the_released_package_alone(released):
+    # The release's own package, not the repository's: a class has nothing else.
+    path = released / COURSE.path("07_exercises", "en", INSTRUCTOR).relative_to(ROOT)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import autograd_lab; print(autograd_lab.__file__)"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "AUTOGRAD_LAB"))}
+    env["PYTHONPATH"] = os.pathsep.join([str(released), sysconfig.get_paths()["purelib"]])
+    client = NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env=env)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert Path(outputs[-1]["text"].strip()).is_relative_to(released)
+    printed = json.dumps(outputs, ensure_ascii=False)
+    assert "[Not attempted]" in printed and "course version" not in printed, "versions agree"
