@@ -36,7 +36,7 @@ NEXT_STAMP := $(NEXT_VENV)/.installed
 NEXT_SKIP := tests/test_browser.py tests/test_browser_explorers.py tests/test_handout.py \
   tests/test_lab.py tests/test_reproducibility.py
 
-.PHONY: help install system lab check test test-next lint outputs lock figures baselines student handout
+.PHONY: help install system lab check test test-next lint outputs lock figures baselines student handout release
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab UI=zh for a Chinese interface)"
@@ -50,6 +50,7 @@ help:
 	@echo "make baselines  re-render the image-test baselines (after an intended plot change)"
 	@echo "make student  regenerate the student edition of the exercises from the solutions"
 	@echo "make handout  build the classroom handout (HTML + PDF, student and instructor)"
+	@echo "make release  the student release (no solutions) into build/release/ and onto branch student"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
 # The stamp records what was installed; it is rebuilt only when the lock or pyproject changes,
@@ -119,3 +120,6 @@ student: install
 
 handout: install
 	$(PY) -m tools.handout
+
+release: install
+	$(PY) -m tools.release

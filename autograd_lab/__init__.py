@@ -28,7 +28,7 @@ _EXPORTS = {
     "plot_with_derivative": "autograd_lab.plotting",
     "tangent": "autograd_lab.plotting",
 }
-_SUBMODULES = ("course", "engine", "exercises", "explorers", "language")
+_SUBMODULES = ("course", "engine", "exercises", "explorers", "language", "versions")
 
 __all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
@@ -50,12 +50,14 @@ def __dir__() -> list[str]:
 
 
 def load_ipython_extension(shell) -> None:
-    """`%load_ext autograd_lab`: explain common autograd errors under their tracebacks."""
+    """`%load_ext autograd_lab`: explain common autograd errors; enable `%course_version`."""
     from autograd_lab import explain  # only when loaded: importing the package stays cheap
     from autograd_lab.torch_notices import preload_torch_internals
+    from autograd_lab.versions import course_version_magic
 
     preload_torch_internals()
     explain.load(shell)
+    shell.register_magic_function(course_version_magic, "line", "course_version")
 
 
 def unload_ipython_extension(shell) -> None:

@@ -18,13 +18,31 @@ from autograd_lab.exercises.feedback import join, not_attempted, wrong
 from autograd_lab.feedback import CORRECT, PREDICTION, WRONG, Feedback
 from autograd_lab.language import say
 
+# Each item has its code, run by the check, and the predictions that typical misconceptions
+# produce, as (hint, predicted value). Those are computed from the item's code or its result,
+# never written down: a value kept in the package would be an answer to read.
+Slips = tuple[tuple[str, torch.Tensor], ...]
 
-def _two_passes() -> torch.Tensor:
+
+def _passes(count: int, factor: float = 2.0) -> torch.Tensor:
     x = torch.arange(4.0, requires_grad=True)
-    for _ in range(2):
-        y = 2 * torch.dot(x, x)
+    for _ in range(count):
+        y = factor * torch.dot(x, x)
         y.backward()
     return x.grad
+
+
+def _two_passes() -> torch.Tensor:
+    return _passes(2)
+
+
+def _two_passes_slips(actual: torch.Tensor) -> Slips:
+    once = _passes(1)
+    return (
+        ("exercises.p1_once", once),
+        ("exercises.p1_factor", _passes(1, factor=1.0)),
+        ("exercises.p1_multiplied", 4 * once),  # the factor 4 of each pass multiplied, not added
+    )
 
 
 def _broadcast() -> torch.Tensor:
@@ -34,13 +52,35 @@ def _broadcast() -> torch.Tensor:
     return w.grad
 
 
-def _detached() -> torch.Tensor:
+def _broadcast_slips(actual: torch.Tensor) -> Slips:
+    X = torch.arange(6.0).reshape(2, 3)
+    ones = torch.ones(X.shape[1])
+    return (
+        ("exercises.p2_one_row", X[0]),
+        ("exercises.p2_one_row", X[-1]),
+        ("exercises.p2_ones", ones),
+        ("exercises.p2_ones", ones * X.shape[0]),
+    )
+
+
+def _detached(detach: bool = True) -> torch.Tensor:
     x = torch.arange(4.0, requires_grad=True)
     y = x * x
-    u = y.detach()
+    u = y.detach() if detach else y
     z = u * x
     z.sum().backward()
     return x.grad
+
+
+def _detached_slips(actual: torch.Tensor) -> Slips:
+    through = _detached(detach=False)  # the gradient also flowing back through u
+    x = torch.arange(4.0)
+    return (
+        ("exercises.p3_through", through),
+        ("exercises.p3_through", through - actual),  # only the path through u
+        ("exercises.p3_x", x),
+        ("exercises.p3_x", 2 * x),
+    )
 
 
 def _control_flow() -> torch.Tensor:
@@ -49,45 +89,24 @@ def _control_flow() -> torch.Tensor:
     return a.grad
 
 
-# number -> (what runs, the misconceptions a prediction may reveal: (hint, predicted value))
-_ITEMS: dict[int, tuple[Callable[[], torch.Tensor], tuple[tuple[str, object], ...]]] = {
-    1: (
-        _two_passes,
-        (
-            ("exercises.p1_once", [0.0, 4.0, 8.0, 12.0]),
-            ("exercises.p1_factor", [0.0, 2.0, 4.0, 6.0]),
-            ("exercises.p1_multiplied", [0.0, 16.0, 32.0, 48.0]),
-        ),
-    ),
-    2: (
-        _broadcast,
-        (
-            ("exercises.p2_one_row", [0.0, 1.0, 2.0]),
-            ("exercises.p2_one_row", [3.0, 4.0, 5.0]),
-            ("exercises.p2_ones", [1.0, 1.0, 1.0]),
-            ("exercises.p2_ones", [2.0, 2.0, 2.0]),
-        ),
-    ),
-    3: (
-        _detached,
-        (
-            ("exercises.p3_through", [0.0, 3.0, 12.0, 27.0]),
-            ("exercises.p3_through", [0.0, 2.0, 8.0, 18.0]),
-            ("exercises.p3_x", [0.0, 1.0, 2.0, 3.0]),
-            ("exercises.p3_x", [0.0, 2.0, 4.0, 6.0]),
-        ),
-    ),
-    4: (
-        _control_flow,
-        (
-            ("exercises.p4_branch", 4096.0),
-            ("exercises.p4_sign", -409600.0),
-            ("exercises.p4_count", 204800.0),
-            ("exercises.p4_count", 819200.0),
-            ("exercises.p4_count", 2048.0),
-            ("exercises.p4_count", 8192.0),
-        ),
-    ),
+def _control_flow_slips(actual: torch.Tensor) -> Slips:
+    branch = actual / 100  # the `if` branch taken instead of the `else`
+    return (
+        ("exercises.p4_branch", branch),
+        ("exercises.p4_sign", -actual),
+        ("exercises.p4_count", actual / 2),
+        ("exercises.p4_count", actual * 2),
+        ("exercises.p4_count", branch / 2),
+        ("exercises.p4_count", branch * 2),
+    )
+
+
+# number -> (what runs, the misconceptions' predictions given its result)
+_ITEMS: dict[int, tuple[Callable[[], torch.Tensor], Callable[[torch.Tensor], Slips]]] = {
+    1: (_two_passes, _two_passes_slips),
+    2: (_broadcast, _broadcast_slips),
+    3: (_detached, _detached_slips),
+    4: (_control_flow, _control_flow_slips),
 }
 
 
@@ -118,7 +137,7 @@ def check_prediction(number: int, prediction: object, observed: object = _MISSIN
     """Compare the prediction for item `number` with what its code gives, and explain the gap."""
     if number not in _ITEMS:
         raise ValueError(f"no prediction item {number}: choose one of {sorted(_ITEMS)}")
-    run, slips = _ITEMS[number]
+    run, misconceptions = _ITEMS[number]
     if not practice.attempted(prediction):
         return not_attempted(number, PREDICTION)
     if observed is _MISSING:
@@ -157,8 +176,10 @@ def check_prediction(number: int, prediction: object, observed: object = _MISSIN
         hint = _RIGHT[number]
         message = join(say("exercises.predict_right", actual=_shown(actual)), say(hint))
         return Feedback(number, CORRECT, message, hint, PREDICTION)
+    with torch.enable_grad():
+        slips = misconceptions(actual)
     for hint, value in slips:
-        if sandbox.close(guess, torch.tensor(value, dtype=torch.float64), tol=1e-4):
+        if sandbox.close(guess, value.double(), tol=1e-4):
             return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
     hint = _GAP[number]
     return Feedback(number, WRONG, join(gap, say(hint)), hint, PREDICTION)
