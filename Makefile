@@ -64,6 +64,7 @@ install: $(STAMP) system
 
 system:
 	@bash tools/install_system_packages.sh
+	@bash tools/install_node_packages.sh
 
 lab: install
 	@$(PY) -m tools.lab --port $(PORT) --edition $(EDITION) $(if $(UI),--ui $(UI),) \
