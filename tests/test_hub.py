@@ -106,11 +106,8 @@ def test_the_deployed_settings_reach_each_student(classroom):
     hub, students = classroom
     for student in students.values():
         with student.kernel(f"{TARGET}/{EXERCISES}") as kernel:
-            text = output_text(
-                kernel.run(
-                    "import os, torch; print(os.environ['OMP_NUM_THREADS'], torch.get_num_threads())"
-                )
-            )
+            code = "import os, torch; print(os.environ['OMP_NUM_THREADS'], torch.get_num_threads())"
+            text = output_text(kernel.run(code))
         assert text.split() == ["1", "1"], text
         translation = student.get("/lab/api/settings/@jupyterlab/translation-extension:plugin")
         notification = student.get("/lab/api/settings/@jupyterlab/apputils-extension:notification")

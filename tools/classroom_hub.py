@@ -1,4 +1,4 @@
-"""A real classroom JupyterHub on 127.0.0.1, driven like students drive it, for tests and benchmarks.
+"""A real classroom JupyterHub on 127.0.0.1, driven as students drive it (tests, benchmarks).
 
 tests/test_hub.py and benchmarks/hub_capacity.py use it: a hub with configurable-http-proxy
 (npm, node_modules/), SimpleLocalProcessSpawner (no system users: every student server runs as
@@ -129,8 +129,7 @@ def hub_config(folder: Path, port: int, token: str, deploy: Path | None = DEPLOY
     hub_port, api_port = free_port(), free_port()
     home = folder / "home" / "{username}"
     lines = [
-        "# Written by tools/classroom_hub.py: the teacher's config, then a loopback test's changes.",
-        "import sys",
+        "# Written by tools/classroom_hub.py: the teacher's config, then a loopback hub's changes.",
         "c = get_config()  # noqa: F821",
     ]
     if deploy is not None:
