@@ -21,7 +21,7 @@ UI ?=
 # index first (a CPU build such as 2.13.0+cpu satisfies the lock's torch==2.13.0).
 TORCH_INDEX ?=
 TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.lock)
-LINTED := autograd_lab tests tools benchmarks notebooks
+LINTED := autograd_lab tests tools benchmarks notebooks deploy
 # The next PyTorch release: stored outputs are those of the pinned one, so both must print the
 # same. Its environment is the lock with only torch changed (pip installs it from local disk).
 NEXT_TORCH ?= 2.14.1

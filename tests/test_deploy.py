@@ -8,6 +8,7 @@ sets what the single-machine config sets (threads, kernel culling) and what `mak
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,21 @@ def test_the_pull_fetches_the_release_branch_into_the_opened_folder(values):
     _, repo, branch, folder = command.split("||")[0].split()
     assert branch == "student" and repo.startswith("https://")
     assert values["singleuser"]["defaultUrl"].startswith(f"/lab/tree/{folder}/notebooks/")
+
+
+def test_the_course_a_hub_pulls_holds_no_instructor_edition(tmp_path):
+    """The bare repository the hub test pulls: student editions, the package, no solutions."""
+    from tools.classroom_hub import course_repository
+
+    bare = course_repository(tmp_path, "student")
+    listing = subprocess.run(
+        ["git", "-C", str(bare), "ls-tree", "-r", "--name-only", "student"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    for lang in ("zh", "en"):
+        assert f"notebooks/{lang}/student/07_exercises.ipynb" in listing
+        assert f"notebooks/{lang}/07_exercises.ipynb" not in listing
+        assert f"notebooks/{lang}/01_autograd_basics.ipynb" in listing
+    assert "autograd_lab/__init__.py" in listing

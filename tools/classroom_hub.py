@@ -207,6 +207,13 @@ class LocalHub:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, ended as one by stop()
         )
+        try:
+            self._wait_until_answering()
+        except BaseException:
+            self.stop()  # __exit__ does not run when __enter__ fails
+            raise
+
+    def _wait_until_answering(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
