@@ -11,6 +11,7 @@ their own files. The log (`-s`) shows each step.
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -53,12 +54,17 @@ def classroom():
         with LocalHub(folder / "hub") as hub:
             say(f"hub at {hub.url} (JupyterHub, configurable-http-proxy, simple spawner)")
             students = {name: hub.login(name) for name in STUDENTS}
-            for student in students.values():
-                seconds = student.spawn()
-                say(f"{student.name}: logged in with the class password, server in {seconds:.1f} s")
-            for student in students.values():
-                progress = student.pull(repo, BRANCH, TARGET, EXERCISES)
-                say(f"{student.name}: nbgitpuller pulled {BRANCH}: {progress[-1]}")
+            with ThreadPoolExecutor(len(STUDENTS)) as pool:  # a class starts at the same time
+                spawns = pool.map(lambda s: s.spawn(), students.values())
+                for student, seconds in zip(students.values(), spawns, strict=True):
+                    say(
+                        f"{student.name}: logged in with the class password, server {seconds:.1f} s"
+                    )
+                pulls = pool.map(
+                    lambda s: s.pull(repo, BRANCH, TARGET, EXERCISES), students.values()
+                )
+                for student, progress in zip(students.values(), pulls, strict=True):
+                    say(f"{student.name}: nbgitpuller pulled {BRANCH}: {progress[-1]}")
             yield hub, students
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -86,8 +92,11 @@ def test_three_students_get_their_verdicts(classroom):
     """Placeholders give "[Not attempted]"; the one student who answers is told "[Correct]"."""
     _, students = classroom
     answering = STUDENTS[1]
-    for name, student in students.items():
-        verdicts = run_exercises(student, ANSWER if name == answering else None)
+    with ThreadPoolExecutor(len(students)) as pool:
+        runs = pool.map(
+            lambda s: run_exercises(s, ANSWER if s.name == answering else None), students.values()
+        )
+    for name, verdicts in zip(students, runs, strict=True):
         say(f"{name}: ran {EXERCISES} in their kernel: {len(verdicts)} verdicts")
         for line in verdicts:
             say(f"  {name}: {line[:90]}")
