@@ -30,7 +30,7 @@ NEXT_STAMP := $(NEXT_VENV)/.installed
 # Tests that exercise no PyTorch behaviour (a browser, the handout, the lab server) run once, in
 # make test; the reproducibility matrix compares thread configurations, not releases.
 NEXT_SKIP := tests/test_browser.py tests/test_browser_explorers.py tests/test_handout.py \
-  tests/test_lab.py tests/test_reproducibility.py
+  tests/test_lab.py tests/test_reproducibility.py tests/test_hub.py tests/test_deploy.py
 
 .PHONY: help install system lab test test-next lint outputs lock figures baselines student handout
 

@@ -10,6 +10,7 @@ their own files. The log (`-s`) shows each step.
 
 from __future__ import annotations
 
+import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,11 +29,12 @@ pytestmark = pytest.mark.slow
 
 STUDENTS = ("alice", "bob", "chen")
 BRANCH = "student"
-# None: the branch is one commit of the student tree (tools.classroom_hub.student_tree). Once
-# `make release` writes the release branch, name it here and the test pulls the release.
-RELEASE = None
+# Without it the branch is one commit of the student tree (tools.classroom_hub.student_tree);
+# AUTOGRAD_LAB_RELEASE_BRANCH=student pulls the branch `make release` wrote instead, where the
+# student editions stand in place of the instructor ones.
+RELEASE = os.environ.get("AUTOGRAD_LAB_RELEASE_BRANCH") or None
 TARGET = "autograd-lab"
-EXERCISES = "notebooks/en/student/07_exercises.ipynb"
+EXERCISES = f"notebooks/en/{'student/' if RELEASE is None else ''}07_exercises.ipynb"
 ANSWER = "prediction1 = [0.0, 8.0, 16.0, 24.0]"  # x.grad after two backward passes of 2·x·x
 PLACEHOLDER = "prediction1 = ..."
 
