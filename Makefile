@@ -22,7 +22,7 @@ UI ?=
 # index first (a CPU build such as 2.13.0+cpu satisfies the lock's torch==2.13.0).
 TORCH_INDEX ?=
 TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.lock)
-LINTED := autograd_lab tests tools benchmarks notebooks
+LINTED := autograd_lab tests tools benchmarks notebooks deploy
 # The markers of what takes minutes (pyproject.toml; applied in tests/conftest.py).
 QUICK := not notebooks and not browser and not handout and not slow
 
@@ -34,7 +34,7 @@ NEXT_STAMP := $(NEXT_VENV)/.installed
 # Tests that exercise no PyTorch behaviour (a browser, the handout, the lab server) run once, in
 # make test; the reproducibility matrix compares thread configurations, not releases.
 NEXT_SKIP := tests/test_browser.py tests/test_browser_explorers.py tests/test_handout.py \
-  tests/test_lab.py tests/test_reproducibility.py
+  tests/test_lab.py tests/test_reproducibility.py tests/test_hub.py tests/test_deploy.py
 
 .PHONY: help install system lab check test test-next lint outputs lock figures baselines student handout release
 
@@ -70,6 +70,7 @@ install: $(STAMP) system
 
 system:
 	@bash tools/install_system_packages.sh
+	@bash tools/install_node_packages.sh
 
 lab: install
 	@$(PY) -m tools.lab --port $(PORT) --edition $(EDITION) $(if $(UI),--ui $(UI),) \
