@@ -115,7 +115,9 @@ def check_mathtext(value: object, name: str) -> None:
     try:
         MathTextParser("path").parse(value)
     except ValueError as err:
-        fail(ValueError, "errors.bad_mathtext", name=name, got=repr(value), detail=_parse_error(err))
+        fail(
+            ValueError, "errors.bad_mathtext", name=name, got=repr(value), detail=_parse_error(err)
+        )
 
 
 def _parse_error(err: ValueError) -> str:
