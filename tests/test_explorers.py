@@ -690,3 +690,14 @@ def test_descent_contours_are_the_loss_on_the_grid():
         assert len(ours) == len(theirs)
         for a, b in zip(ours, theirs, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("f", [torch.sqrt, torch.log], ids=["sqrt", "log"])
+def test_tangent_explorer_tours_only_where_f_has_a_tangent(f):
+    explorer = explore_tangent(f, 1.0)
+    frames = explorer.handout_frames()  # before: matplotlib's error at the tour's x0 = -2
+    assert explorer.tour.values == (0.5, 1.0, 1.5, 2.0)
+    assert len(frames["frames"]) == 4 and frames["key"] == [0, 2, 3]
+    assert explore_tangent(lambda x: x**3).tour.key == (1, 4, 7)  # a full tour, unchanged
+    with pytest.raises(ValueError, match="no finite value and slope at x0 = -1"):
+        explore_tangent(f, -1.0)

@@ -164,11 +164,29 @@ def explore_tangent(
         Control("x0", "explorers.x0", "float", *X_RANGE, X_STEP),
     )
     grid = tuple(float(v) for v in np.arange(X_RANGE[0], X_RANGE[1] + X_STEP / 2, 0.5))
+    key = (1, 4, 7)
+    if not isinstance(function, str):
+        # the learner's f may be undefined on part of the range (sqrt, log): its tour visits
+        # only the points with a tangent, and x0 must be one of them
+        with use(lang):
+            tangent(function, x0)
+        defined = tuple(v for v in grid if _has_tangent(function, v)) or (x0,)
+        if defined != grid:
+            grid, key = defined, tuple(sorted({0, len(defined) // 2, len(defined) - 1}))
     return Explorer(
         kind="tangent",
         controls=controls,
         render=tangent_frame,
         params={"function": function, "x0": x0},
-        tour=Tour("x0", grid, key=(1, 4, 7)),
+        tour=Tour("x0", grid, key=key),
         lang=lang,
     )
+
+
+def _has_tangent(f: Callable, x0: float) -> bool:
+    """Whether f has a finite value and slope at x0."""
+    try:
+        tangent(f, x0)
+    except ValueError:
+        return False
+    return True
