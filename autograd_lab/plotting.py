@@ -292,12 +292,12 @@ def plot_tangent(
     xs = _numpy(grid) if grid is not None else np.linspace(x0 - 2, x0 + 2, 81)
     # f on the whole grid even when it is not drawn: a tangent of an f that mixes elements
     # (cumsum) would not touch the curve f draws, so such an f is refused here
-    curve = _value_and_derivative(f, torch.as_tensor(xs).clone())[0]
+    ys = curve(f, torch.as_tensor(xs))
     if ax is None:
         ax = _new_axes(figsize)
     family = font_family()
     if show_f:
-        ax.plot(xs, _numpy(curve), "-", label="f(x)")
+        ax.plot(xs, ys, "-", label="f(x)")
     line_label = label if label is not None else say("plotting.tangent_label", lang, x0=x0)
     ax.plot(xs, value + slope * (xs - x0), fmt, label=line_label)
     ax.plot([x0], [value], "o", color="black", markersize=4)
