@@ -21,7 +21,9 @@ from autograd_lab.validation import (
     check_callable,
     check_choice,
     check_figsize,
+    check_fmt,
     check_limits,
+    check_mathtext,
     check_str,
     check_strings,
     check_text,
@@ -96,12 +98,15 @@ def plot(
     check_axes(axes, "axes")
     for value, name in ((xlabel, "xlabel"), (ylabel, "ylabel")):
         check_text(value, name)
+        check_mathtext(value, name)
     xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
     check_choice(xscale, "xscale", SCALES)
     check_choice(yscale, "yscale", SCALES)
     fmts = check_strings(fmts, "fmts", '("-", "m--")')
     if legend is not None:
         legend = check_strings(legend, "legend", '["f(x)", "g(x)"]')
+        for entry in legend:
+            check_mathtext(entry, "legend")
     figsize = check_figsize(figsize)
     xs = _series(X, "X")
     if Y is None:  # plot the values of X against their index, as d2l.plot does
@@ -114,6 +119,8 @@ def plot(
         fail(ValueError, "errors.plot_series", xs=len(xs), ys=len(ys))
     if len(ys) > len(fmts):
         fail(ValueError, "errors.plot_formats", curves=len(ys), fmts=len(fmts))
+    for fmt in fmts[: len(ys)]:  # the formats drawn; d2l.plot ignores the rest
+        check_fmt(fmt, "fmts")
     if legend is not None and len(legend) > len(ys):
         fail(ValueError, "errors.plot_legend", legend=len(legend), curves=len(ys))
     for x, y in zip(xs, ys, strict=True):
@@ -156,8 +163,38 @@ def _value_and_derivative(f: Callable, x: torch.Tensor) -> tuple[torch.Tensor, t
         fail(ValueError, "errors.f_elementwise", got=tuple(y.shape), expected=tuple(x.shape))
     if y.grad_fn is None:
         fail(ValueError, "errors.f_no_history")
-    (dy_dx,) = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y))
+    (dy_dx,) = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y), retain_graph=True)
+    _check_elementwise(y, x, dy_dx)
     return y.detach(), dy_dx
+
+
+def _check_elementwise(y: torch.Tensor, x: torch.Tensor, dy_dx: torch.Tensor) -> None:
+    """Refuse an f whose Jacobian is not diagonal: its "derivative" Jᵀ·1 would be wrong."""
+    # For an element-wise f the Jacobian J is diagonal, so Jᵀv = dy_dx · v for every v. One
+    # more backward pass with a random v (a private generator: the learner's seed is
+    # untouched) tells cumsum, softmax or x - x.mean() apart from sin.
+    if x.numel() < 2:
+        return
+    generator = torch.Generator().manual_seed(0)
+    v = (1 + torch.rand(x.shape, generator=generator, dtype=torch.float64)).to(y.dtype)
+    (jtv,) = torch.autograd.grad(y, x, grad_outputs=v)
+    expected = dy_dx * v
+    finite = torch.isfinite(expected) & torch.isfinite(jtv)
+    if not torch.equal(finite, torch.isfinite(expected) | torch.isfinite(jtv)):
+        fail(ValueError, "errors.f_mixes_elements")
+    # the two products round differently: allow a few times the dtype's rounding
+    rtol = 64 * torch.finfo(y.dtype).eps if y.is_floating_point() else 0.0
+    scale = float(expected[finite].abs().max()) if bool(finite.any()) else 0.0
+    close = torch.isclose(jtv[finite], expected[finite], rtol=rtol, atol=rtol * scale)
+    if not bool(close.all()):
+        fail(ValueError, "errors.f_mixes_elements")
+
+
+def _numpy(values: torch.Tensor) -> np.ndarray:
+    """Numbers for matplotlib; NumPy has no bfloat16, so low precision is widened first."""
+    if values.dtype in (torch.float16, torch.bfloat16):
+        values = values.to(torch.float32)
+    return values.detach().numpy()
 
 
 def derivative(f: Callable, x) -> torch.Tensor:
@@ -166,12 +203,23 @@ def derivative(f: Callable, x) -> torch.Tensor:
     return _value_and_derivative(f, points(x))[1]
 
 
+def curve(f: Callable, x: torch.Tensor) -> np.ndarray:
+    """Return f(x) for drawing, f checked like `derivative` checks it; NaN where f is undefined."""
+    check_callable(f, "f", "torch.sin")
+    y = _numpy(_value_and_derivative(f, points(x))[0])
+    # matplotlib leaves a gap at NaN; an infinity (1/x at 0) would reach the axis limits
+    return np.where(np.isfinite(y), y, np.nan)
+
+
 def tangent(f: Callable, x0: float) -> tuple[float, float]:
     """Return (f(x0), f'(x0)) by autograd: the point and the slope of the tangent line."""
     check_callable(f, "f", "torch.sin")
     x0 = one_number(x0, "x0", "tangent(f, 1.0)")
     value, slope = _value_and_derivative(f, torch.tensor(x0, dtype=torch.float64))
-    return value.item(), slope.item()
+    value, slope = value.item(), slope.item()
+    if not (np.isfinite(value) and np.isfinite(slope)):  # sqrt at -1 or 0, log at 0, 1/x at 0
+        fail(ValueError, "errors.f_undefined_at", x0=f"{x0:g}", value=value, slope=slope)
+    return value, slope
 
 
 def plot_with_derivative(
@@ -192,17 +240,23 @@ def plot_with_derivative(
         entries = check_strings(value, name, '("f(x)", "f\'(x)")')
         if len(entries) != 2:
             fail(ValueError, "errors.two_entries", name=name, got=describe(value))
+    for label in labels:
+        check_mathtext(label, "labels")
+    for fmt in fmts:
+        check_fmt(fmt, "fmts")
     check_str(xlabel, "xlabel", '"x"')
+    check_mathtext(xlabel, "xlabel")
     check_text(title, "title")
+    check_mathtext(title, "title")
     figsize = check_figsize(figsize)
     xs = points(x, one_d=True, minimum=2)
     y, dy_dx = _value_and_derivative(f, xs.clone())
-    xs = xs.numpy()
+    xs = _numpy(xs)
     if ax is None:
         ax = _new_axes(figsize)
     family = font_family()
-    ax.plot(xs, y.numpy(), fmts[0], label=labels[0])
-    ax.plot(xs, dy_dx.numpy(), fmts[1], label=labels[1])
+    ax.plot(xs, _numpy(y), fmts[0], label=labels[0])
+    ax.plot(xs, _numpy(dy_dx), fmts[1], label=labels[1])
     ax.set_xlabel(xlabel, family=family)
     if title is not None:
         ax.set_title(title, family=family)
@@ -228,18 +282,22 @@ def plot_tangent(
     x0 = one_number(x0, "x0", "plot_tangent(f, 1.0)")
     check_axes(ax)
     check_text(label, "label")
+    check_mathtext(label, "label")
     check_bool(show_f, "show_f")
     check_str(fmt, "fmt", '"r:"')
+    check_fmt(fmt, "fmt")
     figsize = check_figsize(figsize)
     grid = points(x, one_d=True, minimum=2) if x is not None else None
     value, slope = tangent(f, x0)
-    xs = grid.numpy() if grid is not None else np.linspace(x0 - 2, x0 + 2, 81)
+    xs = _numpy(grid) if grid is not None else np.linspace(x0 - 2, x0 + 2, 81)
+    # f on the whole grid even when it is not drawn: a tangent of an f that mixes elements
+    # (cumsum) would not touch the curve f draws, so such an f is refused here
+    ys = curve(f, torch.as_tensor(xs))
     if ax is None:
         ax = _new_axes(figsize)
     family = font_family()
     if show_f:
-        curve = _value_and_derivative(f, torch.as_tensor(xs).clone())[0]
-        ax.plot(xs, curve.numpy(), "-", label="f(x)")
+        ax.plot(xs, ys, "-", label="f(x)")
     line_label = label if label is not None else say("plotting.tangent_label", lang, x0=x0)
     ax.plot(xs, value + slope * (xs - x0), fmt, label=line_label)
     ax.plot([x0], [value], "o", color="black", markersize=4)

@@ -8,6 +8,7 @@ matplotlib, NumPy or PyTorch, and never as a silently wrong result.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Sequence
 from typing import NoReturn
@@ -76,6 +77,56 @@ def check_bool(value: object, name: str) -> None:
     """True or False (not 1, not "yes")."""
     if not isinstance(value, (bool, np.bool_)):
         fail(TypeError, "errors.not_bool", name=name, got=describe(value))
+
+
+def check_storage(value: torch.Tensor, name: str, lang: str | None = None) -> None:
+    """A tensor that holds its numbers: not sparse, not on the meta device."""
+    if value.layout != torch.strided:
+        fail(TypeError, "errors.sparse_tensor", lang, name=name, layout=value.layout)
+    if value.is_meta:
+        fail(TypeError, "errors.meta_tensor", lang, name=name)
+
+
+def check_fmt(fmt: str, name: str) -> None:
+    """A matplotlib format string such as "r:" or "m--" (call after check_str)."""
+    # matplotlib parses a format only when it draws: try it on an empty line of a throwaway
+    # Axes (outside pyplot), so a typo is refused before the learner's figure is half drawn.
+    try:
+        _scratch_axes().plot([], [], fmt)[0].remove()
+    except ValueError as err:
+        fail(ValueError, "errors.bad_fmt", name=name, got=repr(fmt), detail=str(err))
+
+
+@functools.cache
+def _scratch_axes():
+    from matplotlib.figure import Figure
+
+    return Figure().add_subplot()
+
+
+def check_mathtext(value: object, name: str) -> None:
+    """None, a label without $...$, or a label whose $...$ matplotlib can typeset."""
+    from matplotlib import cbook
+    from matplotlib.mathtext import MathTextParser
+
+    if not isinstance(value, str) or not cbook.is_math_text(value):
+        return
+    # matplotlib parses mathtext only when the figure is drawn, far from the learner's call
+    try:
+        MathTextParser("path").parse(value)
+    except ValueError as err:
+        fail(
+            ValueError, "errors.bad_mathtext", name=name, got=repr(value), detail=_parse_error(err)
+        )
+
+
+def _parse_error(err: ValueError) -> str:
+    """The readable part of a mathtext error: "Unknown symbol: \\foo, found '\\'"."""
+    # matplotlib repeats the formula with a caret, then pyparsing's exception name and the
+    # position; the learner's formula is already in the message
+    text = " ".join(str(err).split())
+    text = text.rsplit("Exception: ", 1)[-1].split(" (at char", 1)[0]
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def check_strings(value: object, name: str, example: str) -> list[str]:
@@ -154,6 +205,7 @@ def one_number(
         if value.ndim != 0:
             fail(TypeError, "errors.not_one_number", lang, name=name, got=got, example=example)
         if isinstance(value, torch.Tensor):
+            check_storage(value, name, lang)
             if value.is_complex():
                 fail(TypeError, "errors.complex", lang, name=name)
             if value.dtype == torch.bool:
@@ -175,7 +227,10 @@ def one_number(
     if not is_real_number(value):
         got = describe(value, lang)
         fail(TypeError, "errors.not_one_number", lang, name=name, got=got, example=example)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer such as 10**400, beyond every float
+        fail(ValueError, "errors.too_large", lang, name=name, example=example)
     if not np.isfinite(number):
         fail(ValueError, "errors.not_finite", lang, name=name, count=1, total=1)
     if (low is not None and number < low) or (high is not None and number > high):
@@ -202,6 +257,7 @@ def real_array(
     if isinstance(values, (bool, np.bool_)):
         fail(TypeError, "errors.boolean", name=name, value=values, example=example)
     if isinstance(values, torch.Tensor):
+        check_storage(values, name)
         if values.is_complex():
             fail(TypeError, "errors.complex", name=name)
         if values.dtype == torch.bool:
@@ -267,6 +323,8 @@ def points(x: object, name: str = "x", *, one_d: bool = False, minimum: int = 1)
     A floating tensor keeps its dtype; an integer tensor and anything else becomes floating
     (integers are points like any other; autograd needs floats).
     """
+    if isinstance(x, torch.Tensor):
+        check_storage(x, name)
     if isinstance(x, torch.Tensor) and not x.is_complex() and x.dtype != torch.bool:
         fresh = x.detach()
         fresh = fresh.clone() if fresh.is_floating_point() else fresh.to(torch.get_default_dtype())

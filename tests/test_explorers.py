@@ -607,3 +607,97 @@ def test_the_stepper_draws_a_graph_too_large_to_draw_whole(lib):
         fig, values = backward_frame(recorded, step)
         assert values["caption"]
     assert len(_node_order(recorded.graph)) < len(recorded.graph.nodes)
+
+
+# --- issue 25: input that used to break a frame, or to be silently changed ----------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "slope"),
+    [(torch.sqrt, 0.5), (torch.log, 1.0), (lambda x: 1 / x, -1.0)],
+    ids=["sqrt", "log", "reciprocal"],
+)
+def test_tangent_frame_draws_f_where_it_is_defined(f, slope):
+    fig, values = tangent_frame(f, 1.0)
+    assert values["slope"] == slope and values["value"] == f(torch.tensor(1.0)).item()
+    png(fig)  # used to raise matplotlib's "Axis limits cannot be NaN or Inf"
+    ax = fig.axes[0]
+    xs, ys = (np.asarray(v, dtype=float) for v in ax.get_lines()[0].get_data())
+    with np.errstate(all="ignore"):
+        expected = f(torch.tensor(xs, dtype=torch.float64)).numpy()
+    defined = np.isfinite(expected)
+    assert 0 < defined.sum() < len(xs), "f is undefined on part of the range"
+    np.testing.assert_allclose(ys[defined], expected[defined])
+    assert np.isnan(ys[~defined]).all(), "a gap where f is undefined, not a line to infinity"
+    low, high = ax.get_ylim()
+    assert np.isfinite([low, high]).all() and low < values["value"] < high
+    # the bulk of the curve is in view: the limits are not set by the values beside a pole
+    inside = (ys[defined] >= low) & (ys[defined] <= high)
+    assert inside.mean() > 0.9 and high - low < 15
+
+
+def test_descent_on_data_at_the_row_cap_equals_a_hand_loop_in_modest_memory():
+    # Before: the contour grid met every row at once, 22,701 × m float64 numbers (959 MB at
+    # 2,000 rows; at 100,000 rows the kernel was killed). Measured in a fresh process: the
+    # peak RSS must grow by less than 150 MB from a 3-row frame to a frame at the cap.
+    script = """
+import resource, torch
+from autograd_lab.explorers import descent_frame
+from autograd_lab.explorers.descent import MAX_ROWS
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+g = torch.Generator().manual_seed(0)
+descent_frame(0.05, 20, X=torch.eye(3, 2, dtype=torch.float64), y=torch.ones(3))
+before = peak()
+X = torch.randn(MAX_ROWS, 2, generator=g, dtype=torch.float64)
+y = X @ torch.tensor([2.0, -1.0], dtype=torch.float64)
+lr = 0.05 / MAX_ROWS
+fig, values = descent_frame(lr, 5, X=X, y=y)
+w = torch.zeros(2, dtype=torch.float64)
+for _ in range(5):
+    w = w - lr * 2 * X.T @ (X @ w - y)
+assert torch.allclose(torch.from_numpy(values["path"][-1]), w, rtol=1e-9, atol=1e-12)
+print(peak() - before)
+"""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    grown = float(run.stdout.split()[-1])
+    assert grown < 150, f"peak RSS grew by {grown:.0f} MB"
+
+
+def test_descent_contours_are_the_loss_on_the_grid():
+    # The contours come from XᵀX now, not from Xw at every grid point: the same lines as
+    # matplotlib draws from the loss computed directly on the frame's grid.
+    from matplotlib.figure import Figure
+
+    X, y = own_data()
+    fig, _ = descent_frame(0.05, 3, X=X, y=y)
+    left = fig.axes[0]
+    drawn = left.collections[0]
+    w0, w1 = np.meshgrid(np.linspace(*left.get_xlim(), 161), np.linspace(*left.get_ylim(), 141))
+    grid = torch.tensor(np.stack([w0, w1], axis=-1), dtype=torch.float64)
+    z = ((grid @ X.T - y) ** 2).sum(-1).numpy()
+    direct = Figure().add_subplot().contour(w0, w1, z, levels=drawn.levels)
+    # the top level is the grid's largest value: a contour of single corner points, either way
+    for ours, theirs in zip(drawn.allsegs[:-1], direct.allsegs[:-1], strict=True):
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("f", [torch.sqrt, torch.log], ids=["sqrt", "log"])
+def test_tangent_explorer_tours_only_where_f_has_a_tangent(f):
+    explorer = explore_tangent(f, 1.0)
+    frames = explorer.handout_frames()  # before: matplotlib's error at the tour's x0 = -2
+    assert explorer.tour.values == (0.5, 1.0, 1.5, 2.0)
+    assert len(frames["frames"]) == 4 and frames["key"] == [0, 2, 3]
+    assert explore_tangent(lambda x: x**3).tour.key == (1, 4, 7)  # a full tour, unchanged
+    with pytest.raises(ValueError, match="no finite value and slope at x0 = -1"):
+        explore_tangent(f, -1.0)

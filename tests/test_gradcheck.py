@@ -220,3 +220,30 @@ def test_the_tolerances_decide_the_verdict():
     assert not check_grad(HalfSquare.apply, x, atol=1.9, rtol=0.0).passed
     lenient = check_grad(HalfSquare.apply, x, atol=2.1, rtol=0.0)
     assert lenient.passed and lenient.max_abs_error == pytest.approx(2.0)
+
+
+# --- issue 25: NaN is never agreement -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (lambda v: v * float("nan"), torch.ones(3, dtype=F64)),  # an all-NaN Jacobian
+        (torch.sqrt, -torch.ones(3, dtype=F64)),  # sqrt where it is undefined
+        (lambda v: torch.sqrt(v).sum(), torch.tensor([-1.0, 1.0, 4.0], dtype=F64)),  # one NaN
+    ],
+    ids=["all-nan", "sqrt-negative", "one-nan"],
+)
+def test_a_nan_jacobian_never_looks_like_agreement(f, x):
+    # Before: max relative error 0.0 for an all-NaN Jacobian (NaN > 0 is False).
+    result = check_grad(f, x)
+    assert not result.passed
+    assert math.isnan(result.max_abs_error) and math.isnan(result.max_rel_error)
+    assert "max relative error: nan" in repr(result)
+
+
+def test_equal_entries_and_zeros_still_agree_exactly():
+    result = check_grad(
+        lambda v: v * torch.tensor([0.0, 1.0, 2.0], dtype=F64), torch.ones(3, dtype=F64)
+    )
+    assert result.passed and result.max_rel_error < 1e-8

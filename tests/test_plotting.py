@@ -207,3 +207,76 @@ def test_importing_the_package_does_not_import_pyplot():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert out.stderr == ""
+
+
+# --- issue 25: the element-wise check refuses only what mixes elements ---------------------------
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.bfloat16])
+@pytest.mark.parametrize(
+    ("name", "g", "dg"),
+    [
+        ("sin-squared", lambda x: torch.sin(x) ** 2, lambda x: torch.sin(2 * x)),
+        (
+            "where",
+            lambda x: torch.where(x > 0, x**3, -x),
+            lambda x: torch.where(x > 0, 3 * x**2, -1),
+        ),
+        ("relu-exp", lambda x: torch.relu(x).exp(), lambda x: (x > 0) * torch.relu(x).exp()),
+        ("in-place", lambda x: x.mul_(2).add_(1), lambda x: torch.full_like(x, 2.0)),
+    ],
+)
+def test_element_wise_functions_pass_the_check_in_every_precision(name, g, dg, dtype):
+    x = torch.linspace(-2.0, 2.0, 41, dtype=torch.float64).to(dtype)
+    got = derivative(g, x)
+    assert got.dtype == dtype
+    expected = dg(x.to(torch.float64))
+    tolerance = {torch.float64: 1e-12, torch.float32: 1e-5, torch.bfloat16: 5e-2}[dtype]
+    assert torch.allclose(got.to(torch.float64), expected, rtol=tolerance, atol=tolerance)
+
+
+def test_a_cumsum_derivative_is_refused_not_wrong():
+    # Before: derivative(cumsum) returned [5, 4, 3, 2, 1], the column sums of its Jacobian.
+    with pytest.raises(ValueError, match="must act element-wise.*jacobian"):
+        derivative(lambda t: t.cumsum(0), torch.linspace(-1, 1, 5))
+
+
+def test_the_probe_leaves_the_learners_random_numbers_alone():
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    derivative(torch.sin, torch.linspace(-1, 1, 5))
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_plot_with_derivative_draws_bfloat16(ax):
+    # Before: TypeError "Got unsupported ScalarType BFloat16" from .numpy()
+    x = torch.linspace(-3, 3, 31).to(torch.bfloat16)
+    plot_with_derivative(torch.sin, x, ax=ax)
+    (xs, ys), (_, dys) = curves(ax)
+    np.testing.assert_array_equal(xs, x.float().numpy())
+    np.testing.assert_allclose(ys, np.sin(xs), atol=1e-2)
+    np.testing.assert_allclose(dys, np.cos(xs), atol=1e-2)
+
+
+def test_plot_tangent_where_f_is_undefined_on_part_of_the_range(ax):
+    plot_tangent(torch.sqrt, 1.0, ax=ax)
+    (xs, ys), (_, line), _ = curves(ax)
+    assert np.isnan(ys[xs < 0]).all() and np.allclose(ys[xs >= 0], np.sqrt(xs[xs >= 0]))
+    np.testing.assert_allclose(line, 1 + 0.5 * (xs - 1))
+    ax.figure.canvas.draw()  # the limits are finite
+
+
+@pytest.mark.parametrize(
+    "label", ["$x^2$", "price in \\$", "$\\frac{1}{2}$ and \\$5", "no math", "one $ sign"]
+)
+def test_labels_matplotlib_can_typeset_are_kept(ax, label):
+    plot([0.0, 1.0], [0.0, 1.0], xlabel=label, legend=[label], axes=ax)
+    ax.figure.canvas.draw()
+    assert ax.get_xlabel() == label
+
+
+@pytest.mark.parametrize("fmt", ["r:", "C1--", "o", "red", "#1f77b4", "g^-"])
+def test_format_strings_matplotlib_reads_are_kept(ax, fmt):
+    plot_tangent(torch.sin, 0.5, fmt=fmt, ax=ax)
+    assert len(ax.get_lines()) == 3

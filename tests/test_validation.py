@@ -41,6 +41,7 @@ from autograd_lab import (
     tangent,
 )
 from autograd_lab import language as lang
+from autograd_lab.explorers import descent_frame, finite_difference_frame, tangent_frame
 from autograd_lab.graph import layers
 from tests.helpers import CJK
 
@@ -496,6 +497,193 @@ for name, args, error, hint in [
     ("kind-number", ("a", "a", 3), TypeError, "kind must be one of"),
 ]:
     case(f"Node-{name}", lambda a=args: Node(*a), error, hint)
+
+
+# --- issue 25, "Bad input: helpers": each of its cases, one entry of the table ------------------
+# An f that mixes elements: its Jacobian is not diagonal, so Jᵀ·1 is no derivative.
+MIXES = "must act element-wise.*mixes elements"
+for name, f in [
+    ("cumsum", lambda t: t.cumsum(0)),
+    ("softmax", lambda t: t.softmax(0)),
+    ("minus-mean", lambda t: t - t.mean()),
+    ("reversed", lambda t: t.flip(0) ** 2),
+]:
+    case(f"derivative-f-{name}", lambda f=f: derivative(f, GOOD_X), ValueError, MIXES)
+    case(
+        f"plot_with_derivative-f-{name}",
+        lambda f=f: plot_with_derivative(f, GOOD_X, ax=ax()),
+        ValueError,
+        MIXES,
+    )
+    # the tangent's slope at one point cannot tell; the curve around it can
+    case(f"plot_tangent-f-{name}", lambda f=f: plot_tangent(f, 0.5, ax=ax()), ValueError, MIXES)
+    case(
+        f"plot_tangent-f-{name}-not-shown",
+        lambda f=f: plot_tangent(f, 0.5, ax=ax(), show_f=False),
+        ValueError,
+        MIXES,
+    )
+# Where f has no tangent (x0 outside its domain, or a vertical slope), none is drawn.
+UNDEFINED = "no finite value and slope at x0"
+for name, f, x0 in [
+    ("sqrt-negative", torch.sqrt, -1.0),
+    ("sqrt-zero", torch.sqrt, 0.0),
+    ("log-zero", torch.log, 0.0),
+    ("reciprocal-zero", lambda x: 1 / x, 0.0),
+]:
+    case(f"tangent-{name}", lambda f=f, x0=x0: tangent(f, x0), ValueError, UNDEFINED)
+    case(
+        f"plot_tangent-{name}",
+        lambda f=f, x0=x0: plot_tangent(f, x0, ax=ax()),
+        ValueError,
+        UNDEFINED,
+    )
+    case(f"tangent_frame-{name}", lambda f=f, x0=x0: tangent_frame(f, x0), ValueError, UNDEFINED)
+# Tensors without ordinary numbers in them.
+SPARSE = "sparse tensor.*to_dense\\(\\)"
+META = "meta device.*no numbers"
+for name, bad, hint in [
+    ("sparse", GOOD_X.to_sparse(), SPARSE),
+    ("meta", torch.ones(5, device="meta"), META),
+]:
+    case(f"derivative-x-{name}", lambda b=bad: derivative(torch.sin, b), TypeError, hint)
+    case(f"plot-X-{name}", lambda b=bad: plot(b, axes=ax()), TypeError, hint)
+    case(
+        f"plot_with_derivative-x-{name}",
+        lambda b=bad: plot_with_derivative(torch.sin, b, ax=ax()),
+        TypeError,
+        hint,
+    )
+    case(
+        f"check_grad-x-{name}",
+        lambda b=bad: check_grad(torch.sin, b.to(F64)),
+        TypeError,
+        hint,
+    )
+    case(
+        f"numerical_jacobian-x-{name}",
+        lambda b=bad: numerical_jacobian(torch.sin, b.to(F64)),
+        TypeError,
+        hint,
+    )
+for name, bad, hint in [
+    ("sparse", torch.eye(2).to_sparse(), SPARSE),
+    ("meta", torch.ones(2, 2, device="meta"), META),
+]:
+    case(
+        f"descent_frame-X-{name}",
+        lambda b=bad: descent_frame(X=b, y=torch.ones(2)),
+        TypeError,
+        hint,
+    )
+case(
+    "tangent-x0-meta", lambda: tangent(torch.sin, torch.tensor(1.0, device="meta")), TypeError, META
+)
+# A number too large for any float.
+HUGE = 10**400
+TOO_LARGE = "too large for any floating-point number"
+case("tangent-x0-huge", lambda: tangent(torch.sin, HUGE), ValueError, TOO_LARGE)
+case("plot_tangent-x0-huge", lambda: plot_tangent(torch.sin, HUGE, ax=ax()), ValueError, TOO_LARGE)
+case("tangent_frame-x0-huge", lambda: tangent_frame("sin", HUGE), ValueError, TOO_LARGE)
+case(
+    "finite_difference_frame-x0-huge",
+    lambda: finite_difference_frame(1e-4, "sin", HUGE),
+    ValueError,
+    TOO_LARGE,
+)
+case("descent_frame-lr-huge", lambda: descent_frame(HUGE), ValueError, TOO_LARGE)
+case("plot-X-huge", lambda: plot([1.0, HUGE], axes=ax()), ValueError, "NaN or infinity \\(1 of 2")
+case(
+    "descent_frame-X-huge",
+    lambda: descent_frame(X=[[1.0, HUGE]], y=[1.0]),
+    TypeError,
+    "shape \\(m, 2\\)",
+)
+case(
+    "descent_frame-start-huge",
+    lambda: descent_frame(X=torch.eye(2), y=torch.ones(2), start=(HUGE, 0.0)),
+    ValueError,
+    "start should be one finite number",
+)
+# Format strings matplotlib cannot read, refused before anything is drawn.
+BAD_FMT = "'zz' in fmts? is not a matplotlib format string.*\"r:\""
+case("plot-fmts-zz", lambda: plot(GOOD_X, GOOD_X, fmts=["zz"], axes=ax()), ValueError, BAD_FMT)
+case(
+    "plot_with_derivative-fmts-zz",
+    lambda: plot_with_derivative(torch.sin, GOOD_X, fmts=["-", "zz"], ax=ax()),
+    ValueError,
+    BAD_FMT,
+)
+case(
+    "plot_tangent-fmt-zz",
+    lambda: plot_tangent(torch.sin, 0.5, fmt="zz", ax=ax()),
+    ValueError,
+    BAD_FMT,
+)
+# Labels whose $...$ matplotlib cannot typeset (it would fail only when the figure is shown).
+MATHTEXT = "cannot typeset the formula.*write the dollar signs as \\\\\\$"
+for name, call in [
+    ("plot-xlabel", lambda: plot(GOOD_X, GOOD_X, xlabel="$\\frac{1}{$", axes=ax())),
+    ("plot-ylabel", lambda: plot(GOOD_X, GOOD_X, ylabel="$\\foo$", axes=ax())),
+    ("plot-legend", lambda: plot(GOOD_X, GOOD_X, legend=["$x^$"], axes=ax())),
+    (
+        "plot_with_derivative-title",
+        lambda: plot_with_derivative(torch.sin, GOOD_X, title="$\\foo$", ax=ax()),
+    ),
+    (
+        "plot_with_derivative-labels",
+        lambda: plot_with_derivative(torch.sin, GOOD_X, labels=("$f$", "$f'(x)^$"), ax=ax()),
+    ),
+    (
+        "plot_with_derivative-xlabel",
+        lambda: plot_with_derivative(torch.sin, GOOD_X, xlabel="$x_$", ax=ax()),
+    ),
+    ("plot_tangent-label", lambda: plot_tangent(torch.sin, 0.5, label="$\\sqrt{x$", ax=ax())),
+]:
+    case(f"{name}-bad-mathtext", call, ValueError, MATHTEXT)
+# The finite-difference explorer with f written in NumPy, or f where h belongs.
+case(
+    "finite_difference_frame-f-np-sin",
+    lambda: finite_difference_frame(1e-4, np.sin),
+    TypeError,
+    "torch operations.*not np.sin",
+)
+case(
+    "finite_difference_frame-h-np-sin",
+    lambda: finite_difference_frame(np.sin),
+    TypeError,
+    "h must be one number",
+)
+# The descent explorer's data: all zero, complex, too many rows.
+case(
+    "descent_frame-X-zero",
+    lambda: descent_frame(X=torch.zeros(3, 2), y=torch.ones(3)),
+    ValueError,
+    "X is all zero.*at least one non-zero",
+)
+for name, bad in [
+    ("tensor", torch.eye(3, 2, dtype=torch.complex128) * (1 + 1j)),
+    ("array", np.eye(3, 2) * (1 + 1j)),
+    ("list", [[1 + 1j, 0.0], [0.0, 1.0], [1.0, 1.0]]),
+]:
+    case(
+        f"descent_frame-X-complex-{name}",
+        lambda b=bad: descent_frame(X=b, y=torch.ones(3)),
+        TypeError,
+        "X is complex.*X.real",
+    )
+case(
+    "descent_frame-y-complex",
+    lambda: descent_frame(X=torch.eye(3, 2), y=torch.ones(3) * 1j),
+    TypeError,
+    "y is complex",
+)
+case(
+    "descent_frame-X-too-many-rows",
+    lambda: descent_frame(X=torch.ones(100_001, 2), y=torch.ones(100_001)),
+    ValueError,
+    "100001 rows; this explorer draws at most 100000.*X\\[:100000\\]",
+)
 
 
 IDS = [c.id for c in CASES]

@@ -26,9 +26,13 @@ from autograd_lab.explorers.explorer import (
 )
 from autograd_lab.fonts import family
 from autograd_lab.language import say
-from autograd_lab.validation import one_number
+from autograd_lab.validation import check_storage, one_number
 
 MAX_STEPS = 50
+# The learner's data is drawn as contours of its loss; the loss on the grid is computed from
+# XᵀX and Xᵀy, so memory does not grow with the rows, but X itself and the least-squares fit
+# do: a cap keeps a frame within a few hundred MB (measured: see tests/test_explorers.py).
+MAX_ROWS = 100_000
 # Example 2 with two parameters: X has a column of ones and the times t = 0, 1, 2.
 X = torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
 Y = torch.tensor([1.0, 2.0, 2.0], dtype=torch.float64)
@@ -82,19 +86,28 @@ LOSSES = {
 def _data(X, y, lang: str) -> tuple[torch.Tensor, torch.Tensor]:
     """The learner's X (m, 2) and y (m,) as float64 tensors, or a clear error."""
     arrays = []
-    for value in (X, y):
+    for name, value in (("X", X), ("y", y)):
         if isinstance(value, torch.Tensor):
+            check_storage(value, name, lang)
             value = value.detach().cpu().numpy()
+        if np.iscomplexobj(value) or (
+            isinstance(value, (list, tuple)) and np.iscomplexobj(np.asarray(value, dtype=object))
+        ):  # NumPy would drop the imaginary part with only a warning
+            raise TypeError(say("explorers.complex_data", lang, name=name))
         try:
             arrays.append(torch.as_tensor(np.asarray(value, dtype=np.float64)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise TypeError(say("explorers.bad_data", lang, got=type(value).__name__)) from None
     X, y = arrays
     if X.ndim != 2 or X.shape[1] != 2 or tuple(y.shape) != (X.shape[0],) or not X.shape[0]:
         shapes = f"X {tuple(X.shape)}, y {tuple(y.shape)}"
         raise ValueError(say("explorers.bad_data", lang, got=shapes))
+    if X.shape[0] > MAX_ROWS:
+        raise ValueError(say("explorers.too_much_data", lang, rows=X.shape[0], limit=MAX_ROWS))
     if not (torch.isfinite(X).all() and torch.isfinite(y).all()):
         raise ValueError(say("explorers.bad_data", lang, got="inf/nan"))
+    if not X.any():
+        raise ValueError(say("explorers.zero_data", lang))
     return X, y
 
 
@@ -111,7 +124,7 @@ def problem(loss: str = "2d", X=None, y=None, start=None, *, lang: str | None = 
     start = (0.0, 0.0) if start is None else start
     try:
         start = tuple(np.ravel(np.asarray(start, dtype=np.float64)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         start = (start,)
     if len(start) != 2 or not all(np.isfinite(start)):
         raise ValueError(
@@ -218,9 +231,12 @@ def descent_frame(
             reach = float(np.abs(np.asarray(spec.start) - best).max()) * 1.5 + 1.0
             (x_low, x_high), (y_low, y_high) = ((c - reach, c + reach) for c in best)
         w0, w1 = np.meshgrid(np.linspace(x_low, x_high, 161), np.linspace(y_low, y_high, 141))
-        grid = torch.tensor(np.stack([w0, w1], axis=-1), dtype=torch.float64)
-        z = ((grid @ data_X.T - data_y) ** 2).sum(-1).numpy()
         floor = float(((data_X @ torch.tensor(best) - data_y) ** 2).sum())
+        # ‖Xw − y‖² = floor + (w − w*)ᵀ XᵀX (w − w*) at the least-squares w*: the grid needs
+        # only the 2×2 XᵀX, where Xw over the grid would take grid points × rows of memory
+        gram = (data_X.T @ data_X).numpy()
+        d0, d1 = w0 - best[0], w1 - best[1]
+        z = floor + gram[0, 0] * d0**2 + 2 * gram[0, 1] * d0 * d1 + gram[1, 1] * d1**2
         levels = floor + np.geomspace(0.3, max(float(z.max()) - floor, 1.0), 12)
         left.contour(w0, w1, z, levels=levels, colors="#9aa9bd", linewidths=0.8)
         left.plot(

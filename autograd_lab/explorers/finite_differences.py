@@ -23,7 +23,8 @@ from autograd_lab.explorers.explorer import (
 )
 from autograd_lab.explorers.tangent import FUNCTIONS, MENU_TEXT, _function
 from autograd_lab.fonts import family
-from autograd_lab.language import say
+from autograd_lab.language import say, use
+from autograd_lab.plotting import tangent
 from autograd_lab.validation import one_number
 
 EXPONENTS = (-16.0, -1.0)  # h from 1e-16 to 1e-1
@@ -40,12 +41,13 @@ def differences(f, x0: float, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tens
     # float64 throughout: a float32 h would pull x + h down to float32 (a 0-d x does not
     # decide the dtype), and its rounding error would drown the V.
     h = torch.as_tensor(h, dtype=torch.float64)
-    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
-    (exact,) = torch.autograd.grad(f(x), x)
-    x = x.detach()
+    # autograd's slope through the tangent helper: an f written with NumPy, or one undefined
+    # at x0, is refused there with a clear message before any difference is taken
+    exact = tangent(f, x0)[1]
+    x = torch.tensor(x0, dtype=torch.float64)
     forward = (f(x + h) - f(x)) / h
     central = (f(x + h) - f(x - h)) / (2 * h)
-    return forward, central, exact.item()
+    return forward, central, exact
 
 
 def finite_difference_frame(
@@ -57,7 +59,8 @@ def finite_difference_frame(
     h = one_number(h, "h", "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1.0, lang=lang)
     x0 = one_number(x0, "x0", "1.0", lang=lang)
     step = torch.tensor([h], dtype=torch.float64)
-    forward, central, exact = differences(fn.f, x0, step)
+    with use(lang):  # the helpers' own refusals, in the explorer's language
+        forward, central, exact = differences(fn.f, x0, step)
     err_forward = abs(forward.item() - exact)
     err_central = abs(central.item() - exact)
     # each method's name, and the h where its V bottoms out

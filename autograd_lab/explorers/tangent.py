@@ -22,8 +22,8 @@ from autograd_lab.explorers.explorer import (
     resolve,
 )
 from autograd_lab.fonts import family
-from autograd_lab.language import say
-from autograd_lab.plotting import derivative, tangent
+from autograd_lab.language import say, use
+from autograd_lab.plotting import curve, derivative, tangent
 from autograd_lab.validation import one_number
 
 
@@ -67,7 +67,8 @@ def tangent_frame(
     lang = resolve(lang)
     fn = _function(function, lang)
     x0 = one_number(x0, "x0", "1.0", lang=lang)
-    value, slope = tangent(fn.f, x0)
+    with use(lang):  # the helpers' own refusals, in the explorer's language
+        value, slope = tangent(fn.f, x0)
     kink = any(abs(x0 - k) < 1e-12 for k in fn.kinks)
     values = {"function": function if isinstance(function, str) else "f", "x0": x0}
     values |= {"value": value, "slope": slope, "kink": kink}
@@ -81,8 +82,8 @@ def tangent_frame(
         )
     ]
     if kink:
-        left = derivative(fn.f, torch.tensor([x0 - SIDE], dtype=torch.float64)).item()
-        right = derivative(fn.f, torch.tensor([x0 + SIDE], dtype=torch.float64)).item()
+        sides = derivative(fn.f, torch.tensor([x0 - SIDE, x0 + SIDE], dtype=torch.float64))
+        left, right = sides.tolist()
         values |= {"left": left, "right": right}
         caption.append(
             say(
@@ -96,7 +97,8 @@ def tangent_frame(
     values["caption"] = caption
 
     xs = np.linspace(*PLOT_RANGE, 201)
-    ys = fn.f(torch.tensor(xs, dtype=torch.float64)).detach().numpy()
+    with use(lang):  # f on the whole range, checked element-wise like the tangent's slope
+        ys = curve(fn.f, torch.tensor(xs, dtype=torch.float64))
     fig = new_figure(5.6, 3.4)
     ax = fig.add_subplot()
     fonts = family()
@@ -121,7 +123,7 @@ def tangent_frame(
                 else None,
             )
     ax.plot([x0], [value], "o", color="black", markersize=5)
-    low, high = float(ys.min()), float(ys.max())
+    low, high = _limits(ys, value)
     pad = 0.15 * (high - low or 1.0)
     ax.set_ylim(low - pad, high + pad)
     ax.set_xlim(*PLOT_RANGE)
@@ -132,6 +134,19 @@ def tangent_frame(
     ax.grid(True, alpha=0.4)
     ax.legend(loc="upper left", prop={"family": fonts, "size": 9})
     return fig, values
+
+
+def _limits(ys: np.ndarray, value: float) -> tuple[float, float]:
+    """The range of f to show: all of it, or where f is undefined somewhere, its bulk."""
+    finite = ys[np.isfinite(ys)]
+    if finite.size == ys.size:
+        return float(ys.min()), float(ys.max())
+    # Near a pole (1/x, log at 0) the few values beside it would squash the rest of the
+    # curve flat: keep the values within three interquartile ranges of the middle half.
+    q1, q3 = np.percentile(finite, [25, 75])
+    fence = 3 * (q3 - q1)
+    kept = finite[(finite >= q1 - fence) & (finite <= q3 + fence)]
+    return min(float(kept.min()), value), max(float(kept.max()), value)
 
 
 def explore_tangent(
@@ -149,11 +164,29 @@ def explore_tangent(
         Control("x0", "explorers.x0", "float", *X_RANGE, X_STEP),
     )
     grid = tuple(float(v) for v in np.arange(X_RANGE[0], X_RANGE[1] + X_STEP / 2, 0.5))
+    key = (1, 4, 7)
+    if not isinstance(function, str):
+        # the learner's f may be undefined on part of the range (sqrt, log): its tour visits
+        # only the points with a tangent, and x0 must be one of them
+        with use(lang):
+            tangent(function, x0)
+        defined = tuple(v for v in grid if _has_tangent(function, v)) or (x0,)
+        if defined != grid:
+            grid, key = defined, tuple(sorted({0, len(defined) // 2, len(defined) - 1}))
     return Explorer(
         kind="tangent",
         controls=controls,
         render=tangent_frame,
         params={"function": function, "x0": x0},
-        tour=Tour("x0", grid, key=(1, 4, 7)),
+        tour=Tour("x0", grid, key=key),
         lang=lang,
     )
+
+
+def _has_tangent(f: Callable, x0: float) -> bool:
+    """Whether f has a finite value and slope at x0."""
+    try:
+        tangent(f, x0)
+    except ValueError:
+        return False
+    return True
