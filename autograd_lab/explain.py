@@ -24,7 +24,7 @@ from pathlib import Path
 from autograd_lab import language, torch_errors
 from autograd_lab.course import COURSE
 
-PRACTICE = "06_autograd_in_practice"
+PRACTICE = "04_autograd_in_practice"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 BUILD_LOCATION = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
 
@@ -38,7 +38,7 @@ class Known:
     notebook: str = PRACTICE
 
 
-# The errors of `torch_errors.ERRORS` that notebook 06 explains; any other passes untouched.
+# The errors of `torch_errors.ERRORS` that notebook 04 explains; any other passes untouched.
 KNOWN: tuple[Known, ...] = (
     Known("backward_twice", 4),
     Known("not_scalar", 4),
@@ -84,7 +84,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "optimize_nonleaf": ("explain.optimize_nonleaf_what", "explain.optimize_nonleaf_fix"),
     "nan_backward": ("explain.nan_backward_what", "explain.nan_backward_fix"),
 }
-# The headings of notebook 06's sections, by number.
+# The headings of notebook 04's sections, by number.
 _SECTIONS = {
     1: "explain.section_1",
     2: "explain.section_2",
@@ -115,7 +115,7 @@ def reread(known: Known, lang: str | None = None) -> str:
 
 
 def section_title(number: int, lang: str | None = None) -> str:
-    """Return the heading of section `number` of notebook 06 (without its number)."""
+    """Return the heading of section `number` of notebook 04 (without its number)."""
     return language.say(_SECTIONS[number], lang)
 
 

@@ -28,7 +28,8 @@ from tests.helpers import COURSE, ROOT, STUDENT, solution_lines, stop_process_gr
 from tools import lab
 
 START_TIMEOUT = 90  # s: a JupyterLab start on a busy 2-core machine
-URL = re.compile(r"(http://127\.0\.0\.1:(\d+))/lab\?token=(\w+)")  # ours: Jupyter's hides it
+# ours (Jupyter's hides the token): the Launcher or the start page
+URL = re.compile(r"(http://127\.0\.0\.1:(\d+))/lab(?:/tree/[\w/.-]+)?\?token=(\w+)")
 NO_PIP_CONFIG = {"PIP_CONFIG_FILE": os.devnull}
 
 
@@ -418,6 +419,23 @@ def test_file_browser_opens_at_the_lessons_of_the_interface_language(tmp_path):
         assert not any("token" in part.lower() for part in cmd)
 
 
+def test_lab_opens_the_start_page_in_the_interface_language(tmp_path):
+    work = tmp_path / "work"
+    lab.sync(work)
+    info = {"url": "http://127.0.0.1:8888/", "token": "abc"}
+    for lang in ("zh", "en"):
+        page = lab.start_page(work, lang)
+        assert page == f"lab/tree/notebooks/{lang}/00_start_here.ipynb"
+        assert (work / page.removeprefix("lab/tree/")).is_file()
+        cmd = lab.lab_command(work, 8888, tmp_path, lang=lang)
+        assert f"--ServerApp.default_url=/{page}" in cmd
+        assert lab.lab_url(info, page) == f"http://127.0.0.1:8888/{page}?token=abc"
+    # A working copy without the start page (an older course) opens the Launcher as before.
+    (work / "notebooks" / "en" / "00_start_here.ipynb").unlink()
+    assert lab.start_page(work, "en") == "lab"
+    assert not any("default_url" in part for part in lab.lab_command(work, 8888, tmp_path))
+
+
 def run_lab(*args, env=None, timeout=60) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tools.lab", "--no-browser", *map(str, args)],
@@ -649,6 +667,8 @@ def serving(tmp_path_factory):
 def test_server_token_private_and_one_server_per_working_copy(serving):
     tmp, process, base, port, token = serving
     course = tmp / "course"
+    start = f"{base}/lab/tree/notebooks/en/00_start_here.ipynb?token={token}"
+    assert f"JupyterLab at {start}" in (tmp / "lab.log").read_text()  # not the Launcher
     (record_file,) = runtime_files(course)
     record = json.loads(record_file.read_text())
     pid = record["pid"]

@@ -1,4 +1,4 @@
-"""Notebook 06 states values: recompute them here, and check what both editions print.
+"""Notebook 04 states values: recompute them here, and check what both editions print.
 
 The fit of the lecture's Example 2 is run again three ways (by hand under no_grad,
 torch.optim.SGD, the course engine); the notebook's predict-then-run cells are executed with
@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 import autograd_lab.engine as engine
 from tests.helpers import COURSE
 
-SLUG = "06_autograd_in_practice"
+SLUG = "04_autograd_in_practice"
 PATHS = {lang: COURSE.path(SLUG, lang) for lang in COURSE.languages}
 LR, STEPS, RTOL = 0.05, 25, 1e-12
 # The predictions asked for, in the notebook's order: (right answer, a usual wrong answer).
