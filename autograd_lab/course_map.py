@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograd_lab.course import CORE, COURSE, STUDENT, TRACKS, Copy, Course
+from autograd_lab.course import CORE, COURSE, STUDENT, TRACKS, Copy, Course, Notebook
 from autograd_lab.language import current, say
 
 _TRACK_KEYS = {CORE: "course.track_core", "deep": "course.track_deep"}
@@ -24,6 +24,12 @@ def track_name(track: str, lang: str | None = None) -> str:
     if track not in TRACKS:
         raise ValueError(f"unknown track {track!r}: one of {TRACKS}")
     return say(_TRACK_KEYS[track], lang)
+
+
+def track_label(nb: Notebook, lang: str | None = None) -> str:
+    """Return a notebook's track and time as the contents show it ("core · 15 min")."""
+    label = track_name(nb.track, lang)
+    return f"{label} · {say('course.minutes', lang, minutes=nb.minutes)}" if nb.minutes else label
 
 
 def english_words(path: Path) -> int:
