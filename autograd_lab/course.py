@@ -97,7 +97,7 @@ class Copy:
 
     @property
     def key(self) -> str:
-        """A short stable name, e.g. en/student/07_exercises, used as a test id."""
+        """A short stable name, e.g. en/student/08_exercises, used as a test id."""
         folder = f"{self.language}/{STUDENT_DIR}" if self.edition == STUDENT else self.language
         return f"{folder}/{self.notebook.slug}"
 
@@ -195,7 +195,7 @@ def edition_path(instructor: Path, edition: str) -> Path:
 def language_of(path: Path | str, *, required: bool = False) -> str | None:
     """The language of a path: its nearest folder named after a course language, else None.
 
-    `notebooks/en/student/07_exercises.ipynb` and the kernel's working directory
+    `notebooks/en/student/08_exercises.ipynb` and the kernel's working directory
     `.lab/course/notebooks/en` are English; a folder outside any language folder has none, and
     with `required` that is a ValueError saying where the file belongs.
     """
@@ -280,7 +280,7 @@ COURSE = Course(
         Notebook(
             "04_autograd_in_practice",
             {"zh": "自动求导实战", "en": "Autograd in practice"},
-            minutes=25,
+            minutes=20,
             requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
             outcomes={
                 "zh": "分清叶子与非叶子，关掉记录，读懂并修好原地修改和两次反向的报错，"
@@ -290,7 +290,21 @@ COURSE = Course(
             },
         ),
         Notebook(
-            "05_autograd_from_scratch",
+            "05_more_practice",
+            {"zh": "更多实战", "en": "More practice"},
+            track=DEEP,
+            minutes=15,
+            requires=("04_autograd_in_practice",),
+            outcomes={
+                "zh": "用 `create_graph=True` 求二阶导数和 Hessian–向量积，写一个自定义 "
+                "`autograd.Function` 并用 `gradcheck` 检查，用 `detect_anomaly` 找出 NaN",
+                "en": "take second derivatives and Hessian–vector products with "
+                "`create_graph=True`, write a custom `autograd.Function` and `gradcheck` it, "
+                "find a NaN with `detect_anomaly`",
+            },
+        ),
+        Notebook(
+            "06_autograd_from_scratch",
             {"zh": "从零实现自动求导", "en": "Autograd from scratch"},
             track=DEEP,
             minutes=30,
@@ -302,11 +316,11 @@ COURSE = Course(
             },
         ),
         Notebook(
-            "06_modes_and_memory",
+            "07_modes_and_memory",
             {"zh": "模式与内存", "en": "Modes and memory"},
             track=DEEP,
             minutes=25,
-            requires=("03_chain_rule_and_graphs", "05_autograd_from_scratch"),
+            requires=("03_chain_rule_and_graphs", "06_autograd_from_scratch"),
             outcomes={
                 "zh": "在 `jacfwd` 与 `jacrev` 之间按形状做选择，看到前向保存的张量，"
                 "用检查点拿时间换内存",
@@ -315,7 +329,7 @@ COURSE = Course(
             },
         ),
         Notebook(
-            "07_exercises",
+            "08_exercises",
             {"zh": "练习", "en": "Exercises"},
             student=True,
             track=DEEP,

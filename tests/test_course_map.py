@@ -30,7 +30,7 @@ def test_the_core_track_is_about_an_hour_of_at_most_9000_english_words():
 
 def test_practice_comes_before_the_engine():
     order = [nb.slug for nb in COURSE.notebooks]
-    assert order.index("04_autograd_in_practice") < order.index("05_autograd_from_scratch")
+    assert order.index("04_autograd_in_practice") < order.index("06_autograd_from_scratch")
 
 
 def test_a_notebook_assumes_only_what_comes_before_it():
@@ -62,7 +62,7 @@ def test_the_start_page_shows_the_map_the_model_gives_today(lang):
     assert shown == [course_map(lang)], "re-execute 00_start_here: the course model changed"
     for track in ("core", "deep"):
         assert all(f"({nb.slug}.ipynb)" in shown[0] for nb in COURSE.track(track) if not nb.student)
-    assert "(student/07_exercises.ipynb)" in shown[0]
+    assert "(student/08_exercises.ipynb)" in shown[0]
 
 
 def test_the_readme_tables_are_what_the_model_says():

@@ -52,7 +52,7 @@ def write(path: Path, nb: nbformat.NotebookNode) -> None:
 def make_course(repo: Path, slugs=("01_basics", "02_chain", "03_pictures")) -> Course:
     """A course under `repo` with these notebooks, and an exercises notebook with an edition."""
     entries = [Notebook(s, {"zh": s, "en": s}) for s in slugs]
-    entries.append(Notebook("07_exercises", {"zh": "练习", "en": "Exercises"}, student=True))
+    entries.append(Notebook("08_exercises", {"zh": "练习", "en": "Exercises"}, student=True))
     course = Course(tuple(entries), root=repo / "notebooks")
     for lang in course.languages:
         figure = repo / "assets" / lang / "f1.png"
@@ -111,9 +111,9 @@ def test_student_copy_holds_student_editions_and_no_solution(tmp_path):
             expected |= {p.relative_to(ROOT).as_posix() for p in lab.linked_files(path)}
     assert on_disk == expected
     for lang in COURSE.languages:
-        exercises = COURSE.path("07_exercises", lang)
+        exercises = COURSE.path("08_exercises", lang)
         assert not (work / exercises.relative_to(ROOT)).exists(), "solutions in a student copy"
-        assert (work / COURSE.path("07_exercises", lang, STUDENT).relative_to(ROOT)).is_file()
+        assert (work / COURSE.path("08_exercises", lang, STUDENT).relative_to(ROOT)).is_file()
         code, everything = solution_lines(nbformat.read(exercises, as_version=4))
         assert code and everything
         # Lessons may share a line with an answer ("while stack:"); they are served whole.
@@ -155,10 +155,10 @@ def test_learner_files_outside_the_course_are_never_touched(small):
 def test_switching_to_the_student_edition_removes_untouched_solutions(small):
     course, work = small
     lab.sync(work, course, edition="instructor")
-    solutions = work / "notebooks" / "en" / "07_exercises.ipynb"
+    solutions = work / "notebooks" / "en" / "08_exercises.ipynb"
     assert solutions.is_file()
     report = lab.sync(work, course)
-    assert not solutions.exists() and "notebooks/en/07_exercises.ipynb" in report.removed
+    assert not solutions.exists() and "notebooks/en/08_exercises.ipynb" in report.removed
 
 
 # --- updates decided on the learner's sources -------------------------------------------------
@@ -777,7 +777,7 @@ def test_port_taken_by_another_program_is_named(tmp_path):
 
 def test_a_missing_course_notebook_is_a_clear_message(small):
     course, work = small
-    course.path("07_exercises", "en", STUDENT).unlink()  # as before `make student` ever ran
-    with pytest.raises(lab.LabError, match=r"missing: notebooks/en/student/07_exercises.ipynb"):
+    course.path("08_exercises", "en", STUDENT).unlink()  # as before `make student` ever ran
+    with pytest.raises(lab.LabError, match=r"missing: notebooks/en/student/08_exercises.ipynb"):
         lab.sync(work, course)
     assert not (work / "notebooks").exists(), "nothing half-copied"

@@ -1,4 +1,4 @@
-"""Notebook 04 states values: recompute them here, and check what both editions print.
+"""Notebooks 04 and 05 state values: recompute them here, and check what both editions print.
 
 The fit of the lecture's Example 2 is run again three ways (by hand under no_grad,
 torch.optim.SGD, the course engine); the notebook's predict-then-run cells are executed with
@@ -16,22 +16,26 @@ from nbclient import NotebookClient
 import autograd_lab.engine as engine
 from tests.helpers import COURSE
 
-SLUG = "04_autograd_in_practice"
-PATHS = {lang: COURSE.path(SLUG, lang) for lang in COURSE.languages}
+# The practice of the core track and its deep dive (higher order, custom Functions, NaN hunting).
+SLUG, MORE = "04_autograd_in_practice", "05_more_practice"
 LR, STEPS, RTOL = 0.05, 25, 1e-12
 # The predictions asked for, in the notebook's order: (right answer, a usual wrong answer).
-PREDICTIONS = [
-    ("False", "True"),  # y = x * 2 is a leaf?
-    ("False", "True"),  # computed under no_grad, requires grad?
-    ("2", "0"),  # version after two in-place operations
-    ("[0.0, 4.0, 8.0]", "[0.0, 2.0, 4.0]"),  # x.grad after backward twice with retain_graph
-    ("None", "[0.0, 2.0, 4.0]"),  # x.grad after torch.autograd.grad
-    ("False", "True"),  # a first derivative without create_graph requires grad?
-    ("True", "False"),  # forgetting zero_grad leaves a larger loss?
-    ("3", "1"),  # mean losses of 3 micro-batches, accumulated: times the full gradient
-    ("True", "False"),  # naive softplus gradient at 1000 is nan?
-    ("True", "False"),  # the gradient of where(x > 0, sqrt(x), 0) at 0 is nan?
-]
+PREDICTIONS = {
+    SLUG: [
+        ("False", "True"),  # y = x * 2 is a leaf?
+        ("False", "True"),  # computed under no_grad, requires grad?
+        ("2", "0"),  # version after two in-place operations
+        ("[0.0, 4.0, 8.0]", "[0.0, 2.0, 4.0]"),  # x.grad after backward twice with retain_graph
+        ("None", "[0.0, 2.0, 4.0]"),  # x.grad after torch.autograd.grad
+        ("True", "False"),  # forgetting zero_grad leaves a larger loss?
+        ("3", "1"),  # mean losses of 3 micro-batches, accumulated: times the full gradient
+    ],
+    MORE: [
+        ("False", "True"),  # a first derivative without create_graph requires grad?
+        ("True", "False"),  # naive softplus gradient at 1000 is nan?
+        ("True", "False"),  # the gradient of where(x > 0, sqrt(x), 0) at 0 is nan?
+    ],
+}
 
 
 def data():
@@ -85,10 +89,14 @@ def fits():
 
 
 def printed(lang: str) -> str:
-    """Everything the stored notebook prints (stdout and results), in one text."""
-    nb = nbformat.read(PATHS[lang], as_version=4)
+    """Everything the two stored notebooks print (stdout and results), in one text."""
+    cells = [
+        cell
+        for slug in PREDICTIONS
+        for cell in nbformat.read(COURSE.path(slug, lang), as_version=4).cells
+    ]
     parts = []
-    for cell in nb.cells:
+    for cell in cells:
         for out in cell.get("outputs", []):
             if out.output_type == "stream" and out.name == "stdout":
                 parts.append(out.text)
@@ -147,23 +155,23 @@ def test_the_other_stated_values(lang):
     assert "Function 'SqrtBackward0' returned nan values in its 0th output." in text
 
 
-def executed_with(predictions: list[str], lang: str) -> list[str]:
-    """Run the notebook with these predictions in a fresh kernel; return the feedback shown."""
-    nb = nbformat.read(PATHS[lang], as_version=4)
+def executed_with(slug: str, predictions: list[str], lang: str) -> list[str]:
+    """Run a notebook with these predictions in a fresh kernel; return the feedback shown."""
+    path = COURSE.path(slug, lang)
+    nb = nbformat.read(path, as_version=4)
     cells = [c for c in nb.cells if c.cell_type == "code" and "prediction = ..." in c.source]
     assert len(cells) == len(predictions)
     for cell, guess in zip(cells, predictions, strict=True):
         cell.source = cell.source.replace("prediction = ...", f"prediction = {guess}")
-    NotebookClient(
-        nb, timeout=120, resources={"metadata": {"path": str(PATHS[lang].parent)}}
-    ).execute()
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
     return [cell.outputs[-1]["data"]["text/plain"] for cell in cells]
 
 
-def test_every_right_prediction_is_confirmed_and_every_usual_wrong_one_is_not():
-    right = executed_with([r for r, _ in PREDICTIONS], "en")
+@pytest.mark.parametrize("slug", PREDICTIONS)
+def test_every_right_prediction_is_confirmed_and_every_usual_wrong_one_is_not(slug):
+    right = executed_with(slug, [r for r, _ in PREDICTIONS[slug]], "en")
     assert all(text.startswith("[Correct prediction]") for text in right), right
-    wrong = executed_with([w for _, w in PREDICTIONS], "zh")
+    wrong = executed_with(slug, [w for _, w in PREDICTIONS[slug]], "zh")
     assert all(text.startswith("【再想想】") for text in wrong), wrong
 
 
@@ -171,4 +179,4 @@ def test_every_right_prediction_is_confirmed_and_every_usual_wrong_one_is_not():
 def test_the_stored_notebook_leaves_every_prediction_to_the_reader(lang):
     text = printed(lang)
     marker = "[Not attempted]" if lang == "en" else "【未作答】"
-    assert text.count(marker) == len(PREDICTIONS)
+    assert text.count(marker) == sum(len(p) for p in PREDICTIONS.values())

@@ -1,4 +1,4 @@
-"""What notebooks 01, 02, 03 and 06 state is true, and their stored checks say so.
+"""What notebooks 01, 02, 03 and 07 state is true, and their stored checks say so.
 
 Each correction of the text is followed in its notebook by a cell that checks it. Here every
 such cell's stored output is read back (both languages) and must hold its verdicts, and the
@@ -46,8 +46,8 @@ CHECKS = {
         "nb03-83": ["(tensor([0., 1., 6.]), True)"],  # a VJP with backward(u)
         "nb03-85": ["(True, True)"],
     },
-    "06_modes_and_memory": {
-        "nb06-20": [" 0 "] * 4,  # forward mode saves nothing for a backward pass
+    "07_modes_and_memory": {
+        "nb07-20": [" 0 "] * 4,  # forward mode saves nothing for a backward pass
     },
 }
 # lines "...: True", one per claim; claims about time are checked by benchmarks/timing_claims.py
@@ -63,11 +63,11 @@ WRONG = {
         r"\varepsilon \approx 1.1\times10^{-16}",
     ],
     "01_autograd_basics": ["几乎总是先把一个批量的损失加起来", "nearly always sums the losses"],
-    "06_modes_and_memory": [r"额外内存 $\mathcal{O}(1)$", r"extra\nmemory $\mathcal{O}(1)$"],
+    "07_modes_and_memory": [r"额外内存 $\mathcal{O}(1)$", r"extra\nmemory $\mathcal{O}(1)$"],
 }
 # One word per idea: forward mode is 正向模式 (前向 is the forward pass), hooks and leaves.
 OWN = ["01_autograd_basics", "02_derivatives_in_pictures", "03_chain_rule_and_graphs"]
-OWN.append("06_modes_and_memory")
+OWN.append("07_modes_and_memory")
 
 
 def outputs_by_id(slug: str, lang: str) -> dict[str, str]:
@@ -253,6 +253,6 @@ def test_the_exercises_state_the_checks_time_limit(lang):
     """The limit the exercises' text promises is the one the checks enforce."""
     from autograd_lab.exercises import sandbox
 
-    text = prose("07_exercises", lang)
+    text = prose("08_exercises", lang)
     stated = re.findall(r"(\d+) (?:seconds|秒)", text)
     assert stated and {float(s) for s in stated} == {sandbox.LIMIT}, stated
