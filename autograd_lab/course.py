@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,19 +46,34 @@ STUDENT_DIR = "student"  # the student edition of notebooks/<lang>/x.ipynb: <lan
 
 SLUG = re.compile(r"\d\d_[a-z0-9_]+")
 IMAGE_LINK = re.compile(r"(!\[[^\]]*\]\(|<img[^>]*\ssrc=[\"'])([^)\s\"']+)")
+# Every relative target of a page: markdown links and images, HTML <img>.
+RELATIVE_LINK = re.compile(r"(!?\[[^\]]*\]\(|<img[^>]*\ssrc=[\"'])([^)\s\"']+)")
+
+
+CORE, DEEP = "core", "deep"
+# The core track is the hour every PyTorch user needs; the deep dives are optional.
+TRACKS = (CORE, DEEP)
 
 
 @dataclass(frozen=True)
 class Notebook:
-    """One lesson: its file name without suffix, its title per language, its editions."""
+    """One lesson: its file, title, track, time, what it assumes and teaches, its editions."""
 
     slug: str
     titles: Mapping[str, str]
     student: bool = False  # has a student edition (answers hidden), generated from this one
+    track: str = CORE
+    minutes: int = 0  # to read it and run every cell, as a learner would
+    requires: tuple[str, ...] = ()  # the slugs of the notebooks it assumes
+    outcomes: Mapping[str, str] = field(default_factory=dict)  # "you will be able to ..."
 
     def __post_init__(self) -> None:
         if not SLUG.fullmatch(self.slug):
             raise ValueError(f"notebook slug {self.slug!r} must look like 01_ascii_name")
+        if self.track not in TRACKS:
+            raise ValueError(f"{self.slug}: track {self.track!r} is not one of {TRACKS}")
+        if not isinstance(self.minutes, int) or self.minutes < 0:
+            raise ValueError(f"{self.slug}: minutes must be a whole number (0: not estimated)")
 
     @property
     def editions(self) -> tuple[str, ...]:
@@ -82,7 +97,7 @@ class Copy:
 
     @property
     def key(self) -> str:
-        """A short stable name, e.g. en/student/07_exercises, used as a test id."""
+        """A short stable name, e.g. en/student/08_exercises, used as a test id."""
         folder = f"{self.language}/{STUDENT_DIR}" if self.edition == STUDENT else self.language
         return f"{folder}/{self.notebook.slug}"
 
@@ -94,6 +109,21 @@ class Course:
     notebooks: tuple[Notebook, ...]
     root: Path = NOTEBOOKS
     languages: tuple[str, ...] = LANGUAGES
+
+    def __post_init__(self) -> None:
+        # The reading order is the tuple's order: a notebook assumes only what comes before it.
+        before: set[str] = set()
+        for nb in self.notebooks:
+            missing = [slug for slug in nb.requires if slug not in before]
+            if missing:
+                raise ValueError(f"{nb.slug} assumes {missing}, which must come before it")
+            before.add(nb.slug)
+
+    def track(self, track: str) -> tuple[Notebook, ...]:
+        """The notebooks of one track, in reading order."""
+        if track not in TRACKS:
+            raise ValueError(f"unknown track {track!r}: one of {TRACKS}")
+        return tuple(nb for nb in self.notebooks if nb.track == track)
 
     def path(self, notebook: Notebook | str, language: str, edition: str = INSTRUCTOR) -> Path:
         """Where a notebook lives in a language and an edition."""
@@ -165,7 +195,7 @@ def edition_path(instructor: Path, edition: str) -> Path:
 def language_of(path: Path | str, *, required: bool = False) -> str | None:
     """The language of a path: its nearest folder named after a course language, else None.
 
-    `notebooks/en/student/07_exercises.ipynb` and the kernel's working directory
+    `notebooks/en/student/08_exercises.ipynb` and the kernel's working directory
     `.lab/course/notebooks/en` are English; a folder outside any language folder has none, and
     with `required` that is a ValueError saying where the file belongs.
     """
@@ -186,8 +216,8 @@ def shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-def relink_images(source: str) -> str:
-    """Rewrite relative image links (markdown, HTML) for a file moved one folder deeper."""
+def relink(source: str) -> str:
+    """Rewrite relative links and images (markdown, HTML) for a file moved one folder deeper."""
 
     def fix(match: re.Match) -> str:
         link = match.group(2)
@@ -195,39 +225,126 @@ def relink_images(source: str) -> str:
             return match.group(0)
         return match.group(1) + "../" + link
 
-    return IMAGE_LINK.sub(fix, source)
+    return RELATIVE_LINK.sub(fix, source)
 
 
 COURSE = Course(
     notebooks=(
         Notebook(
+            "00_start_here",
+            {"zh": "从这里开始", "en": "Start here"},
+            minutes=5,
+            outcomes={
+                "zh": "选一条路线：核心路线约一小时，选读随时可看；知道检查和报错讲解怎么用",
+                "en": "choose a path (the core hour, the optional deep dives) and use the checks "
+                "and the error explainer",
+            },
+        ),
+        Notebook(
             "01_autograd_basics",
             {"zh": "自动求导入门", "en": "Autograd basics"},
+            minutes=15,
+            outcomes={
+                "zh": "用 `backward()` 和 `.grad` 求梯度，清零累加的梯度，对非标量输出求 "
+                "$\\mathbf{v}^\\top J$，用 `detach` 截断，对带控制流的函数求导",
+                "en": "get gradients with `backward()` and `.grad`, zero accumulated gradients, "
+                "take $\\mathbf{v}^\\top J$ of non-scalar outputs, cut with `detach`, "
+                "differentiate through control flow",
+            },
         ),
         Notebook(
             "02_derivatives_in_pictures",
             {"zh": "用图看导数", "en": "Derivatives in pictures"},
+            track=DEEP,
+            minutes=20,
+            requires=("01_autograd_basics",),
+            outcomes={
+                "zh": "画出导数和切线，说清折点处（ReLU、$\\lvert x\\rvert$）PyTorch 给的值，"
+                "用有限差分核对梯度并选步长，画出计算图",
+                "en": "plot derivatives and tangents, say what PyTorch returns at kinks (ReLU, "
+                "$\\lvert x\\rvert$), check gradients by finite differences with a good step, "
+                "draw the computation graph",
+            },
         ),
         Notebook(
             "03_chain_rule_and_graphs",
             {"zh": "链式法则与计算图", "en": "The chain rule and computation graphs"},
+            minutes=15,
+            requires=("01_autograd_basics",),
+            outcomes={
+                "zh": "带着形状写链式法则，读懂计算图和隐式构图，说出正向模式与反向模式各算什么",
+                "en": "write the chain rule with shapes, read a computation graph built as the "
+                "code runs, tell what forward and reverse mode compute",
+            },
         ),
         Notebook(
-            "04_autograd_from_scratch",
-            {"zh": "从零实现自动求导", "en": "Autograd from scratch"},
-        ),
-        Notebook(
-            "05_modes_and_memory",
-            {"zh": "模式与内存", "en": "Modes and memory"},
-        ),
-        Notebook(
-            "06_autograd_in_practice",
+            "04_autograd_in_practice",
             {"zh": "自动求导实战", "en": "Autograd in practice"},
+            minutes=20,
+            requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
+            outcomes={
+                "zh": "分清叶子与非叶子，关掉记录，读懂并修好原地修改和两次反向的报错，"
+                "写出带 `zero_grad` 的训练循环",
+                "en": "tell leaves from non-leaves, turn recording off, read and fix the in-place "
+                "and backward-twice errors, write a training loop with `zero_grad`",
+            },
         ),
         Notebook(
-            "07_exercises",
+            "05_more_practice",
+            {"zh": "更多实战", "en": "More practice"},
+            track=DEEP,
+            minutes=15,
+            requires=("04_autograd_in_practice",),
+            outcomes={
+                "zh": "用 `create_graph=True` 求二阶导数和 Hessian–向量积，写一个自定义 "
+                "`autograd.Function` 并用 `gradcheck` 检查，用 `detect_anomaly` 找出 NaN",
+                "en": "take second derivatives and Hessian–vector products with "
+                "`create_graph=True`, write a custom `autograd.Function` and `gradcheck` it, "
+                "find a NaN with `detect_anomaly`",
+            },
+        ),
+        Notebook(
+            "06_autograd_from_scratch",
+            {"zh": "从零实现自动求导", "en": "Autograd from scratch"},
+            track=DEEP,
+            minutes=30,
+            requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
+            outcomes={
+                "zh": "自己实现记录、拓扑序与梯度累加，让一个小引擎和 PyTorch 算出同样的梯度",
+                "en": "build recording, topological order and accumulation yourself, and get "
+                "PyTorch's gradients from a small engine",
+            },
+        ),
+        Notebook(
+            "07_modes_and_memory",
+            {"zh": "模式与内存", "en": "Modes and memory"},
+            track=DEEP,
+            minutes=25,
+            requires=("03_chain_rule_and_graphs", "06_autograd_from_scratch"),
+            outcomes={
+                "zh": "在 `jacfwd` 与 `jacrev` 之间按形状做选择，看到前向保存的张量，"
+                "用检查点拿时间换内存",
+                "en": "choose `jacfwd` or `jacrev` by shape, see the tensors a forward pass saves, "
+                "trade time for memory with checkpointing",
+            },
+        ),
+        Notebook(
+            "08_exercises",
             {"zh": "练习", "en": "Exercises"},
             student=True,
+            track=DEEP,
+            minutes=40,
+            requires=(
+                "01_autograd_basics",
+                "02_derivatives_in_pictures",
+                "03_chain_rule_and_graphs",
+                "04_autograd_in_practice",
+            ),
+            outcomes={
+                "zh": "独立完成六道练习，每道写完立即得到检查和提示",
+                "en": "solve six exercises on your own, each checked with a hint as soon as "
+                "you run it",
+            },
         ),
     )
 )

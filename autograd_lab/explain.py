@@ -24,7 +24,8 @@ from pathlib import Path
 from autograd_lab import language, torch_errors
 from autograd_lab.course import COURSE
 
-PRACTICE = "06_autograd_in_practice"
+PRACTICE = "04_autograd_in_practice"
+MORE_PRACTICE = "05_more_practice"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 BUILD_LOCATION = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
 
@@ -38,7 +39,7 @@ class Known:
     notebook: str = PRACTICE
 
 
-# The errors of `torch_errors.ERRORS` that notebook 06 explains; any other passes untouched.
+# The errors of `torch_errors.ERRORS` that notebook 04 explains; any other passes untouched.
 KNOWN: tuple[Known, ...] = (
     Known("backward_twice", 4),
     Known("not_scalar", 4),
@@ -48,15 +49,15 @@ KNOWN: tuple[Known, ...] = (
     Known("leaf_inplace", 3),
     Known("multi_view_inplace", 3),
     Known("nonleaf_grad", 1),
-    Known("grad_is_none", 6),
+    Known("grad_is_none", 5),
     Known("numpy_requires_grad", 2),
     Known("float_only", 1),
     Known("nonleaf_requires_grad", 1),
     Known("inference_tensor", 2),
     Known("unused_input", 4),
     Known("grad_shape", 4),
-    Known("optimize_nonleaf", 6),
-    Known("nan_backward", 8),
+    Known("optimize_nonleaf", 5),
+    Known("nan_backward", 3, MORE_PRACTICE),
 )
 # Each known error's two sentences in the catalogs: what happened, and what to do.
 _SENTENCES: dict[str, tuple[str, str]] = {
@@ -84,14 +85,14 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "optimize_nonleaf": ("explain.optimize_nonleaf_what", "explain.optimize_nonleaf_fix"),
     "nan_backward": ("explain.nan_backward_what", "explain.nan_backward_fix"),
 }
-# The headings of notebook 06's sections, by number.
+# The headings of the sections the hints send a learner to, by notebook and number.
 _SECTIONS = {
-    1: "explain.section_1",
-    2: "explain.section_2",
-    3: "explain.section_3",
-    4: "explain.section_4",
-    6: "explain.section_6",
-    8: "explain.section_8",
+    (PRACTICE, 1): "explain.section_state",
+    (PRACTICE, 2): "explain.section_recording",
+    (PRACTICE, 3): "explain.section_inplace",
+    (PRACTICE, 4): "explain.section_twice",
+    (PRACTICE, 5): "explain.section_fit",
+    (MORE_PRACTICE, 3): "explain.section_nan",
 }
 _BY_KEY = {known.key: known for known in KNOWN}
 EXCEPTION_TYPES = tuple(dict.fromkeys(torch_errors.BY_KEY[k.key].kind for k in KNOWN))
@@ -108,15 +109,15 @@ def reread(known: Known, lang: str | None = None) -> str:
     notebook = COURSE.notebook(known.notebook)
     lang = language.current(lang)
     section = language.say(
-        "explain.section", lang, number=known.section, title=section_title(known.section, lang)
+        "explain.section", lang, number=known.section, title=section_title(known, lang)
     )
     title = f"{notebook.number} {notebook.titles[lang]}"
     return language.say("explain.reread", lang, notebook=title, section=section)
 
 
-def section_title(number: int, lang: str | None = None) -> str:
-    """Return the heading of section `number` of notebook 06 (without its number)."""
-    return language.say(_SECTIONS[number], lang)
+def section_title(known: Known, lang: str | None = None) -> str:
+    """Return the heading of the section that explains `known` (without its number)."""
+    return language.say(_SECTIONS[known.notebook, known.section], lang)
 
 
 def explain(error: BaseException | Warning, lang: str | None = None) -> str | None:

@@ -2,8 +2,8 @@
 
 A `Feedback` is a status (correct, wrong, not attempted), the sentence shown and the id of the
 hint given, in the language it was written in. A numbered one is the verdict of an exercise or
-a prediction item of notebook 07, headed and framed in its status's colour; one without a
-number is a remark in passing (notebook 06's `predict`), its verdict already in its words, shown
+a prediction item of notebook 08, headed and framed in its status's colour; one without a
+number is a remark in passing (notebook 04's `predict`), its verdict already in its words, shown
 as plain text.
 """
 

@@ -1,10 +1,10 @@
 """Predict, then run: a learner writes down what a cell gives; the run says whether it does.
 
-The one mechanism behind the quick predictions of notebook 06 (`predict`) and the prediction
-items of notebook 07 (`exercises.predictions`). `...` is a prediction not made yet, and
+The one mechanism behind the quick predictions of notebook 04 (`predict`) and the prediction
+items of notebook 08 (`exercises.predictions`). `...` is a prediction not made yet, and
 `compare` tells how a prediction stands against what PyTorch gave: of another kind, of another
 shape, right or wrong. Each caller words its own feedback: `predict` the same few sentences for
-any cell, the items of notebook 07 a hint per misconception.
+any cell, the items of notebook 08 a hint per misconception.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def median(fn, repeat: int = 21) -> float:
 
 
 def engine_modes() -> list[tuple[str, float, bool]]:
-    """Notebook 04: forward over reverse mode on the engine, wide and tall."""
+    """Notebook 06: forward over reverse mode on the engine, wide and tall."""
 
     def times(rows: int, cols: int) -> tuple[float, float]:
         a = engine.arange(rows * cols).reshape(rows, cols) / (rows * cols)
@@ -82,7 +82,7 @@ def loss(x: torch.Tensor) -> torch.Tensor:
 
 
 def modes_in_forward_passes() -> list[tuple[str, float, bool]]:
-    """Notebook 05: the cost of the whole gradient, in forward passes, for d = 1 ... 16."""
+    """Notebook 07: the cost of the whole gradient, in forward passes, for d = 1 ... 16."""
 
     def forward_mode_grad(x):
         return torch.stack([jvp(loss, (x,), (e,))[1] for e in torch.eye(len(x))])
@@ -118,7 +118,7 @@ def modes_in_forward_passes() -> list[tuple[str, float, bool]]:
 
 
 def jacobian_shapes() -> list[tuple[str, float, bool]]:
-    """Notebook 05: jacfwd against jacrev from a wide to a tall Jacobian."""
+    """Notebook 07: jacfwd against jacrev from a wide to a tall Jacobian."""
 
     def times(m: int, d: int) -> tuple[float, float]:
         W = torch.linspace(-1, 1, m * d).reshape(m, d)
@@ -141,7 +141,7 @@ def jacobian_shapes() -> list[tuple[str, float, bool]]:
 
 
 def second_derivative() -> list[tuple[str, float, bool]]:
-    """Notebook 06: a second derivative against the first, on 400 000 points."""
+    """Notebook 05: a second derivative against the first, on 400 000 points."""
     points = torch.linspace(-2, 2, 400_000, dtype=torch.float64, requires_grad=True)
 
     def first():

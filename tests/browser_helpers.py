@@ -53,6 +53,7 @@ class Lab:
     token: str
     process: subprocess.Popen
     log: Path
+    start: str = "lab"  # the page the printed URL opens (the course's start page)
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path}?token={self.token}"
@@ -93,10 +94,11 @@ def running_lab(tmp: Path, lang: str, env: dict[str, str]):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"JupyterLab did not start:\n{log.read_text(errors='replace')[-3000:]}")
             found = re.search(
-                r"JupyterLab at (http://127\.0\.0\.1:\d+)/lab\?token=(\w+)", _text(log)
+                r"JupyterLab at (http://127\.0\.0\.1:\d+)/(lab(?:/tree/[\w/.-]+)?)\?token=(\w+)",
+                _text(log),
             )
             if found and lab is None:
-                lab = Lab(found.group(1), found.group(2), process, log)
+                lab = Lab(found.group(1), found.group(3), process, log, found.group(2))
             time.sleep(0.3)
         yield lab
     finally:
@@ -126,11 +128,11 @@ def lab_env(**overrides: str) -> dict[str, str]:
     return {**os.environ, **EXEC_ENV, **overrides}
 
 
-def open_lab_page(browser, lab: Lab):
-    """Load JupyterLab in a new page and wait until its layout is restored."""
+def open_lab_page(browser, lab: Lab, path: str = "lab"):
+    """Load JupyterLab (or one of its pages) in a new page and wait until its layout is restored."""
     page = browser.new_page(viewport=VIEWPORT)
     page.set_default_timeout(START_TIMEOUT * 1000)
-    page.goto(lab.url("lab"))
+    page.goto(lab.url(path))
     page.wait_for_function("() => window.jupyterapp !== undefined")
     page.evaluate("async () => { await jupyterapp.started; await jupyterapp.restored; }")
     return page

@@ -61,7 +61,7 @@ def all_notebooks() -> list:
 
 
 def notebook_ids(paths) -> list[str]:
-    """Short test ids for notebook paths, e.g. en/student/07_exercises."""
+    """Short test ids for notebook paths, e.g. en/student/08_exercises."""
     return [COURSE.locate(p).key for p in paths]
 
 

@@ -271,3 +271,27 @@ def test_chinese_menus(browser, screenshots, tmp_path):
             assert toasts == [], f"a notification covers the page: {toasts}"
         finally:
             page.close()
+
+
+START_WORDS = {"zh": ("00 从这里开始", "核心路线"), "en": ("00 Start here", "The core track")}
+
+
+@needs_browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_make_lab_opens_the_start_page(browser, screenshots, tmp_path, lang):
+    """The URL `make lab` prints opens 00_start_here of the interface's language, map shown."""
+    with running_lab(tmp_path, lang, lab_env()) as lab:
+        start = f"notebooks/{lang}/00_start_here.ipynb"
+        assert lab.start == f"lab/tree/{start}"
+        page = open_lab_page(browser, lab, lab.start)
+        try:
+            page.wait_for_function(
+                "path => jupyterapp.shell.currentWidget?.context?.path === path", arg=start
+            )
+            page.wait_for_selector(".jp-OutputArea-output table")  # the map, as stored
+            text = page.inner_text(".jp-NotebookPanel:not(.lm-mod-hidden)")
+            title, core = START_WORDS[lang]
+            assert title in text and core in text
+            page.screenshot(path=screenshots / f"start_here_{lang}.png")
+        finally:
+            page.close()

@@ -162,7 +162,7 @@ def test_the_course_a_hub_pulls_holds_no_instructor_edition(tmp_path):
         text=True,
     ).stdout.split()
     for lang in ("zh", "en"):
-        assert f"notebooks/{lang}/student/07_exercises.ipynb" in listing
-        assert f"notebooks/{lang}/07_exercises.ipynb" not in listing
+        assert f"notebooks/{lang}/student/08_exercises.ipynb" in listing
+        assert f"notebooks/{lang}/08_exercises.ipynb" not in listing
         assert f"notebooks/{lang}/01_autograd_basics.ipynb" in listing
     assert "autograd_lab/__init__.py" in listing

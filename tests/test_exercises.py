@@ -139,7 +139,7 @@ def test_reference_f_is_the_one_of_notebook_01():
 
 
 def test_solutions_edition_stores_a_correct_check_for_every_exercise():
-    verdicts = stored_verdicts(COURSE.path("07_exercises", "zh"))
+    verdicts = stored_verdicts(COURSE.path("08_exercises", "zh"))
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"练习 {number} 【正确】" in text, text
@@ -151,7 +151,7 @@ def test_solutions_edition_stores_a_correct_check_for_every_exercise():
 def test_solutions_edition_stores_a_right_prediction_for_every_item(language, heading):
     import nbformat
 
-    nb = nbformat.read(COURSE.path("07_exercises", language), as_version=4)
+    nb = nbformat.read(COURSE.path("08_exercises", language), as_version=4)
     cells = [c for c in nb.cells if c.cell_type == "code" and "ex.check_predict" in c.source]
     assert len(cells) == 4
     for number, cell in enumerate(cells, start=1):
@@ -160,7 +160,7 @@ def test_solutions_edition_stores_a_right_prediction_for_every_item(language, he
 
 
 def test_english_solutions_edition_stores_english_verdicts():
-    verdicts = stored_verdicts(COURSE.path("07_exercises", "en"))
+    verdicts = stored_verdicts(COURSE.path("08_exercises", "en"))
     assert sorted(verdicts) == [1, 2, 3, 4, 5, 6]
     for number, text in verdicts.items():
         assert f"Exercise {number} [Correct]" in text, text

@@ -84,7 +84,7 @@ def test_the_shell_shows_the_traceback_unchanged_then_the_hint(shell, monkeypatc
     assert language.say(what_key, lang) in what
     assert language.say(fix_key, lang) in fix
     assert COURSE.notebook(known.notebook).titles[lang] in reread
-    assert explain.section_title(known.section, lang) in reread
+    assert explain.section_title(known, lang) in reread
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -174,7 +174,7 @@ def test_every_section_named_by_a_hint_is_a_heading_of_its_notebook(lang):
             for line in cell.source.splitlines()
             if line.startswith("## ")
         }
-        expected = f"## {known.section}. {explain.section_title(known.section, lang)}"
+        expected = f"## {known.section}. {explain.section_title(known, lang)}"
         assert expected in headings, f"{path.name} has no heading {expected!r}"
 
 

@@ -26,7 +26,7 @@ TOL = 1.0
 # Which notebook shows which lecture figure: the chain-rule notebook F1-F6, the modes notebook F7.
 SHOWN_IN = {
     "03_chain_rule_and_graphs": [name for name in figures.FIGURES if name != "f7_complexity"],
-    "05_modes_and_memory": ["f7_complexity"],
+    "07_modes_and_memory": ["f7_complexity"],
 }
 FIGURE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]*assets/[^)\s]+\.png)\)")
 BUILT = [(lang, name) for lang in LANGUAGES for name in figures.FIGURES]

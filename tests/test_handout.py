@@ -21,6 +21,7 @@ import pytest
 
 from autograd_lab import language as speech
 from autograd_lab.course import COURSE
+from autograd_lab.course_map import track_label
 from autograd_lab.language import say
 from tests.browser_helpers import chromium
 from tests.helpers import CJK, small_course, solution_code_lines
@@ -667,3 +668,17 @@ def test_an_invalid_notebook_is_named(tmp_path, broken):
     with speech.use("en"), pytest.raises(ValueError, match="is not a valid notebook") as err:
         handout.build(tmp_path / "out", course=course, chromium=MISSING_CHROMIUM)
     assert handout.shown(path) in str(err.value) and "git checkout" in str(err.value)
+
+
+@pytest.mark.parametrize("language", COURSE.languages)
+def test_the_contents_show_each_notebooks_track_and_time_from_the_course_model(language):
+    readers = [COURSE.reader_copy(nb, language, "student").path for nb in COURSE.notebooks[:3]]
+    labels = {p: track_label(COURSE.locate(p).notebook, language) for p in readers}
+    notebooks = [(p, handout.part_anchor(p)) for p in readers]
+    words = handout.interface(language)
+    page, _ = handout_html.render(notebooks, words, "student", NO_MATHJAX, labels)
+    toc = page[page.index('<nav class="handout-toc">') : page.index("</nav>")]
+    shown = re.findall(r'<span class="handout-track">([^<]*)</span>', toc)
+    assert shown == [html.escape(labels[p]) for p in readers]
+    track, minutes = say("course.track_core", language), say("course.minutes", language, minutes=5)
+    assert shown[0] == f"{track} · {minutes}"  # the start page: core, 5 minutes

@@ -34,7 +34,7 @@ BRANCH = "student"
 # student editions stand in place of the instructor ones.
 RELEASE = os.environ.get("AUTOGRAD_LAB_RELEASE_BRANCH") or None
 TARGET = "autograd-lab"
-EXERCISES = f"notebooks/en/{'student/' if RELEASE is None else ''}07_exercises.ipynb"
+EXERCISES = f"notebooks/en/{'student/' if RELEASE is None else ''}08_exercises.ipynb"
 ANSWER = "prediction1 = [0.0, 8.0, 16.0, 24.0]"  # x.grad after two backward passes of 2·x·x
 PLACEHOLDER = "prediction1 = ..."
 

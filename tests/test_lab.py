@@ -28,7 +28,8 @@ from tests.helpers import COURSE, ROOT, STUDENT, solution_lines, stop_process_gr
 from tools import lab
 
 START_TIMEOUT = 90  # s: a JupyterLab start on a busy 2-core machine
-URL = re.compile(r"(http://127\.0\.0\.1:(\d+))/lab\?token=(\w+)")  # ours: Jupyter's hides it
+# ours (Jupyter's hides the token): the Launcher or the start page
+URL = re.compile(r"(http://127\.0\.0\.1:(\d+))/lab(?:/tree/[\w/.-]+)?\?token=(\w+)")
 NO_PIP_CONFIG = {"PIP_CONFIG_FILE": os.devnull}
 
 
@@ -51,7 +52,7 @@ def write(path: Path, nb: nbformat.NotebookNode) -> None:
 def make_course(repo: Path, slugs=("01_basics", "02_chain", "03_pictures")) -> Course:
     """A course under `repo` with these notebooks, and an exercises notebook with an edition."""
     entries = [Notebook(s, {"zh": s, "en": s}) for s in slugs]
-    entries.append(Notebook("07_exercises", {"zh": "练习", "en": "Exercises"}, student=True))
+    entries.append(Notebook("08_exercises", {"zh": "练习", "en": "Exercises"}, student=True))
     course = Course(tuple(entries), root=repo / "notebooks")
     for lang in course.languages:
         figure = repo / "assets" / lang / "f1.png"
@@ -110,9 +111,9 @@ def test_student_copy_holds_student_editions_and_no_solution(tmp_path):
             expected |= {p.relative_to(ROOT).as_posix() for p in lab.linked_files(path)}
     assert on_disk == expected
     for lang in COURSE.languages:
-        exercises = COURSE.path("07_exercises", lang)
+        exercises = COURSE.path("08_exercises", lang)
         assert not (work / exercises.relative_to(ROOT)).exists(), "solutions in a student copy"
-        assert (work / COURSE.path("07_exercises", lang, STUDENT).relative_to(ROOT)).is_file()
+        assert (work / COURSE.path("08_exercises", lang, STUDENT).relative_to(ROOT)).is_file()
         code, everything = solution_lines(nbformat.read(exercises, as_version=4))
         assert code and everything
         # Lessons may share a line with an answer ("while stack:"); they are served whole.
@@ -154,10 +155,10 @@ def test_learner_files_outside_the_course_are_never_touched(small):
 def test_switching_to_the_student_edition_removes_untouched_solutions(small):
     course, work = small
     lab.sync(work, course, edition="instructor")
-    solutions = work / "notebooks" / "en" / "07_exercises.ipynb"
+    solutions = work / "notebooks" / "en" / "08_exercises.ipynb"
     assert solutions.is_file()
     report = lab.sync(work, course)
-    assert not solutions.exists() and "notebooks/en/07_exercises.ipynb" in report.removed
+    assert not solutions.exists() and "notebooks/en/08_exercises.ipynb" in report.removed
 
 
 # --- updates decided on the learner's sources -------------------------------------------------
@@ -418,6 +419,23 @@ def test_file_browser_opens_at_the_lessons_of_the_interface_language(tmp_path):
         assert not any("token" in part.lower() for part in cmd)
 
 
+def test_lab_opens_the_start_page_in_the_interface_language(tmp_path):
+    work = tmp_path / "work"
+    lab.sync(work)
+    info = {"url": "http://127.0.0.1:8888/", "token": "abc"}
+    for lang in ("zh", "en"):
+        page = lab.start_page(work, lang)
+        assert page == f"lab/tree/notebooks/{lang}/00_start_here.ipynb"
+        assert (work / page.removeprefix("lab/tree/")).is_file()
+        cmd = lab.lab_command(work, 8888, tmp_path, lang=lang)
+        assert f"--ServerApp.default_url=/{page}" in cmd
+        assert lab.lab_url(info, page) == f"http://127.0.0.1:8888/{page}?token=abc"
+    # A working copy without the start page (an older course) opens the Launcher as before.
+    (work / "notebooks" / "en" / "00_start_here.ipynb").unlink()
+    assert lab.start_page(work, "en") == "lab"
+    assert not any("default_url" in part for part in lab.lab_command(work, 8888, tmp_path))
+
+
 def run_lab(*args, env=None, timeout=60) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tools.lab", "--no-browser", *map(str, args)],
@@ -650,6 +668,8 @@ def serving(tmp_path_factory):
 def test_server_token_private_and_one_server_per_working_copy(serving):
     tmp, process, base, port, token = serving
     course = tmp / "course"
+    start = f"{base}/lab/tree/notebooks/en/00_start_here.ipynb?token={token}"
+    assert f"JupyterLab at {start}" in (tmp / "lab.log").read_text()  # not the Launcher
     (record_file,) = runtime_files(course)
     record = json.loads(record_file.read_text())
     pid = record["pid"]
@@ -759,7 +779,7 @@ def test_port_taken_by_another_program_is_named(tmp_path):
 
 def test_a_missing_course_notebook_is_a_clear_message(small):
     course, work = small
-    course.path("07_exercises", "en", STUDENT).unlink()  # as before `make student` ever ran
-    with pytest.raises(lab.LabError, match=r"missing: notebooks/en/student/07_exercises.ipynb"):
+    course.path("08_exercises", "en", STUDENT).unlink()  # as before `make student` ever ran
+    with pytest.raises(lab.LabError, match=r"missing: notebooks/en/student/08_exercises.ipynb"):
         lab.sync(work, course)
     assert not (work / "notebooks").exists(), "nothing half-copied"

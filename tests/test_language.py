@@ -255,7 +255,7 @@ def test_a_third_language_is_a_catalog_and_one_line_in_the_course(third_language
         assert lang.say("exercises.heading", number=1, label="x") == "[de] Exercise 1 x"
         feedback = check_ex1(...)  # a helper speaks it too
     assert str(feedback).startswith("[de] Exercise 1 [de] [Not attempted] [de] Replace")
-    notebook = third_language / "notebooks" / "de" / "07_exercises.ipynb"
+    notebook = third_language / "notebooks" / "de" / "08_exercises.ipynb"
     assert course.language_of(notebook) == "de"
     assert catalogs.problems() == []  # complete, same fields, made from today's source
     with pytest.raises(ValueError, match="choose one of 'zh', 'en', 'de'"):

@@ -1,4 +1,4 @@
-"""What notebooks 01, 02, 03 and 05 state is true, and their stored checks say so.
+"""What notebooks 01, 02, 03 and 07 state is true, and their stored checks say so.
 
 Each correction of the text is followed in its notebook by a cell that checks it. Here every
 such cell's stored output is read back (both languages) and must hold its verdicts, and the
@@ -31,27 +31,27 @@ CHECKS = {
     },
     "02_derivatives_in_pictures": {
         # one ReLU written three ways, three values at 0 that every release agrees on
-        "nb03-25": ["torch.relu(x)", "= 0\n", "torch.where(x >= 0, x, 0)", "= 1\n", "= 0.5\n"],
-        "nb03-59": ["(-0.05, True)"],  # a subgradient step at the minimum of |x| goes up
-        "nb03-61": ["(True, tensor([1., 0., 1.]))"],  # relu(x) - relu(-x) is x, grad 0 at 0
-        "nb03-63": ["(True, '2.2e-16', "],  # one epsilon: machine epsilon 2^-52
-        "nb03-66": ["True\n"] * 4,  # both floors and both best steps
-        "nb03-68": ["('AccumulateGrad', True, True)"],  # one AccumulateGrad per leaf
-        "nb03-70": ["(3, 1, True)"],  # listed three times, one node
-        "nb03-71": ["├── ReciprocalBackward0", "└── 1  [const]", "tensor(True)"],  # 1 / x
+        "nb02-25": ["torch.relu(x)", "= 0\n", "torch.where(x >= 0, x, 0)", "= 1\n", "= 0.5\n"],
+        "nb02-59": ["(-0.05, True)"],  # a subgradient step at the minimum of |x| goes up
+        "nb02-61": ["(True, tensor([1., 0., 1.]))"],  # relu(x) - relu(-x) is x, grad 0 at 0
+        "nb02-63": ["(True, '2.2e-16', "],  # one epsilon: machine epsilon 2^-52
+        "nb02-66": ["True\n"] * 4,  # both floors and both best steps
+        "nb02-68": ["('AccumulateGrad', True, True)"],  # one AccumulateGrad per leaf
+        "nb02-70": ["(3, 1, True)"],  # listed three times, one node
+        "nb02-71": ["├── ReciprocalBackward0", "└── 1  [const]", "tensor(True)"],  # 1 / x
     },
     "03_chain_rule_and_graphs": {
-        "nb02-79": ["torch.Size([2, 3]) torch.Size([3, 2]) torch.Size([3])", "(True, True, True)"],
-        "nb02-81": ["(tensor([ 2., 11.]), tensor([2., 0.]), True)"],  # a JVP by hand
-        "nb02-83": ["(tensor([0., 1., 6.]), True)"],  # a VJP with backward(u)
-        "nb02-85": ["(True, True)"],
+        "nb03-79": ["torch.Size([2, 3]) torch.Size([3, 2]) torch.Size([3])", "(True, True, True)"],
+        "nb03-81": ["(tensor([ 2., 11.]), tensor([2., 0.]), True)"],  # a JVP by hand
+        "nb03-83": ["(tensor([0., 1., 6.]), True)"],  # a VJP with backward(u)
+        "nb03-85": ["(True, True)"],
     },
-    "05_modes_and_memory": {
-        "nb05m-20": [" 0 "] * 4,  # forward mode saves nothing for a backward pass
+    "07_modes_and_memory": {
+        "nb07-20": [" 0 "] * 4,  # forward mode saves nothing for a backward pass
     },
 }
 # lines "...: True", one per claim; claims about time are checked by benchmarks/timing_claims.py
-VERDICT_CELLS = {"nb03-66": 4}
+VERDICT_CELLS = {"nb02-66": 4}
 
 # Sentences the corrections removed: each was wrong or overstated.
 WRONG = {
@@ -63,11 +63,11 @@ WRONG = {
         r"\varepsilon \approx 1.1\times10^{-16}",
     ],
     "01_autograd_basics": ["几乎总是先把一个批量的损失加起来", "nearly always sums the losses"],
-    "05_modes_and_memory": [r"额外内存 $\mathcal{O}(1)$", r"extra\nmemory $\mathcal{O}(1)$"],
+    "07_modes_and_memory": [r"额外内存 $\mathcal{O}(1)$", r"extra\nmemory $\mathcal{O}(1)$"],
 }
 # One word per idea: forward mode is 正向模式 (前向 is the forward pass), hooks and leaves.
 OWN = ["01_autograd_basics", "02_derivatives_in_pictures", "03_chain_rule_and_graphs"]
-OWN.append("05_modes_and_memory")
+OWN.append("07_modes_and_memory")
 
 
 def outputs_by_id(slug: str, lang: str) -> dict[str, str]:
@@ -253,6 +253,6 @@ def test_the_exercises_state_the_checks_time_limit(lang):
     """The limit the exercises' text promises is the one the checks enforce."""
     from autograd_lab.exercises import sandbox
 
-    text = prose("07_exercises", lang)
+    text = prose("08_exercises", lang)
     stated = re.findall(r"(\d+) (?:seconds|秒)", text)
     assert stated and {float(s) for s in stated} == {sandbox.LIMIT}, stated

@@ -184,13 +184,13 @@ def test_the_scan_finds_no_answer_in_the_release(released):
 def test_the_scan_finds_an_answer_that_slipped_in(released, tmp_path):
     leaky = tmp_path / "leaky"
     leaky.mkdir()
-    instructor = COURSE.path("07_exercises", "en", INSTRUCTOR)
-    (leaky / "07_exercises.ipynb").write_bytes(instructor.read_bytes())
+    instructor = COURSE.path("08_exercises", "en", INSTRUCTOR)
+    (leaky / "08_exercises.ipynb").write_bytes(instructor.read_bytes())
     old = "lambda x: 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x) + 1 / x**2,\n"
     (leaky / "checks.py").write_text(old, encoding="utf-8")
     found = {name for name, _ in scan(leaky)}
-    assert found == {"07_exercises.ipynb", "checks.py"}
-    answers = {answer for name, answer in scan(leaky) if name == "07_exercises.ipynb"}
+    assert found == {"08_exercises.ipynb", "checks.py"}
+    answers = {answer for name, answer in scan(leaky) if name == "08_exercises.ipynb"}
     assert normalise("prediction4 = 409600.0") in answers
     assert normalise("(df_dx,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)") in answers
 
@@ -223,7 +223,7 @@ def test_every_notebook_records_the_course_version(released):
 
 
 def _run_first_cell(tmp_path: Path, notebook_version: str) -> str:
-    nb = nbformat.read(COURSE.path("07_exercises", "en", STUDENT), as_version=4)
+    nb = nbformat.read(COURSE.path("08_exercises", "en", STUDENT), as_version=4)
     release.stamp(nb, notebook_version)
     nb.cells = [next(c for c in nb.cells if c.cell_type == "code")]
     folder = tmp_path / "notebooks" / "en"  # an English notebook: its kernel speaks English
@@ -320,7 +320,7 @@ def test_make_release_is_documented():
 @pytest.mark.slow
 def test_the_released_exercises_run_on_the_released_package_alone(released):
     # The release's own package, not the repository's: a class has nothing else.
-    path = released / COURSE.path("07_exercises", "en", INSTRUCTOR).relative_to(ROOT)
+    path = released / COURSE.path("08_exercises", "en", INSTRUCTOR).relative_to(ROOT)
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("import autograd_lab; print(autograd_lab.__file__)"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "AUTOGRAD_LAB"))}

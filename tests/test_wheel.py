@@ -24,7 +24,7 @@ from autograd_lab import course
 pytestmark = pytest.mark.slow
 
 ROOT = course.ROOT
-NOTEBOOK = course.COURSE.path("07_exercises", "en", course.STUDENT)
+NOTEBOOK = course.COURSE.path("08_exercises", "en", course.STUDENT)
 WHERE = "import autograd_lab, autograd_lab.exercises as e; print(autograd_lab.__file__, e.__file__)"
 
 

@@ -11,7 +11,7 @@ loopback test must change (ports, spawner, login, database) is set after it.
         alice = hub.login("alice")              # the login form, then a token of her own
         alice.spawn()
         alice.pull(repo, branch, "autograd-lab")   # the nbgitpuller link, then its progress
-        with alice.kernel("autograd-lab/notebooks/en/student/07_exercises.ipynb") as k:
+        with alice.kernel("autograd-lab/notebooks/en/student/08_exercises.ipynb") as k:
             outputs = k.run("1 + 1")
 
 Everything started runs in process groups of its own; `stop` ends each of them, including

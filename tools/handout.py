@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from autograd_lab.course import COURSE, INSTRUCTOR, ROOT, STUDENT, Course, shown
+from autograd_lab.course_map import track_label
 from autograd_lab.language import say
 from tools import handout_html
 from tools.handout_html import Interface, is_handout_page, mathjax, mathjax_dir, read_notebook
@@ -314,7 +315,9 @@ def build(out: str | Path, course: Course = COURSE, chromium: str | None = None)
                         flush=True,
                     )
         notebooks = [(p, part_anchor(p, course)) for p in handout.notebooks]
-        page, parts = handout_html.render(notebooks, words, handout.audience, scripts)
+        language = handout.language
+        labels = {p: track_label(course.locate(p).notebook, language) for p in handout.notebooks}
+        page, parts = handout_html.render(notebooks, words, handout.audience, scripts, labels)
         for part in parts:
             print(f"  {part['shown']}: {part['title']}", flush=True)
         target = out / f"{handout.name}.html"

@@ -21,6 +21,7 @@ import base64
 import dataclasses
 import mimetypes
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -288,10 +289,19 @@ def merge(notebooks: list[tuple[Path, str]]) -> tuple[nbformat.NotebookNode, lis
 
 
 def render(
-    notebooks: list[tuple[Path, str]], words: Interface, audience: str, mathjax: dict
+    notebooks: list[tuple[Path, str]],
+    words: Interface,
+    audience: str,
+    mathjax: dict,
+    labels: Mapping[Path, str] | None = None,
 ) -> tuple[str, list[dict]]:
-    """Render one handout's notebooks as one page; also return its parts, titles included."""
+    """Render one handout's notebooks as one page; also return its parts, titles included.
+
+    `labels` puts a note beside a notebook's entry in the contents (its track and time).
+    """
     nb, parts = merge(notebooks)
+    for part, (path, _) in zip(parts, notebooks, strict=True):
+        part["label"] = (labels or {}).get(path, "")
     nb.metadata["title"] = words.document_title(audience)
     handout = {
         "words": words,

@@ -551,9 +551,15 @@ def answers(info: dict) -> bool:
         return False
 
 
-def lab_url(info: dict) -> str:
-    """Return the address to open: JupyterLab on the server of `info`, with its token."""
-    return f"{info['url'].rstrip('/')}/lab?token={info['token']}"
+def lab_url(info: dict, page: str = "lab") -> str:
+    """Return the address to open: `page` of JupyterLab on the server of `info`, with its token."""
+    return f"{info['url'].rstrip('/')}/{page}?token={info['token']}"
+
+
+def start_page(root_dir: Path, lang: str, course: Course = COURSE) -> str:
+    """Return the page JupyterLab opens first: the course's first notebook in `lang`, if there."""
+    first = course.path(course.notebooks[0], lang).relative_to(course.root.parent)
+    return f"lab/tree/{first.as_posix()}" if (root_dir / first).is_file() else "lab"
 
 
 def wait_for_turn(dest: Path, patience: float = WAIT_FOR_OTHER) -> int | None:
@@ -691,6 +697,9 @@ def lab_command(
     lessons = root_dir / "notebooks" / lang
     if lessons.is_dir():  # open the file browser on the lessons in the interface language
         cmd.append(f"--ContentsManager.preferred_dir=notebooks/{lang}")
+    page = start_page(root_dir, lang)
+    if page != "lab":  # the start page instead of the Launcher, also behind the browser's redirect
+        cmd.append(f"--ServerApp.default_url=/{page}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI machines often run as root
     return cmd + list(extra)
@@ -793,7 +802,8 @@ def serve(
         with _forwarding_signals(server):
             info = _wait_until_serving(server, course)
             if info is not None:
-                tell(f"JupyterLab at {lab_url(info)}", "stop it with Ctrl-C")
+                url = lab_url(info, start_page(course, lang))
+                tell(f"JupyterLab at {url}", "stop it with Ctrl-C")
                 if not args.no_browser:
                     _open_browser(runtime, info)
                 return _exit_code(server.wait())

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from autograd_lab import course
-from autograd_lab.course import COURSE, INSTRUCTOR, STUDENT, relink_images, shown
+from autograd_lab.course import COURSE, INSTRUCTOR, STUDENT, relink, shown
 from autograd_lab.language import say
 from tools.execute_notebooks import execute as run_notebook
 
@@ -119,7 +119,7 @@ def student_notebook(
             new.outputs = []
             new.execution_count = None
         elif new.cell_type == "markdown":
-            new.source = relink_images(new.source)  # student/ is one folder deeper
+            new.source = relink(new.source)  # student/ is one folder deeper
         cells.append(new)
     student.cells = cells
     nbformat.validate(student)

@@ -2,7 +2,7 @@
 
 Start reading at `autograd_lab/engine/core.py`: the tensor, how each operation records its
 parents and local rules, the topological order, and backward, top to bottom in the order of
-notebook 04. The other files make the engine look like PyTorch, so that small programs run
+notebook 06. The other files make the engine look like PyTorch, so that small programs run
 with only the import changed:
 
     import autograd_lab.engine as torch

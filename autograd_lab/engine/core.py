@@ -1,4 +1,4 @@
-"""The engine as a lesson: read this file top to bottom next to notebook 04.
+"""The engine as a lesson: read this file top to bottom next to notebook 06.
 
 1. A tensor is an array plus the record of how it was made: its parents and its local rule.
 2. An op computes its value with NumPy and records a `Rule`: PyTorch's name for it and `vjp`,

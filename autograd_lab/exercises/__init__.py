@@ -1,4 +1,4 @@
-"""Instant feedback for the exercises of notebook 07.
+"""Instant feedback for the exercises of notebook 08.
 
 Every check runs the learner's answer with real PyTorch and compares what it *does* with what
 autograd does, on the inputs the exercise shows and on inputs it keeps to itself, and where the

@@ -1,4 +1,4 @@
-"""Notebook 04 stores what the course promises: the engine prints what PyTorch prints.
+"""Notebook 06 stores what the course promises: the engine prints what PyTorch prints.
 
 nbval proves the stored outputs are reproduced today; these tests prove they say the right
 thing, in both languages: every side-by-side example identical, the notes' values, both modes
@@ -15,7 +15,7 @@ import pytest
 
 from tests.helpers import COURSE
 
-SLUG = "04_autograd_from_scratch"
+SLUG = "06_autograd_from_scratch"
 LANGUAGES = ("zh", "en")
 VERDICT = {"zh": "一字不差", "en": "identical"}
 
@@ -70,14 +70,14 @@ def test_toy_engine_lessons(lang):
 def test_both_modes_on_example_1(lang):
     c = cells(lang)
     assert (
-        text(c["nb04-reverse"]) == "(tensor(9., grad_fn=<PowBackward0>), tensor([ 6., 12., 18.]))"
+        text(c["nb06-reverse"]) == "(tensor(9., grad_fn=<PowBackward0>), tensor([ 6., 12., 18.]))"
     )
-    assert text(c["nb04-forward"]).splitlines() == [
+    assert text(c["nb06-forward"]).splitlines() == [
         f"e{i}: z = 9.0, dz/dx{i} = {g}" for i, g in ((1, 6.0), (2, 12.0), (3, 18.0))
     ]
-    assert text(c["nb04-jac"]) == "([6.0, 12.0, 18.0], [6.0, 12.0, 18.0], [6.0, 12.0, 18.0])"
+    assert text(c["nb06-jac"]) == "([6.0, 12.0, 18.0], [6.0, 12.0, 18.0], [6.0, 12.0, 18.0])"
     wide, tall = (
-        ast.literal_eval(line.split(": ", 1)[1]) for line in text(c["nb04-wins"]).splitlines()
+        ast.literal_eval(line.split(": ", 1)[1]) for line in text(c["nb06-wins"]).splitlines()
     )
     # (passes forward/reverse, same Jacobian); the times are benchmarks/timing_claims.py's
     assert list(wide.values()) == [(200, 2), True]
@@ -87,26 +87,26 @@ def test_both_modes_on_example_1(lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_higher_order_and_newton(lang):
     c = cells(lang)
-    assert text(c["nb04-higher"]) == "(21.0, 42.0, True)"
-    assert text(c["nb04-higher-torch"]) == "(21.0, 42.0)"
-    path, same, root = text(c["nb04-newton"]).splitlines()
+    assert text(c["nb06-higher"]) == "(21.0, 42.0, True)"
+    assert text(c["nb06-higher-torch"]) == "(21.0, 42.0)"
+    path, same, root = text(c["nb06-newton"]).splitlines()
     assert path.startswith("[2.0, 1.5, ") and path.endswith("1.130901, 1.130901]")
     assert same.endswith(": True") and root == "f'(x) = 0: True"
-    assert text(c["nb04-hvp"]) == "(tensor([ 46., -16.,  50.]), True)"
+    assert text(c["nb06-hvp"]) == "(tensor([ 46., -16.,  50.]), True)"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_version_counter_error_is_shown(lang):
     c = cells(lang)
-    assert text(c["nb04-version"]) == "(1, 1)"
-    raising = c["nb04-raise"]
+    assert text(c["nb06-version"]) == "(1, 1)"
+    raising = c["nb06-raise"]
     assert raising.metadata.get("tags") == ["raises-exception"]
     (error,) = [out for out in raising.outputs if out.output_type == "error"]
     assert error.ename == "RuntimeError"
     assert "modified by an inplace operation" in error.evalue
-    assert text(c["nb04-raise-torch"]).splitlines() == [
+    assert text(c["nb06-raise-torch"]).splitlines() == [
         "one of the variables needed for gradient computation has been modified by an inplace "
         "operation",
         "True",
     ]
-    assert text(c["nb04-update"]) == ("(tensor([ 0.5000, -1.0000], requires_grad=True), True, 1)")
+    assert text(c["nb06-update"]) == ("(tensor([ 0.5000, -1.0000], requires_grad=True), True, 1)")

@@ -1,4 +1,4 @@
-"""Notebook 06 states values: recompute them here, and check what both editions print.
+"""Notebooks 04 and 05 state values: recompute them here, and check what both editions print.
 
 The fit of the lecture's Example 2 is run again three ways (by hand under no_grad,
 torch.optim.SGD, the course engine); the notebook's predict-then-run cells are executed with
@@ -16,22 +16,26 @@ from nbclient import NotebookClient
 import autograd_lab.engine as engine
 from tests.helpers import COURSE
 
-SLUG = "06_autograd_in_practice"
-PATHS = {lang: COURSE.path(SLUG, lang) for lang in COURSE.languages}
+# The practice of the core track and its deep dive (higher order, custom Functions, NaN hunting).
+SLUG, MORE = "04_autograd_in_practice", "05_more_practice"
 LR, STEPS, RTOL = 0.05, 25, 1e-12
 # The predictions asked for, in the notebook's order: (right answer, a usual wrong answer).
-PREDICTIONS = [
-    ("False", "True"),  # y = x * 2 is a leaf?
-    ("False", "True"),  # computed under no_grad, requires grad?
-    ("2", "0"),  # version after two in-place operations
-    ("[0.0, 4.0, 8.0]", "[0.0, 2.0, 4.0]"),  # x.grad after backward twice with retain_graph
-    ("None", "[0.0, 2.0, 4.0]"),  # x.grad after torch.autograd.grad
-    ("False", "True"),  # a first derivative without create_graph requires grad?
-    ("True", "False"),  # forgetting zero_grad leaves a larger loss?
-    ("3", "1"),  # mean losses of 3 micro-batches, accumulated: times the full gradient
-    ("True", "False"),  # naive softplus gradient at 1000 is nan?
-    ("True", "False"),  # the gradient of where(x > 0, sqrt(x), 0) at 0 is nan?
-]
+PREDICTIONS = {
+    SLUG: [
+        ("False", "True"),  # y = x * 2 is a leaf?
+        ("False", "True"),  # computed under no_grad, requires grad?
+        ("2", "0"),  # version after two in-place operations
+        ("[0.0, 4.0, 8.0]", "[0.0, 2.0, 4.0]"),  # x.grad after backward twice with retain_graph
+        ("None", "[0.0, 2.0, 4.0]"),  # x.grad after torch.autograd.grad
+        ("True", "False"),  # forgetting zero_grad leaves a larger loss?
+        ("3", "1"),  # mean losses of 3 micro-batches, accumulated: times the full gradient
+    ],
+    MORE: [
+        ("False", "True"),  # a first derivative without create_graph requires grad?
+        ("True", "False"),  # naive softplus gradient at 1000 is nan?
+        ("True", "False"),  # the gradient of where(x > 0, sqrt(x), 0) at 0 is nan?
+    ],
+}
 
 
 def data():
@@ -85,10 +89,14 @@ def fits():
 
 
 def printed(lang: str) -> str:
-    """Everything the stored notebook prints (stdout and results), in one text."""
-    nb = nbformat.read(PATHS[lang], as_version=4)
+    """Everything the two stored notebooks print (stdout and results), in one text."""
+    cells = [
+        cell
+        for slug in PREDICTIONS
+        for cell in nbformat.read(COURSE.path(slug, lang), as_version=4).cells
+    ]
     parts = []
-    for cell in nb.cells:
+    for cell in cells:
         for out in cell.get("outputs", []):
             if out.output_type == "stream" and out.name == "stdout":
                 parts.append(out.text)
@@ -148,36 +156,38 @@ def test_the_other_stated_values(lang):
     assert "Function 'SqrtBackward0' returned nan values in its 0th output." in text
 
 
-def executed_with_both(lang: str) -> list[tuple[str, str]]:
-    """Run the notebook once in a fresh kernel, each prediction cell followed by a copy that
+def executed_with_both(slug: str, lang: str) -> list[tuple[str, str]]:
+    """Run a notebook once in a fresh kernel, each prediction cell followed by a copy that
     predicts the usual wrong answer; return the feedback shown, (right, wrong) per cell."""
-    nb = nbformat.read(PATHS[lang], as_version=4)
+    path = COURSE.path(slug, lang)
+    nb = nbformat.read(path, as_version=4)
     cells = [c for c in nb.cells if c.cell_type == "code" and "prediction = ..." in c.source]
-    assert len(cells) == len(PREDICTIONS)
+    assert len(cells) == len(PREDICTIONS[slug])
     pairs = []
-    for cell, (right, wrong) in zip(cells, PREDICTIONS, strict=True):
+    for cell, (right, wrong) in zip(cells, PREDICTIONS[slug], strict=True):
         # The check is the cell's last line and only reads what the cell computed.
         *_, check = cell.source.rstrip().splitlines()
         cell.source = cell.source.replace("prediction = ...", f"prediction = {right}")
         again = nbformat.v4.new_code_cell(f"prediction = {wrong}\n{check}")
         nb.cells.insert(nb.cells.index(cell) + 1, again)
         pairs.append((cell, again))
-    NotebookClient(
-        nb, timeout=120, resources={"metadata": {"path": str(PATHS[lang].parent)}}
-    ).execute()
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
     return [tuple(c.outputs[-1]["data"]["text/plain"] for c in pair) for pair in pairs]
 
 
 @pytest.mark.slow
 @pytest.mark.notebooks
-def test_every_right_prediction_is_confirmed_and_every_usual_wrong_one_is_not():
-    for right, wrong in executed_with_both("en"):
-        assert right.startswith("[Correct prediction]"), right
-        assert wrong.startswith("[Think again]"), wrong
+@pytest.mark.parametrize(("slug", "lang"), [(SLUG, "en"), (MORE, "zh")])
+def test_every_right_prediction_is_confirmed_and_every_usual_wrong_one_is_not(slug, lang):
+    labels = {"en": ("[Correct prediction]", "[Think again]"), "zh": ("【预测正确】", "【再想想】")}
+    correct, again = labels[lang]
+    for right, wrong in executed_with_both(slug, lang):
+        assert right.startswith(correct), right
+        assert wrong.startswith(again), wrong
 
 
 @pytest.mark.parametrize("lang", COURSE.languages)
 def test_the_stored_notebook_leaves_every_prediction_to_the_reader(lang):
     text = printed(lang)
     marker = "[Not attempted]" if lang == "en" else "【未作答】"
-    assert text.count(marker) == len(PREDICTIONS)
+    assert text.count(marker) == sum(len(p) for p in PREDICTIONS.values())
