@@ -152,6 +152,7 @@ def start(environ: dict | None = None) -> None:
         results.flush()
 
     def grade_item(item: str, namespace: dict) -> None:
+        """Check one item on the student's answers in `namespace` and record its verdict."""
         tampered = changed(before)
         if tampered:
             record(item=item, status="tampered", hint="", changed=tampered[:20])
@@ -172,14 +173,15 @@ def start(environ: dict | None = None) -> None:
         record(item=item, status=feedback.status, hint=feedback.hint)
 
     global grade
-
-    def grade(item: str, namespace: dict) -> None:  # noqa: F811 - bound to this run's secret
-        """Check one item on the student's answers in `namespace` and record its verdict."""
-        grade_item(item, namespace)
+    grade = grade_item  # bound to this run's checks, fingerprint and secret
 
     before.update(fingerprint())  # after `grade` is bound: the bound one is the one kept
 
 
-def grade(item: str, namespace: dict) -> None:
-    """Check one item on the student's answers in `namespace` (only after `start()`)."""
+def _not_started(item: str, namespace: dict) -> None:
     raise RuntimeError("autograd_lab.grading.start() was not called")
+
+
+# Check one item on the student's answers in `namespace` and record its verdict (`start()`
+# binds it).
+grade = _not_started

@@ -65,9 +65,29 @@ def collect(folder: Path) -> list[tuple[str, Path | None]]:
             found.append((entry.stem, entry))
         elif entry.is_dir():
             named = entry / NOTEBOOK
-            any_notebook = sorted(p for p in entry.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-            found.append((entry.name, named if named.exists() else next(iter(any_notebook), None)))
+            others = sorted(
+                p for p in entry.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+            )
+            found.append((entry.name, named if named.exists() else next(iter(others), None)))
     return found
+
+
+def without_checks(source: str) -> str:
+    """The cell without its statements that only call a check (the grader calls it again, from
+    the kept original, so running the student's call too would only double the time)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython syntax (magics) or a broken cell: run it as it is
+        return source
+    lines = source.splitlines()
+    for statement in reversed(tree.body):
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and _CHECK_CALL.search(ast.unparse(call.func) + "("):
+            first, last = statement.lineno - 1, statement.end_lineno
+            lines[first:last] = ["pass"]
+    return "\n".join(lines)
 
 
 def _item(source: str, item: str) -> str:
@@ -88,7 +108,7 @@ def prepare(nb: dict) -> tuple[dict, dict[int, str]]:
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
-        cells.append(nbformat.v4.new_code_cell(source))
+        cells.append(nbformat.v4.new_code_cell(without_checks(source)))
         for match in _CHECK_CALL.finditer(source):
             name = match.group(1)
             item = name if name.startswith("ex") else "p" + name[-1]
@@ -101,7 +121,7 @@ def prepare(nb: dict) -> tuple[dict, dict[int, str]]:
             grade_cells[len(cells)] = item
             cells.append(nbformat.v4.new_code_cell(_item("", item)))
     runnable = nbformat.v4.new_notebook(cells=cells)
-    runnable.metadata["kernelspec"] = {"name": "grading", "display_name": "grading", "language": "python"}
+    runnable.metadata["kernelspec"] = {"name": "grading", "display_name": "grading"}
     return runnable, grade_cells
 
 
@@ -119,7 +139,7 @@ class _Overflow(Exception):
 
 
 def run_one(path: Path | None, timeout: float, memory_mb: int) -> dict:
-    """Grade one submission here (in this process): {"outcome": ..., "items": {item: [status, hint]}}."""
+    """Grade one submission in this process: {"outcome": ..., "items": {item: [verdict, hint]}}."""
     import nbformat
     from jupyter_client import AsyncKernelManager
     from jupyter_client.kernelspec import KernelSpecManager
@@ -217,9 +237,7 @@ def run_one(path: Path | None, timeout: float, memory_mb: int) -> dict:
 def verdicts(result: dict) -> dict[str, tuple[str, str]]:
     """Every item's (verdict, hint id): a recorded one, else what stopped the submission."""
     fallback = NOT_ATTEMPTED if result["outcome"] == "ok" else result["outcome"]
-    return {
-        item: tuple(result["items"].get(item, (fallback, ""))) for item in ITEMS
-    }
+    return {item: tuple(result["items"].get(item, (fallback, ""))) for item in ITEMS}
 
 
 def _grade_in_subprocess(path: Path | None, timeout: float, memory_mb: int) -> dict:
@@ -227,13 +245,26 @@ def _grade_in_subprocess(path: Path | None, timeout: float, memory_mb: int) -> d
     if path is None:
         return {"outcome": INVALID, "items": {}}
     command = [
-        sys.executable, "-m", "tools.grade", "--one", str(path),
-        "--timeout", str(timeout), "--memory", str(memory_mb),
+        sys.executable,
+        "-m",
+        "tools.grade",
+        "--one",
+        str(path),
+        "--timeout",
+        str(timeout),
+        "--memory",
+        str(memory_mb),
     ]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    paths = filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, env=env,
-        start_new_session=True, text=True,
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        text=True,
     )
     try:
         out, _ = process.communicate(timeout=timeout + 60)
@@ -317,7 +348,6 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(args.one, args.timeout, args.memory)))
         return 0
     from autograd_lab.language import check
-
     from tools.grade_report import write_report
 
     lang = check(args.lang)

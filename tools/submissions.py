@@ -129,9 +129,7 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def fill(
-    base: dict, answers: dict[str, str], extra: dict[str, str] | None = None
-) -> dict:
+def fill(base: dict, answers: dict[str, str], extra: dict[str, str] | None = None) -> dict:
     """The student edition with `answers` (item -> code) in place and `extra` lines appended."""
     nb = copy.deepcopy(base)
     extra = extra or {}
