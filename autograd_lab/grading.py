@@ -11,8 +11,9 @@ the checks use was replaced, the item is "tampered" and not checked; otherwise t
 runs on the student's answer objects (for a prediction, with the value the course's own code
 gives, never the one the student's cell passed), and one JSON line goes to the results file.
 
-The results file and a secret come in an environment variable that `start()` removes before
-any student code runs; a line without the secret is not the grader's. What cannot be stopped
+The results file and a secret are the arguments of the first cell; `start()` removes that cell
+from the kernel's input history before any student code runs (the kernel keeps no history
+database), and a line without the secret is not the grader's. What cannot be stopped
 from inside the process (a student reading the grader's own memory) is out of its reach: the
 fingerprint catches the replacements a learner writes in a line or two.
 """
@@ -24,10 +25,7 @@ import hashlib
 import importlib
 import json
 import math
-import os
 import types
-
-ENV_VAR = "AUTOGRAD_LAB_GRADING"  # "<results file>\n<secret>", removed by `start()`
 
 # item -> (check function in autograd_lab.exercises, the notebook's names of the answer)
 ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -132,15 +130,37 @@ def _observed(number: int) -> object:
     return run()
 
 
-def start(environ: dict | None = None) -> None:
-    """Keep the checks and the fingerprint aside; take the results file and secret from the env."""
+def _forget(secret: str) -> None:
+    """Remove every trace of the cell that passed `secret` from IPython's input history."""
+    import linecache
+
+    for name, entry in list(linecache.cache.items()):  # the cell's source, kept for tracebacks
+        if len(entry) > 2 and any(secret in line for line in entry[2]):
+            del linecache.cache[name]
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    history = shell.history_manager
+    history._i00 = ""  # becomes `_i` when the next cell runs
+    for lines in (history.input_hist_parsed, history.input_hist_raw):
+        lines[:] = ["" if secret in line else line for line in lines]
+    names = shell.user_ns
+    for name in [n for n, v in names.items() if isinstance(v, str) and secret in v]:
+        names[name] = ""
+
+
+def start(path: str, secret: str) -> None:
+    """Keep the checks and a fingerprint of what they use aside; record to `path` with `secret`."""
     import torch
 
     from autograd_lab import exercises
     from autograd_lab.exercises import sandbox
 
-    environ = os.environ if environ is None else environ
-    path, secret = environ.pop(ENV_VAR).split("\n")
+    _forget(secret)
     sandbox.warm_up()  # torch.func and friends loaded now, so their import is not a change
     checks = {item: getattr(exercises, name) for item, (name, _) in ITEMS.items()}
     before: dict[str, tuple[int, str]] = {}

@@ -33,10 +33,10 @@ ITEMS = list(grading.ITEMS)
 def test_a_grade_cell_follows_each_check_cell_and_a_removed_check_is_graded_at_the_end():
     base = submissions.student_edition("en")
     base["cells"] = [c for c in base["cells"] if "check_ex6" not in "".join(c["source"])]
-    runnable, grade_cells = grade.prepare(nbformat.from_dict(base))
+    runnable, grade_cells = grade.prepare(nbformat.from_dict(base), "results.jsonl", "s3cret")
     assert list(grade_cells.values()) == ITEMS  # ex6's check cell is gone: graded last
     assert max(grade_cells) == len(runnable.cells) - 1 and grade_cells[max(grade_cells)] == "ex6"
-    assert "grading.start()" in runnable.cells[0].source
+    assert "grading.start('results.jsonl', 's3cret')" in runnable.cells[0].source
     for index, item in grade_cells.items():
         assert f'grade("{item}", globals())' in runnable.cells[index].source
     # the student's own check calls are not run a second time; their other lines are
@@ -61,6 +61,29 @@ def test_a_submission_is_a_notebook_or_a_folder_and_its_id_is_the_name(tmp_path)
     assert grade.run_one(None, 10, 1024)["outcome"] == grade.INVALID
     (tmp_path / "dave.ipynb").write_text('{"cells": [', encoding="utf-8")
     assert grade.run_one(tmp_path / "dave.ipynb", 10, 1024)["outcome"] == grade.INVALID
+
+
+def test_the_secret_of_the_first_cell_is_forgotten_before_the_student_runs(tmp_path):
+    # a real kernel: the first cell passes the secret, the next looks for it everywhere
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"{grade._item('', 'p1')}"),
+        nbformat.v4.new_code_cell(
+            "import linecache\n"
+            "seen = [v for v in globals().values() if isinstance(v, (str, list))]\n"
+            "seen += [str(entry) for entry in linecache.cache.values()]\n"
+            "print('s3' 'cret' in repr(seen) + repr(In) + repr(_i) + repr(_ih))"
+        ),
+    ]
+    runnable, _ = grade.prepare(nb, str(tmp_path / "r.jsonl"), "s3cret")
+    from nbclient import NotebookClient
+
+    runnable.metadata["kernelspec"] = {"name": "python3"}
+    NotebookClient(runnable, kernel_name="python3", timeout=120).execute()
+    looked = next(c for c in runnable.cells if "linecache" in c.source)
+    assert looked.outputs[0]["text"] == "False\n"
+    record = json.loads((tmp_path / "r.jsonl").read_text().splitlines()[0])
+    assert record["secret"] == "s3cret" and record["status"] == "not_attempted"
 
 
 def test_the_fingerprint_sees_a_replaced_function_and_rewritten_code(monkeypatch):
@@ -98,6 +121,7 @@ EXPECTED = {
         i: "not_attempted" if n < _AFTER_EX1 else "tampered" for n, i in enumerate(ITEMS)
     },
     "tampered-allclose": {item: "tampered" for item in ITEMS},
+    "tampered-grader": {item: "tampered" for item in ITEMS},
     "tampered-sandbox": {
         i: "not_attempted" if n < ITEMS.index("ex1") else "tampered" for n, i in enumerate(ITEMS)
     },
@@ -148,7 +172,7 @@ def test_every_submission_gets_its_verdicts_and_the_grader_finishes(graded):
         assert int(rows[student]["total"]) == sum(v == "correct" for v in verdicts.values())
     for item in ITEMS:  # the wrong answers: each misconception's own hint, recomputed
         assert (rows["wrong"][item], rows["wrong"][f"{item}_hint"]) == ("wrong", WRONG_HINTS[item])
-    # eleven kernels, two loops stopped at 25 s: never stuck
+    # eleven kernels, a loop stopped at 25 s: never stuck
     assert seconds < 300 + SLACK
 
 

@@ -31,7 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from autograd_lab.grading import ENV_VAR, ITEMS
+from autograd_lab.grading import ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "07_exercises.ipynb"
@@ -94,13 +94,14 @@ def _item(source: str, item: str) -> str:
     return f'__import__("autograd_lab.grading", fromlist=["grade"]).grade("{item}", globals())'
 
 
-def prepare(nb: dict) -> tuple[dict, dict[int, str]]:
+def prepare(nb: dict, results: str = "", secret: str = "") -> tuple[dict, dict[int, str]]:
     """The notebook to run: the grader's start cell, the student's code cells, a grade cell
     after each check cell (and at the end for a check the student removed); returns it with
     the index of each grade cell."""
     import nbformat
 
-    cells = [nbformat.v4.new_code_cell('__import__("autograd_lab.grading").grading.start()')]
+    start = f"__import__('autograd_lab.grading').grading.start({results!r}, {secret!r})"
+    cells = [nbformat.v4.new_code_cell(start)]
     grade_cells: dict[int, str] = {}
     seen: list[str] = []
     for cell in nb.get("cells", []):
@@ -129,6 +130,7 @@ def _kernel_spec(folder: Path, memory_mb: int) -> None:
     spec = folder / "grading"
     spec.mkdir(parents=True)
     argv = [sys.executable, "-c", _LAUNCHER, str(memory_mb * 2**20), "-f", "{connection_file}"]
+    argv.append("--HistoryManager.enabled=False")  # no history database: nothing kept on disk
     (spec / "kernel.json").write_text(
         json.dumps({"argv": argv, "display_name": "grading", "language": "python"})
     )
@@ -153,17 +155,16 @@ def run_one(path: Path | None, timeout: float, memory_mb: int) -> dict:
         nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
     except Exception:  # not UTF-8, not JSON, not a notebook: all the same to a teacher
         return {"outcome": INVALID, "items": items}
-    runnable, grade_cells = prepare(nb)
+    secret = secrets.token_hex(16)
     deadline = time.monotonic() + timeout
 
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         work = Path(tmp)
         _kernel_spec(work / "kernels", memory_mb)
         results = work / "results.jsonl"
-        secret = secrets.token_hex(16)
+        runnable, grade_cells = prepare(nb, str(results), secret)
         env = {
             **os.environ,
-            ENV_VAR: f"{results}\n{secret}",
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
             "MPLBACKEND": "Agg",

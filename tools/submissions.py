@@ -115,6 +115,8 @@ TAMPERINGS = {
         "import autograd_lab.exercises.sandbox as sb\n"
         "sb.close.__code__ = (lambda a, b, tol=1e-6: True).__code__",
     ),
+    # the grader's own function, which the grade cells call, replaced by one that records nothing
+    "grader": ("p1", "import autograd_lab.grading as gr\ngr.grade = lambda item, namespace: None"),
 }
 
 
@@ -148,7 +150,8 @@ def fill(base: dict, answers: dict[str, str], extra: dict[str, str] | None = Non
 
 def submission(kind: str, rng: random.Random, base: dict) -> dict | str:
     """One made-up submission of a kind (right, mixed, blank, loop, flood, exit, kill,
-    tampered-check, tampered-allclose, tampered-sandbox); `invalid` gives text, not JSON."""
+    tampered-check, tampered-allclose, tampered-sandbox, tampered-grader); `invalid` gives
+    text, not JSON."""
     if kind == "invalid":
         return '{"cells": [ {"cell_type": "code", "source": "x = 1"'  # cut off mid-upload
     if kind == "right":
@@ -185,6 +188,7 @@ MIX = {
     "tampered-check": 4,
     "tampered-allclose": 4,
     "tampered-sandbox": 3,
+    "tampered-grader": 2,
 }
 
 
