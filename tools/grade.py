@@ -4,12 +4,13 @@
 
 SUBMISSIONS holds one notebook per student (`alice.ipynb`: the id is the file name) or one
 folder per student (`alice/`, holding their `07_exercises.ipynb`). Each submission runs in its
-own process and kernel (`OMP_NUM_THREADS=1`, address space limited to --memory MB, the whole
-run limited to --timeout s), --jobs at a time. The verdicts are not read from the stored
-outputs: before the student's first cell the kernel keeps the course's checks aside and
-fingerprints what they rely on, and after each check cell the grader runs the kept check on
-the student's answer objects (`autograd_lab.grading`). A submission that is not a notebook, or
-whose kernel loops, prints megabytes or dies, gets that as its verdict.
+own process and kernel (`OMP_NUM_THREADS=1`, address space limited to --memory MB, the
+student's cells limited to --timeout s in all, the kernel's start not counted), --jobs at a
+time. The verdicts are not read from the stored outputs: before the student's first cell the
+kernel keeps the course's checks aside and fingerprints what they rely on, and after each
+check cell the grader runs the kept check on the student's answer objects
+(`autograd_lab.grading`). A submission that is not a notebook, or whose kernel loops, prints
+megabytes or dies, gets that as its verdict.
 
 Writes DIR/grades.csv (one row per student: a verdict and a hint id per item, the total) and
 DIR/report.html (`tools.grade_report`: pass rates and the misconceptions to re-teach).
@@ -46,6 +47,9 @@ KILLED = "killed"
 NOT_ATTEMPTED = "not_attempted"
 
 MAX_OUTPUT = 1_000_000  # characters of output a whole submission may print
+# Seconds for the kernel's start and the grader's first cell (importing PyTorch, fingerprinting):
+# not the student's time, and slow on a machine busy with other kernels.
+START_LIMIT = 120
 _CHECK_CALL = re.compile(r"\bcheck_(ex[1-6]|predict[1-4])\s*\(")
 # The kernel, with its address space limited before ipykernel (and anything else) loads.
 _LAUNCHER = (
@@ -156,7 +160,7 @@ def run_one(path: Path | None, timeout: float, memory_mb: int) -> dict:
     except Exception:  # not UTF-8, not JSON, not a notebook: all the same to a teacher
         return {"outcome": INVALID, "items": items}
     secret = secrets.token_hex(16)
-    deadline = time.monotonic() + timeout
+    clock: dict[str, float] = {}
 
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         work = Path(tmp)
@@ -184,10 +188,17 @@ def run_one(path: Path | None, timeout: float, memory_mb: int) -> dict:
                     raise _Overflow
                 return super().output(outs, msg, display_id, cell_index)
 
+        def remaining(cell) -> int:
+            """The student's time left: --timeout from their first cell on."""
+            if cell is runnable.cells[0]:
+                return START_LIMIT
+            deadline = clock.setdefault("deadline", time.monotonic() + timeout)
+            return max(1, int(deadline - time.monotonic()))
+
         client = Client(
             runnable,
             km=km,
-            timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
+            timeout_func=remaining,
             allow_errors=True,
             kernel_name="grading",
             resources={"metadata": {"path": str(work)}},
@@ -268,7 +279,7 @@ def _grade_in_subprocess(path: Path | None, timeout: float, memory_mb: int) -> d
         text=True,
     )
     try:
-        out, _ = process.communicate(timeout=timeout + 60)
+        out, _ = process.communicate(timeout=START_LIMIT + timeout + 60)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
@@ -340,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("submissions", type=Path, nargs="?")
     parser.add_argument("--out", type=Path, default=None, help="default: SUBMISSIONS/../grading")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per submission")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds for a submission's cells"
+    )
     parser.add_argument("--memory", type=int, default=2048, help="MB of address space per kernel")
     parser.add_argument("--lang", default="zh", help="language of the report page")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # a worker: one submission
