@@ -12,6 +12,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NB ?= notebooks
 PORT ?= 8888
+# make grade SUBMISSIONS=folder grades collected exercises notebooks (GRADE_ARGS: --jobs N, --lang en...)
+SUBMISSIONS ?=
+GRADE_ARGS ?=
 # make lab EDITION=instructor serves the solutions too; make lab RESET=notebooks/zh/x.ipynb
 # gives one notebook of the working copy back its course version (keeping a backup).
 EDITION ?= student
@@ -36,7 +39,7 @@ NEXT_STAMP := $(NEXT_VENV)/.installed
 NEXT_SKIP := tests/test_browser.py tests/test_browser_explorers.py tests/test_handout.py \
   tests/test_lab.py tests/test_reproducibility.py tests/test_hub.py tests/test_deploy.py
 
-.PHONY: help install system lab check test test-next lint outputs lock figures baselines student handout release
+.PHONY: help install system lab check test test-next lint outputs lock figures baselines student handout release grade
 
 help:
 	@echo "make lab      open the course in JupyterLab (installs on first run; make lab UI=zh for a Chinese interface)"
@@ -51,6 +54,7 @@ help:
 	@echo "make student  regenerate the student edition of the exercises from the solutions"
 	@echo "make handout  build the classroom handout (HTML + PDF, student and instructor)"
 	@echo "make release  the student release (no solutions) into build/release/ and onto branch student"
+	@echo "make grade SUBMISSIONS=folder  grade collected exercises notebooks: grades.csv + report.html"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
 # The stamp records what was installed; it is rebuilt only when the lock or pyproject changes,
@@ -124,3 +128,7 @@ handout: install
 
 release: install
 	$(PY) -m tools.release
+
+grade: install
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADE_ARGS='--jobs 2 --lang en']"; exit 2; }
+	$(PY) -m tools.grade $(SUBMISSIONS) $(GRADE_ARGS)
