@@ -266,8 +266,9 @@ def stop_process_group(process: subprocess.Popen) -> None:
 
 
 def small_course(root):
-    """A course of the first notebook alone, copied under `root` in every language."""
-    first = COURSE.notebooks[0].slug
+    """A course of the first lesson alone (01: code, figures and math to typeset), copied under
+    `root` in every language."""
+    first = "01_autograd_basics"
     small = COURSE.only(first).under(root)
     for language in small.languages:
         target = small.path(first, language)

@@ -78,7 +78,7 @@ OLD_HANDOUT = (
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
-    """Handouts of the first notebook alone, HTML only, as built on a machine without chromium.
+    """Handouts of the first lesson alone, HTML only, as built on a machine without chromium.
 
     The output folder already holds a stale handout this tool wrote, a file it did not write
     that looks like one, a file of someone else's, and the record older builds kept of what
