@@ -40,7 +40,7 @@ from tests.browser_helpers import (
     open_lab_page,
     running_lab,
 )
-from tests.helpers import COURSE, ROOT, small_course
+from tests.helpers import ROOT, small_course
 from tools.execute_notebooks import execute
 
 pytestmark = needs_browser
