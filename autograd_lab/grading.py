@@ -27,6 +27,7 @@ import json
 import math
 import types
 
+NOTEBOOK = "08_exercises"  # the course notebook (slug) whose student edition is graded
 # item -> (check function in autograd_lab.exercises, the notebook's names of the answer)
 ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "p1": ("check_predict1", ("prediction1",)),

@@ -33,9 +33,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from autograd_lab.grading import ITEMS
+from autograd_lab.grading import NOTEBOOK as GRADED
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = "08_exercises.ipynb"
+NOTEBOOK = f"{GRADED}.ipynb"  # the file name of a student's submission
 
 # Verdicts besides the checks' own (correct, wrong, not_attempted).
 TAMPERED = "tampered"

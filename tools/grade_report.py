@@ -19,7 +19,8 @@ import io
 from pathlib import Path
 
 from autograd_lab import language
-from autograd_lab.grading import ITEMS
+from autograd_lab.course import COURSE
+from autograd_lab.grading import ITEMS, NOTEBOOK
 from autograd_lab.language import say
 
 # verdict -> its word in the report (every verdict `tools.grade` writes)
@@ -126,6 +127,8 @@ def render(grades: dict[str, dict[str, tuple[str, str]]], lang: str) -> str:
         return e(say(key, lang, **fields))
 
     png = base64.b64encode(chart_png(summary["rates"], lang)).decode("ascii")
+    graded = COURSE.notebook(NOTEBOOK)
+    title = f"{graded.number} {graded.titles[lang]}"
     shown_verdicts = [v for v in VERDICTS if any(summary["counts"][i][v] for i in ITEMS)]
     head = "".join(f"<th>{words(VERDICTS[v])}</th>" for v in shown_verdicts)
     rows = []
@@ -151,7 +154,7 @@ def render(grades: dict[str, dict[str, tuple[str, str]]], lang: str) -> str:
     ) or words("grade.nobody")
     return f"""<!DOCTYPE html>
 <html lang="{e(say("handout.html_lang", lang))}"><head><meta charset="utf-8">
-<title>{words("grade.title")}</title>
+<title>{words("grade.title", notebook=title)}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; max-width: 1100px;
   margin: 2em auto; padding: 0 1em; color: #222; }}
@@ -161,7 +164,7 @@ th {{ background: #f3f3f3; }}
 code {{ color: #666; font-size: 85%; }}
 img {{ max-width: 100%; }}
 </style></head><body>
-<h1>{words("grade.title")}</h1>
+<h1>{words("grade.title", notebook=title)}</h1>
 <p>{words("grade.summary", students=summary["students"], items=len(ITEMS))}</p>
 <h2>{words("grade.pass_rates")}</h2>
 <img alt="{words("grade.chart_alt")}" src="data:image/png;base64,{png}">

@@ -17,6 +17,7 @@ import random
 from pathlib import Path
 
 from autograd_lab import course
+from autograd_lab.grading import NOTEBOOK
 
 # item -> the first line of its answer cell in the student edition
 ANSWER_CELLS = {
@@ -122,7 +123,7 @@ TAMPERINGS = {
 
 def student_edition(lang: str) -> dict:
     """The stored student edition of the exercises notebook in `lang`."""
-    path = course.ROOT / "notebooks" / lang / "student" / "08_exercises.ipynb"
+    path = course.COURSE.path(NOTEBOOK, lang, course.STUDENT)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
