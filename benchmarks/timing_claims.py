@@ -12,7 +12,9 @@ on one thread:
 - 05 §4: a jvp doing next to nothing costs over 2 forward passes, over half of the JVP at d = 1;
 - 05 §4: jacrev over 2x faster than jacfwd on a wide J (4 x 2048), jacfwd over 2x faster on a
   tall J (2048 x 4), within 10x of each other on the two shapes in between;
-- 06 §5: a second derivative costs more than 1.3 times the first.
+- 06 §5: a second derivative costs more than 1.3 times the first;
+- 02 §3: forward + backward of sin on 10^6 points costs a small multiple of the forward pass
+  (between 1.5 and 4 times: "two to three times here"), and more for a tiny input (over 4 times).
 
 Timings need a quiet machine: run this by hand, not in the test suite. Prints one line per claim
 with the measured ratio and its verdict; exits with status 1 if a claim does not hold.
@@ -155,12 +157,31 @@ def second_derivative() -> list[tuple[str, float, bool]]:
     return [("06 second / first derivative > 1.3", ratio, ratio > 1.3)]
 
 
+def autograd_cost() -> list[tuple[str, float, bool]]:
+    """Notebook 02: forward + backward over forward, for 10^6 points and for 10."""
+
+    def ratio(n: int) -> float:
+        points = torch.linspace(-3, 3, n)
+
+        def both():
+            torch.sin(points.clone().requires_grad_(True)).sum().backward()
+
+        repeat = 15 if n > 1000 else 201
+        return fastest(both, repeat) / fastest(lambda: torch.sin(points).sum(), repeat)
+
+    large, tiny = ratio(10**6), ratio(10)
+    return [
+        ("02 forward + backward / forward, 10^6 points, in 1.5-4", large, 1.5 < large < 4),
+        ("02 forward + backward / forward, 10 points > 4", tiny, tiny > 4),
+    ]
+
+
 def main() -> int:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # several threads on a busy machine wait for each other
     try:
         claims = engine_modes() + modes_in_forward_passes() + jacobian_shapes()
-        claims += second_derivative()
+        claims += second_derivative() + autograd_cost()
     finally:
         torch.set_num_threads(threads)
     width = max(len(name) for name, _, _ in claims)

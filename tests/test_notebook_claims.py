@@ -1,4 +1,4 @@
-"""What notebooks 01, 02, 03 and 07 state is true, and their stored checks say so.
+"""What notebooks 01 to 08 state is true, and their stored checks say so.
 
 Each correction of the text is followed in its notebook by a cell that checks it. Here every
 such cell's stored output is read back (both languages) and must hold its verdicts, and the
@@ -39,6 +39,8 @@ CHECKS = {
         "nb02-68": ["('AccumulateGrad', True, True)"],  # one AccumulateGrad per leaf
         "nb02-70": ["(3, 1, True)"],  # listed three times, one node
         "nb02-71": ["├── ReciprocalBackward0", "└── 1  [const]", "tensor(True)"],  # 1 / x
+        # PyTorch's rule at non-differentiable points: min-norm sub/supergradient, else continuity
+        "nb02-claim9": ["{'abs': 0.0, 'relu': 0.0, '-abs': -0.0, 'sqrt': inf}"],
     },
     "03_chain_rule_and_graphs": {
         "nb03-79": ["torch.Size([2, 3]) torch.Size([3, 2]) torch.Size([3])", "(True, True, True)"],
@@ -46,8 +48,21 @@ CHECKS = {
         "nb03-83": ["(tensor([0., 1., 6.]), True)"],  # a VJP with backward(u)
         "nb03-85": ["(True, True)"],
     },
+    "04_autograd_in_practice": {
+        "nb04-claim7": ["(True, False, 'ToCopyBackward0')"],  # a .to() with nothing to do is w
+        "nb04-claim2": ["(True, True, True)"],  # inference tensors: refused only where saved
+        "nb04-claim1": ["(True, False)"],  # the message names the producer (Add), not Mul
+        "nb04-claim6": ["(True, True, None)"],  # refused on a fresh leaf; no_grad keeps it a leaf
+    },
+    "06_autograd_from_scratch": {
+        "nb06-claim3": ["(0, 1, 1)"],  # .data is not counted; a view shares the counter
+    },
     "07_modes_and_memory": {
         "nb07-20": [" 0 "] * 4,  # forward mode saves nothing for a backward pass
+        "nb07-claim8": ["(1, 1)"],  # one tangent alive after 4 layers as after 16
+    },
+    "08_exercises": {
+        "nb08-claim5": ["['00', '01', '02', '03', '04', '05', '06', '07']"],  # before 08
     },
 }
 # lines "...: True", one per claim; claims about time are checked by benchmarks/timing_claims.py
@@ -56,6 +71,10 @@ VERDICT_CELLS = {"nb02-66": 4}
 # Sentences the corrections removed: each was wrong or overstated.
 WRONG = {
     "02_derivatives_in_pictures": [
+        "代价与一次前向计算相当",
+        "costs about as much as one forward computation",
+        "在折点上，介于左右斜率之间的任何数都叫作",
+        "At a kink, any number between the left",
         "沿它们下降都不会出错",
         "descending along any of them does no harm",
         "即使在谷底，数值微分也只有七八位有效数字",
@@ -63,7 +82,24 @@ WRONG = {
         r"\varepsilon \approx 1.1\times10^{-16}",
     ],
     "01_autograd_basics": ["几乎总是先把一个批量的损失加起来", "nearly always sums the losses"],
-    "07_modes_and_memory": [r"额外内存 $\mathcal{O}(1)$", r"extra\nmemory $\mathcal{O}(1)$"],
+    "07_modes_and_memory": [
+        r"额外内存 $\mathcal{O}(1)$",
+        r"extra\nmemory $\mathcal{O}(1)$",
+        "它与层数无关，4 层和 16 层一样",
+        "it does not depend on the number of\nlayers",
+    ],
+    "04_autograd_in_practice": [
+        "说明是谁保存了它",
+        "says which operation saved it",
+        "**永远**不能进入被记录的计算",
+        "can **never** enter a recorded computation",
+        "而叶子的值正是反向传播要用的",
+        "the leaf's value is exactly what the backward pass relies on",
+        "`.to(...)`、`* 1`——得到的都是",
+        "`.to(...)` or `* 1` alike, gives",
+    ],
+    "06_autograd_from_scratch": ["给每块存储配一个版本号", "gives every storage a version number"],
+    "08_exercises": ["前四节讲了", "The first four notebooks"],
 }
 # One word per idea: forward mode is 正向模式 (前向 is the forward pass), hooks and leaves.
 OWN = ["01_autograd_basics", "02_derivatives_in_pictures", "03_chain_rule_and_graphs"]
@@ -256,3 +292,64 @@ def test_the_exercises_state_the_checks_time_limit(lang):
     text = prose("08_exercises", lang)
     stated = re.findall(r"(\d+) (?:seconds|秒)", text)
     assert stated and {float(s) for s in stated} == {sandbox.LIMIT}, stated
+
+
+# ---- issue 22's nine statements, re-derived
+
+
+def test_the_in_place_error_names_the_producer_not_the_saver():
+    p = torch.tensor([1.0, 2.0], requires_grad=True) + 1
+    z = p * p
+    p.add_(1)
+    with pytest.raises(RuntimeError, match="output 0 of Add,") as caught:
+        z.sum().backward()
+    assert "Mul" not in str(caught.value)
+
+
+def test_inference_tensors_are_refused_only_where_saved_or_changed_in_place():
+    x = torch.arange(4.0, requires_grad=True)
+    with torch.inference_mode():
+        frozen = x * 2
+    (frozen + x).sum().backward()
+    assert torch.equal(x.grad, torch.ones(4))
+    with pytest.raises(RuntimeError, match="cannot be saved for backward"):
+        (frozen * x).sum()
+    with pytest.raises(RuntimeError, match="Inplace update to inference tensor"):
+        frozen.add_(1)
+
+
+def test_the_version_counter_belongs_to_the_tensor():
+    t = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    t.data.add_(1)
+    assert t._version == 0
+    view = t.detach()[1:]
+    view.add_(1)
+    assert t._version == view._version == 1
+
+
+def test_a_fresh_leaf_refuses_in_place_and_to_without_change_is_identity():
+    fresh = torch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        fresh.add_(1)
+    assert fresh.to(torch.float32) is fresh
+    assert not fresh.to(torch.float64).is_leaf
+
+
+def test_forward_mode_frees_each_layer_s_tangent():
+    import weakref
+
+    for n_layers in (4, 16):
+        refs = []
+        with fwAD.dual_level():
+            h = fwAD.make_dual(torch.linspace(-2, 2, 1000), torch.ones(1000))
+            for _ in range(n_layers):
+                h = torch.tanh(h) + 0.5 * h
+                refs.append(weakref.ref(fwAD.unpack_dual(h).tangent))
+            assert sum(ref() is not None for ref in refs) == 1
+
+
+def test_pytorch_s_rule_at_non_differentiable_points():
+    zero = torch.zeros(1, requires_grad=True)
+    grad = lambda f: torch.autograd.grad(f(zero).sum(), zero)[0].item()  # noqa: E731
+    assert grad(torch.abs) == grad(torch.relu) == grad(lambda t: -torch.abs(t)) == 0.0
+    assert grad(torch.sqrt) == math.inf
