@@ -280,3 +280,47 @@ def test_labels_matplotlib_can_typeset_are_kept(ax, label):
 def test_format_strings_matplotlib_reads_are_kept(ax, fmt):
     plot_tangent(torch.sin, 0.5, fmt=fmt, ax=ax)
     assert len(ax.get_lines()) == 3
+
+
+# What a notebook kernel stores for a figure once use_course_style() ran: a real IPython shell
+# with the inline backend, in its own process (the shell is a process-wide singleton).
+INLINE_FIGURE = """
+import base64, io, json, sys
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+from IPython.core.interactiveshell import InteractiveShell
+from PIL import Image
+import torch
+from autograd_lab import plot
+from autograd_lab.fonts import use_course_style
+
+shell = InteractiveShell.instance()
+use_course_style()
+x = torch.linspace(-2 * torch.pi, 2 * torch.pi, 200)
+ax = plot(x, [torch.sin(x), torch.cos(x)], "x", legend=["sin(x)", "cos(x)"], figsize=(5, 3))
+data, metadata = shell.display_formatter.format(ax.figure)
+raw = base64.b64decode(data["image/png"])
+json.dump({"text": data["text/plain"], "size": Image.open(io.BytesIO(raw)).size,
+           "shown": metadata["image/png"], "bytes": len(raw),
+           "software": b"Software" in raw}, sys.stdout)
+"""
+
+
+def test_inline_figures_are_stored_at_twice_the_pixels(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path), "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    run = subprocess.run(
+        [sys.executable, "-c", INLINE_FIGURE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    stored = json.loads(run.stdout)
+    assert stored["text"] == "<Figure size 500x300 with 1 Axes>"  # what nbval compares
+    width, height = stored["size"]
+    assert (stored["shown"]["width"], stored["shown"]["height"]) == (width // 2, height // 2)
+    assert width > 800  # 5 inches at twice the 100 dpi, less the tight bounding box's trim
+    assert stored["bytes"] < 150_000
+    assert not stored["software"]
