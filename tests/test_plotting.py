@@ -324,3 +324,53 @@ def test_inline_figures_are_stored_at_twice_the_pixels(tmp_path):
     assert width > 800  # 5 inches at twice the 100 dpi, less the tight bounding box's trim
     assert stored["bytes"] < 150_000
     assert not stored["software"]
+
+
+def _legend_on_a_curve(ax) -> bool:
+    """Whether the legend's drawn box holds any point of the Axes' curves."""
+    ax.figure.draw_without_rendering()
+    box = ax.get_legend().get_window_extent()
+    for line in ax.get_lines():
+        xy = line.get_transform().transform(line.get_xydata())
+        inside = (
+            (xy[:, 0] >= box.x0)
+            & (xy[:, 0] <= box.x1)
+            & (xy[:, 1] >= box.y0)
+            & (xy[:, 1] <= box.y1)
+        )
+        if inside.any():
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        pytest.param(
+            lambda ax, x: plot(
+                x, [np.sin(x), np.cos(x)], "x", legend=["sin(x)", "cos(x)"], axes=ax
+            ),
+            id="plot-sin-cos",
+        ),
+        pytest.param(
+            lambda ax, x: plot_with_derivative(torch.sin, torch.as_tensor(x), ax=ax, title="sin"),
+            id="with-derivative",
+        ),
+    ],
+)
+def test_a_legend_with_no_free_corner_goes_above_the_curves(draw):
+    ax = Figure(figsize=(5, 3)).add_subplot()
+    x = np.linspace(-2 * math.pi, 2 * math.pi, 400)
+    draw(ax, x)
+    assert not _legend_on_a_curve(ax)
+    if ax.get_title():  # the title stays readable above the legend's row
+        ax.figure.draw_without_rendering()
+        legend_box = ax.get_legend().get_window_extent()
+        assert ax.title.get_window_extent().y0 >= legend_box.y1
+
+
+def test_a_legend_with_room_stays_inside_the_axes(ax):
+    x = np.arange(0, 3, 0.1)
+    plot(x, [f(x), 2 * x - 3], "x", "f(x)", legend=["f(x)", "Tangent line (x=1)"], axes=ax)
+    assert not _legend_on_a_curve(ax)
+    assert ax.get_window_extent().contains(*ax.get_legend().get_window_extent().p0)
