@@ -84,9 +84,10 @@ def _place_legend(ax, labels=None) -> None:
     (sin beside cos) all nine are on a curve, and the legend hides what the figure shows.
     """
     family = font_family()
+    root = ax.figure.figure  # the whole Figure, also for an Axes on a SubFigure (matplotlib 3.9+)
     args = () if labels is None else (labels,)
     legend = ax.legend(*args, prop={"family": family}, loc="best")
-    ax.figure.draw_without_rendering()  # resolves "best" and measures the texts
+    root.draw_without_rendering()  # resolves "best" and measures the texts
     if not _covers_data(ax, legend):
         return
     legend.remove()
@@ -103,8 +104,8 @@ def _place_legend(ax, labels=None) -> None:
     )
     title = ax.title
     if title.get_text():  # a title goes above the row of the legend, not under it
-        ax.figure.draw_without_rendering()
-        height = legend.get_window_extent().height * 72 / ax.figure.dpi
+        root.draw_without_rendering()
+        height = legend.get_window_extent().height * 72 / root.dpi
         title.set_y(1.0)
         ax.set_title(title.get_text(), pad=height + 6.0, family=family)
 

@@ -328,7 +328,7 @@ def test_inline_figures_are_stored_at_twice_the_pixels(tmp_path):
 
 def _legend_on_a_curve(ax) -> bool:
     """Whether the legend's drawn box holds any point of the Axes' curves."""
-    ax.figure.draw_without_rendering()
+    ax.figure.figure.draw_without_rendering()
     box = ax.get_legend().get_window_extent()
     for line in ax.get_lines():
         xy = line.get_transform().transform(line.get_xydata())
@@ -374,3 +374,10 @@ def test_a_legend_with_room_stays_inside_the_axes(ax):
     plot(x, [f(x), 2 * x - 3], "x", "f(x)", legend=["f(x)", "Tangent line (x=1)"], axes=ax)
     assert not _legend_on_a_curve(ax)
     assert ax.get_window_extent().contains(*ax.get_legend().get_window_extent().p0)
+
+
+def test_a_legend_is_placed_on_an_axes_of_a_subfigure():
+    ax = Figure(figsize=(8, 3)).subfigures(1, 2)[0].add_subplot()
+    x = np.linspace(-2 * math.pi, 2 * math.pi, 400)
+    plot(x, [np.sin(x), np.cos(x)], "x", legend=["sin(x)", "cos(x)"], axes=ax)
+    assert not _legend_on_a_curve(ax)
