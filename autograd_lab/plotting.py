@@ -67,6 +67,49 @@ def _series(values, what: str) -> list[np.ndarray]:
     return series
 
 
+def _covers_data(ax, legend) -> bool:
+    """Whether the drawn legend's box lies on any line of the Axes."""
+    box = legend.get_window_extent()
+    for line in ax.get_lines():
+        path = line.get_transform().transform_path(line.get_path())
+        if path.intersects_bbox(box, filled=False):
+            return True
+    return False
+
+
+def _place_legend(ax, labels=None) -> None:
+    """Draw the legend where matplotlib finds room, or above the Axes when every spot is on data.
+
+    "best" only picks the least covered of nine spots: with periodic or space-filling curves
+    (sin beside cos) all nine are on a curve, and the legend hides what the figure shows.
+    """
+    family = font_family()
+    root = ax.figure.figure  # the whole Figure, also for an Axes on a SubFigure (matplotlib 3.9+)
+    args = () if labels is None else (labels,)
+    legend = ax.legend(*args, prop={"family": family}, loc="best")
+    root.draw_without_rendering()  # resolves "best" and measures the texts
+    if not _covers_data(ax, legend):
+        return
+    legend.remove()
+    handles, names = ax.get_legend_handles_labels() if labels is None else (ax.get_lines(), labels)
+    legend = ax.legend(
+        handles[: len(names)],
+        names,
+        prop={"family": family},
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=len(names),
+        frameon=False,
+        borderaxespad=0.2,
+    )
+    title = ax.title
+    if title.get_text():  # a title goes above the row of the legend, not under it
+        root.draw_without_rendering()
+        height = legend.get_window_extent().height * 72 / root.dpi
+        title.set_y(1.0)
+        ax.set_title(title.get_text(), pad=height + 6.0, family=family)
+
+
 def _set_axes(ax, xlabel, ylabel, xlim, ylim, xscale, yscale, legend) -> None:
     family = font_family()
     ax.set_xlabel(xlabel, family=family)
@@ -76,7 +119,7 @@ def _set_axes(ax, xlabel, ylabel, xlim, ylim, xscale, yscale, legend) -> None:
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     if legend:
-        ax.legend(legend, prop={"family": family})
+        _place_legend(ax, legend)
     ax.grid(True)
 
 
@@ -260,7 +303,7 @@ def plot_with_derivative(
     ax.set_xlabel(xlabel, family=family)
     if title is not None:
         ax.set_title(title, family=family)
-    ax.legend(prop={"family": family})
+    _place_legend(ax)
     ax.grid(True)
     return ax
 
@@ -302,6 +345,6 @@ def plot_tangent(
     ax.plot(xs, value + slope * (xs - x0), fmt, label=line_label)
     ax.plot([x0], [value], "o", color="black", markersize=4)
     ax.set_xlabel("x", family=family)
-    ax.legend(prop={"family": family})
+    _place_legend(ax)
     ax.grid(True)
     return ax

@@ -701,3 +701,33 @@ def test_tangent_explorer_tours_only_where_f_has_a_tangent(f):
     assert explore_tangent(lambda x: x**3).tour.key == (1, 4, 7)  # a full tour, unchanged
     with pytest.raises(ValueError, match="no finite value and slope at x0 = -1"):
         explore_tangent(f, -1.0)
+
+
+def _text_boxes(fig):
+    """Every text of a drawn figure with its on-screen box (the rounded patch when it has one)."""
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from autograd_lab.fonts import course_rc
+
+    with mpl.rc_context(course_rc()):
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        for ax in fig.axes:
+            for text in [*ax.texts, ax.title]:
+                patch = text.get_bbox_patch()
+                box = (patch or text).get_window_extent(renderer)
+                yield text.get_text(), box
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_backward_frames_clip_no_text(lang):
+    recorded = trace(lang=lang)
+    for step in (0, len(recorded.steps)):
+        fig, _ = backward_frame(recorded, step, lang=lang)
+        width, height = fig.bbox.width, fig.bbox.height
+        boxes = list(_text_boxes(fig))
+        assert any(".grad" in text for text, _ in boxes)  # the leaves' box is among them
+        for text, box in boxes:
+            inside = box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height
+            assert inside, f"step {step}: {text!r} reaches outside the figure ({box})"

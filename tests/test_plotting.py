@@ -280,3 +280,104 @@ def test_labels_matplotlib_can_typeset_are_kept(ax, label):
 def test_format_strings_matplotlib_reads_are_kept(ax, fmt):
     plot_tangent(torch.sin, 0.5, fmt=fmt, ax=ax)
     assert len(ax.get_lines()) == 3
+
+
+# What a notebook kernel stores for a figure once use_course_style() ran: a real IPython shell
+# with the inline backend, in its own process (the shell is a process-wide singleton).
+INLINE_FIGURE = """
+import base64, io, json, sys
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+from IPython.core.interactiveshell import InteractiveShell
+from PIL import Image
+import torch
+from autograd_lab import plot
+from autograd_lab.fonts import use_course_style
+
+shell = InteractiveShell.instance()
+use_course_style()
+x = torch.linspace(-2 * torch.pi, 2 * torch.pi, 200)
+ax = plot(x, [torch.sin(x), torch.cos(x)], "x", legend=["sin(x)", "cos(x)"], figsize=(5, 3))
+data, metadata = shell.display_formatter.format(ax.figure)
+raw = base64.b64decode(data["image/png"])
+json.dump({"text": data["text/plain"], "size": Image.open(io.BytesIO(raw)).size,
+           "shown": metadata["image/png"], "bytes": len(raw),
+           "software": b"Software" in raw}, sys.stdout)
+"""
+
+
+def test_inline_figures_are_stored_at_twice_the_pixels(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path), "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    run = subprocess.run(
+        [sys.executable, "-c", INLINE_FIGURE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    stored = json.loads(run.stdout)
+    assert stored["text"] == "<Figure size 500x300 with 1 Axes>"  # what nbval compares
+    width, height = stored["size"]
+    assert (stored["shown"]["width"], stored["shown"]["height"]) == (width // 2, height // 2)
+    assert width > 800  # 5 inches at twice the 100 dpi, less the tight bounding box's trim
+    assert stored["bytes"] < 150_000
+    assert not stored["software"]
+
+
+def _legend_on_a_curve(ax) -> bool:
+    """Whether the legend's drawn box holds any point of the Axes' curves."""
+    ax.figure.figure.draw_without_rendering()
+    box = ax.get_legend().get_window_extent()
+    for line in ax.get_lines():
+        xy = line.get_transform().transform(line.get_xydata())
+        inside = (
+            (xy[:, 0] >= box.x0)
+            & (xy[:, 0] <= box.x1)
+            & (xy[:, 1] >= box.y0)
+            & (xy[:, 1] <= box.y1)
+        )
+        if inside.any():
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        pytest.param(
+            lambda ax, x: plot(
+                x, [np.sin(x), np.cos(x)], "x", legend=["sin(x)", "cos(x)"], axes=ax
+            ),
+            id="plot-sin-cos",
+        ),
+        pytest.param(
+            lambda ax, x: plot_with_derivative(torch.sin, torch.as_tensor(x), ax=ax, title="sin"),
+            id="with-derivative",
+        ),
+    ],
+)
+def test_a_legend_with_no_free_corner_goes_above_the_curves(draw):
+    ax = Figure(figsize=(5, 3)).add_subplot()
+    x = np.linspace(-2 * math.pi, 2 * math.pi, 400)
+    draw(ax, x)
+    assert not _legend_on_a_curve(ax)
+    if ax.get_title():  # the title stays readable above the legend's row
+        ax.figure.draw_without_rendering()
+        legend_box = ax.get_legend().get_window_extent()
+        assert ax.title.get_window_extent().y0 >= legend_box.y1
+
+
+def test_a_legend_with_room_stays_inside_the_axes(ax):
+    x = np.arange(0, 3, 0.1)
+    plot(x, [f(x), 2 * x - 3], "x", "f(x)", legend=["f(x)", "Tangent line (x=1)"], axes=ax)
+    assert not _legend_on_a_curve(ax)
+    assert ax.get_window_extent().contains(*ax.get_legend().get_window_extent().p0)
+
+
+def test_a_legend_is_placed_on_an_axes_of_a_subfigure():
+    ax = Figure(figsize=(8, 3)).subfigures(1, 2)[0].add_subplot()
+    x = np.linspace(-2 * math.pi, 2 * math.pi, 400)
+    plot(x, [np.sin(x), np.cos(x)], "x", legend=["sin(x)", "cos(x)"], axes=ax)
+    assert not _legend_on_a_curve(ax)

@@ -320,15 +320,18 @@ def backward_frame(trace: Trace, step: int = 0, *, lang: str | None = None) -> t
         fontsize=10,
         color=RUNNING if running else "black",
     )
-    graph_ax.text(
-        0.0,
-        1.0,
+    # Anchored a few points inside the axes' top-left corner: the box's padding would otherwise
+    # reach past the axes, and the axes of a graph drawing reach the figure's left edge.
+    graph_ax.annotate(
         say("explorers.bw_leaves", lang) + "\n" + "\n".join(leaf_lines),
+        xy=(0.0, 1.0),
+        xycoords="axes fraction",
+        xytext=(6, -6),
+        textcoords="offset points",
         va="top",
         ha="left",
         fontsize=9,
         family=fonts,
-        transform=graph_ax.transAxes,
         bbox={"boxstyle": "round,pad=0.4", "facecolor": "#d8f0d2", "edgecolor": "#2f7d32"},
     )
     return fig, values
