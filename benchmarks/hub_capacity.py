@@ -41,7 +41,7 @@ from tools.classroom_hub import (  # noqa: E402
 )
 
 TARGET = "autograd-lab"
-NOTEBOOKS = ("notebooks/en/01_autograd_basics.ipynb", "notebooks/en/student/08_exercises.ipynb")
+NOTEBOOKS = ("notebooks/en/01_autograd_basics.ipynb", "notebooks/en/08_exercises.ipynb")
 SAMPLE = 0.2  # s between memory samples
 MB = 1024 * 1024
 

@@ -151,7 +151,7 @@ def test_the_pull_fetches_the_release_branch_into_the_opened_folder(values):
 
 
 def test_the_course_a_hub_pulls_holds_no_instructor_edition(tmp_path):
-    """The bare repository the hub test pulls: student editions, the package, no solutions."""
+    """The bare repository the hub test pulls: the release, student editions only."""
     from tools.classroom_hub import course_repository
 
     bare = course_repository(tmp_path, "student")
@@ -162,7 +162,7 @@ def test_the_course_a_hub_pulls_holds_no_instructor_edition(tmp_path):
         text=True,
     ).stdout.split()
     for lang in ("zh", "en"):
-        assert f"notebooks/{lang}/student/08_exercises.ipynb" in listing
-        assert f"notebooks/{lang}/08_exercises.ipynb" not in listing
+        assert f"notebooks/{lang}/08_exercises.ipynb" in listing  # the student edition
+        assert not any("/student/" in name for name in listing)
         assert f"notebooks/{lang}/01_autograd_basics.ipynb" in listing
     assert "autograd_lab/__init__.py" in listing

@@ -29,12 +29,12 @@ pytestmark = pytest.mark.slow
 
 STUDENTS = ("alice", "bob", "chen")
 BRANCH = "student"
-# Without it the branch is one commit of the student tree (tools.classroom_hub.student_tree);
-# AUTOGRAD_LAB_RELEASE_BRANCH=student pulls the branch `make release` wrote instead, where the
-# student editions stand in place of the instructor ones.
+# The student release (tools.release), built afresh for the test; AUTOGRAD_LAB_RELEASE_BRANCH=
+# student pulls the branch `make release` wrote instead. Either way the student editions stand
+# in place of the instructor ones.
 RELEASE = os.environ.get("AUTOGRAD_LAB_RELEASE_BRANCH") or None
 TARGET = "autograd-lab"
-EXERCISES = f"notebooks/en/{'student/' if RELEASE is None else ''}08_exercises.ipynb"
+EXERCISES = "notebooks/en/08_exercises.ipynb"
 ANSWER = "prediction1 = [0.0, 8.0, 16.0, 24.0]"  # x.grad after two backward passes of 2·x·x
 PLACEHOLDER = "prediction1 = ..."
 

@@ -11,7 +11,7 @@ loopback test must change (ports, spawner, login, database) is set after it.
         alice = hub.login("alice")              # the login form, then a token of her own
         alice.spawn()
         alice.pull(repo, branch, "autograd-lab")   # the nbgitpuller link, then its progress
-        with alice.kernel("autograd-lab/notebooks/en/student/08_exercises.ipynb") as k:
+        with alice.kernel("autograd-lab/notebooks/en/08_exercises.ipynb") as k:
             outputs = k.run("1 + 1")
 
 Everything started runs in process groups of its own; `stop` ends each of them, including
@@ -40,8 +40,7 @@ import psutil
 import requests
 import websocket
 
-from autograd_lab.course import COURSE, STUDENT
-from tools.lab import course_files
+from tools.release import build
 
 ROOT = Path(__file__).resolve().parent.parent
 PROXY = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -77,31 +76,12 @@ def free_port() -> int:
 # --- the course a student pulls ---------------------------------------------------------------
 
 
-def student_tree(dest: Path) -> Path:
-    """Write the student-facing course into `dest`: the student editions, figures, helper package.
-
-    Stands in for the release branch until `make release` writes one: the same files the
-    student working copy of `make lab` holds, plus the package and its metadata.
-    """
-    for rel, source in course_files(COURSE, STUDENT).items():
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, dest / rel)
-    shutil.copytree(
-        ROOT / "autograd_lab",
-        dest / "autograd_lab",
-        ignore=shutil.ignore_patterns("__pycache__"),
-        dirs_exist_ok=True,  # a lesson links to a source file of the package
-    )
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, dest / name)
-    return dest
-
-
 def course_repository(folder: Path, branch: str = "student", release: str | None = None) -> Path:
-    """Make a bare repository `folder/autograd-lab.git` whose `branch` holds the student course.
+    """Make a bare repository `folder/autograd-lab.git` whose `branch` holds the student release.
 
-    `release` names a branch of this repository to publish as it is (the release branch
-    `make release` writes); without it the branch is one commit of `student_tree`.
+    `release` names a branch of this repository to publish as it is (the branch `make release`
+    wrote); without it the release is built afresh (`tools.release.build`, the same files) into
+    `folder` and committed there, so nothing is written into the course's own repository.
     """
     bare = folder / "autograd-lab.git"
     if release is not None:
@@ -109,10 +89,11 @@ def course_repository(folder: Path, branch: str = "student", release: str | None
         if release != branch:
             _git("-C", bare, "branch", "-m", release, branch)
         return bare
-    tree = student_tree(folder / "student-tree")
+    tree = folder / "student-release"
+    build(tree)
     _git("init", "--quiet", "-b", branch, tree)
     _git("-C", tree, "add", "-A")
-    _git("-C", tree, *GIT_IDENTITY, "commit", "--quiet", "-m", "The student course")
+    _git("-C", tree, *GIT_IDENTITY, "commit", "--quiet", "-m", "The student release")
     _git("clone", "--quiet", "--bare", tree, bare)
     return bare
 
