@@ -52,10 +52,12 @@ MAX_OUTPUT = 1_000_000  # characters of output a whole submission may print
 # not the student's time, and slow on a machine busy with other kernels.
 START_LIMIT = 120
 _CHECK_CALL = re.compile(r"\bcheck_(ex[1-6]|predict[1-4])\s*\(")
-# The kernel, with its address space limited before ipykernel (and anything else) loads.
+# The kernel, its memory limited before ipykernel (and anything else) loads. The data segment,
+# not the address space: a CUDA build of PyTorch reserves more address space than any sensible
+# limit just to import (seen with 2.14.1: "failed to map segment"), while allocations still count.
 _LAUNCHER = (
     "import resource, sys; limit = int(sys.argv[1]); "
-    "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
+    "resource.setrlimit(resource.RLIMIT_DATA, (limit, limit)); "
     "from ipykernel import kernelapp; kernelapp.launch_new_instance(argv=sys.argv[2:])"
 )
 
