@@ -85,7 +85,7 @@ lint: install
 	$(VENV)/bin/ruff format --check $(LINTED)
 
 check: lint
-	$(VENV)/bin/pytest tests -q -m "$(QUICK)"
+	$(VENV)/bin/pytest tests -q -n 2 -m "$(QUICK)"
 
 # One session on two pytest-xdist workers: every test, and one strict nbval pass over every
 # notebook (--dist loadscope keeps a module, or a notebook's cells and kernel, on one worker).
