@@ -2,9 +2,9 @@
 
 A `Feedback` is a status (correct, wrong, not attempted), the sentence shown and the id of the
 hint given, in the language it was written in. A numbered one is the verdict of an exercise or
-a prediction item of notebook 08, headed and framed in its status's colour; one without a
-number is a remark in passing (notebook 04's `predict`), its verdict already in its words, shown
-as plain text.
+a prediction item (of notebook 08, or "4.2" at the end of lesson 04), headed and framed in its
+status's colour; one without a number is a remark in passing (notebook 04's `predict`), its
+verdict already in its words, shown as plain text.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ _LABELS = {
 class Feedback:
     """The outcome of one check: a status, the sentence shown, and the id of the hint given."""
 
-    exercise: int | None  # None: a remark in passing, not a numbered item
+    # The item's number: 3 in notebook 08, "4.2" for the second exercise of lesson 04;
+    # None for a remark in passing, not a numbered item.
+    exercise: int | str | None
     status: str
     message: str
     hint: str = ""

@@ -3,7 +3,8 @@ unwritten is told so, every reference solution and at least one other correct me
 both languages. Each answer appears here once; tests/test_exercises.py tests the checks' machinery.
 
 Run with `-s` to see the table exercise × wrong answer → verdict and hint id; it is also
-written to build/exercise-bank/table.md. Every answer below runs on real PyTorch.
+written to build/exercise-bank/exercises08.md (tests/bank.py is the shared machinery). Every
+answer below runs on real PyTorch.
 """
 
 from __future__ import annotations
@@ -17,31 +18,15 @@ import torch
 
 from autograd_lab import exercises as ex
 from autograd_lab import language as lang
-from autograd_lab.exercises import CORRECT, NOT_ATTEMPTED, WRONG
 from autograd_lab.feedback import EXERCISE, PREDICTION
-from tests.helpers import CJK, ROOT, SLACK
+from tests.bank import LANGUAGES, TABLES, Bank
+from tests.helpers import SLACK
 
-TABLE = ROOT / "build" / "exercise-bank" / "table.md"
-# Words that would hand the answer over: no hint may contain them, and none of an exercise's
-# hints may contain the words of its own answer.
-GIVEAWAYS = ("retain_graph", "create_graph", "ones_like", ".sum()", "cos(x)", "torch.cos")
+# Words of an exercise's own answer that none of its hints may contain.
 ANSWER_WORDS = {
     "ex3": ("ones", "sum()"),
     "ex5": ("cos",),
     "ex6": ("2 / x", "2/x", "2sin", "-1/x²", "- 1 / x"),
-}
-# What the learner sees in front of each message, per language, kind and status.
-HEADINGS = {
-    "zh": {
-        CORRECT: ("练习 {n} 【正确】", "预测 {n} 【正确】"),
-        WRONG: ("练习 {n} 【再想想】", "预测 {n} 【再想想】"),
-        NOT_ATTEMPTED: ("练习 {n} 【未作答】", "预测 {n} 【未作答】"),
-    },
-    "en": {
-        CORRECT: ("Exercise {n} [Correct]", "Prediction {n} [Correct]"),
-        WRONG: ("Exercise {n} [Think again]", "Prediction {n} [Think again]"),
-        NOT_ATTEMPTED: ("Exercise {n} [Not attempted]", "Prediction {n} [Not attempted]"),
-    },
 }
 
 
@@ -1225,67 +1210,21 @@ RIGHT = [
     ("predict 4", "right", lambda: predict(4, 409600)),
 ]
 
-LANGUAGES = ("zh", "en")
-_rows: dict[tuple[str, str], dict[str, str]] = {}
+BANK_OF = Bank("exercises08", known_right=lambda: ex.check_ex2(bt_reference))
 
 
-def _assert_session_healthy():
-    """After any answer, this process (a kernel's stand-in) still does autograd as before."""
-    assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
-    assert torch._C._len_torch_function_stack() == 0
-    assert torch._C._autograd._top_saved_tensors_default_hooks(False) is None
-    assert float(torch.func.grad(torch.sin)(torch.tensor(0.0))) == 1.0
-    assert ex.check_ex2(bt_reference).status == CORRECT  # a known right answer still passes
-
-
-def _assert_in_language(feedback, exercise, language):
-    """The feedback belongs to `exercise` and is written in `language`: heading and message."""
-    number = int(exercise.split()[-1].removeprefix("ex"))  # "ex3" -> 3, "predict 2" -> 2
-    kind = EXERCISE if exercise.startswith("ex") else PREDICTION
-    assert (feedback.exercise, feedback.kind) == (number, kind), feedback
-    exercise_heading, prediction_heading = HEADINGS[language][feedback.status]
-    heading = exercise_heading if kind == EXERCISE else prediction_heading
-    assert str(feedback).startswith(heading.format(n=number) + " "), feedback
-    assert feedback.language == language
-    if language == "en":
-        assert not CJK.search(str(feedback)), f"Chinese in English feedback: {feedback}"
-    else:
-        assert CJK.search(feedback.message), f"no Chinese in Chinese feedback: {feedback}"
-
-
-# An answer that never ends waits out the time limit: it is slow by design.
-WRONG_PARAMS = [
-    pytest.param(
-        *row, id=f"{row[0]}: {row[1]}", marks=[pytest.mark.slow] * (row[3] == "exercises.timeout")
-    )
-    for row in BANK
-]
+def _item(exercise):
+    """The number and kind of a row's item: "ex3" -> 3, an exercise; "predict 2" -> 2."""
+    number = int(exercise.split()[-1].removeprefix("ex"))
+    return number, EXERCISE if exercise.startswith("ex") else PREDICTION
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize(("exercise", "name", "check", "hint"), WRONG_PARAMS)
+@pytest.mark.parametrize(("exercise", "name", "check", "hint"), BANK_OF.wrong_params(BANK))
 def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
-    with lang.use(language):
-        start = time.perf_counter()
-        feedback = check()
-        seconds = time.perf_counter() - start
-    expected = NOT_ATTEMPTED if hint.endswith("not_attempted") else WRONG
-    assert feedback.status == expected, feedback
-    assert feedback.hint == hint, feedback
-    assert not feedback.passed
-    _assert_in_language(feedback, exercise, language)
-    if expected == NOT_ATTEMPTED:
-        assert "..." in feedback.message, "say what is left to write"
-    hint_text = lang.template(hint)  # the message also quotes the learner's code
-    for word in GIVEAWAYS + ANSWER_WORDS.get(exercise, ()):
-        assert word not in hint_text, f"the hint gives away {word!r}: {feedback}"
-    assert "autograd_lab" not in feedback.message and "site-packages" not in feedback.message
-    assert torch.is_grad_enabled(), "a check must leave autograd switched on"
-    # a generous bound: the time limit twice (two calls of learner code), plus a busy machine
-    assert seconds < ex.LIMIT * 2 + SLACK, f"{name}: {seconds:.1f} s"
-    _assert_session_healthy()
-    _rows.setdefault((exercise, name), {})[language] = (
-        f"{feedback.status} | `{feedback.hint}` | {seconds:.2f}"
+    number, kind = _item(exercise)
+    BANK_OF.expect_wrong(
+        number, name, check, hint, language, kind, answer_words=ANSWER_WORDS.get(exercise, ())
     )
 
 
@@ -1294,15 +1233,8 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
     ("exercise", "name", "check"), RIGHT, ids=[f"{e}: {n}" for e, n, _ in RIGHT]
 )
 def test_right_answer_passes(exercise, name, check, language):
-    with lang.use(language):
-        feedback = check()
-    assert feedback.status == CORRECT, feedback
-    assert feedback.passed
-    _assert_in_language(feedback, exercise, language)
-    _assert_session_healthy()
-    _rows.setdefault((exercise, f"RIGHT: {name}"), {})[language] = (
-        f"{feedback.status} | `{feedback.hint}` | "
-    )
+    number, kind = _item(exercise)
+    BANK_OF.expect_right(number, name, check, language, kind)
 
 
 def test_checks_leave_global_torch_state_alone():
@@ -1331,8 +1263,8 @@ def test_the_hang_is_answered_within_the_time_limit():
     assert feedback.hint == "exercises.timeout", feedback
     assert ex.LIMIT <= seconds < ex.LIMIT + SLACK, f"{seconds:.2f} s"
     assert "g(-2.75)" in feedback.message
-    TABLE.parent.mkdir(parents=True, exist_ok=True)
-    (TABLE.parent / "hang.txt").write_text(
+    TABLES.mkdir(parents=True, exist_ok=True)
+    (TABLES / "hang.txt").write_text(
         f"check_ex4 with `while b < 10: b = b * 2`: verdict after {seconds:.3f} s "
         f"(limit {ex.LIMIT:g} s)\n{feedback}\n",
         encoding="utf-8",
@@ -1359,14 +1291,4 @@ def _torch_func_loaded():
 def _table_of_verdicts():
     """Once the module's tests ran, write the table of every verdict they saw (not a test)."""
     yield
-    if not _rows:
-        return
-    lines = [
-        "| exercise | answer | zh: verdict, hint id, s | en: verdict, hint id, s |",
-        "|---|---|---|---|",
-    ]
-    for (exercise, name), by_language in _rows.items():
-        cells = [by_language.get(code, "-").replace(" | ", ", ") for code in LANGUAGES]
-        lines.append(f"| {exercise} | {name} | {cells[0]} | {cells[1]} |")
-    TABLE.parent.mkdir(parents=True, exist_ok=True)
-    TABLE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    BANK_OF.write_table()

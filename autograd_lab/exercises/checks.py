@@ -54,7 +54,7 @@ _NO_GRAPH = ("no_grad_fn", "input_no_grad")
 _REACHED_FOR_AUTOGRAD = (*_NO_GRAPH, "float_only")
 
 
-def failed(number: int, outcome: Outcome, call: str, hint: str = "") -> Feedback:
+def failed(number: int | str, outcome: Outcome, call: str, hint: str = "") -> Feedback:
     """Return the verdict for learner code that raised or did not finish: what, where, why."""
     if outcome.broken:  # not the answer's fault, as far as the check can tell: say how to recover
         return wrong(number, "exercises.session_broken")

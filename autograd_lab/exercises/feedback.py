@@ -11,22 +11,22 @@ def get_language() -> str:
     return language.current()
 
 
-def verdict(number: int, status: str, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
+def verdict(number: int | str, status: str, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
     """Return the Feedback whose message is the sentence `hint` ("exercises.name"), filled in."""
     return Feedback(number, status, language.say(hint, **fields), hint=hint, kind=kind)
 
 
-def right(number: int, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
+def right(number: int | str, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
     """Return a passing verdict with the confirmation `hint`."""
     return verdict(number, CORRECT, hint, kind, **fields)
 
 
-def wrong(number: int, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
+def wrong(number: int | str, hint: str, kind: str = EXERCISE, **fields) -> Feedback:
     """Return a failing verdict with the hint `hint`."""
     return verdict(number, WRONG, hint, kind, **fields)
 
 
-def not_attempted(number: int, kind: str = EXERCISE) -> Feedback:
+def not_attempted(number: int | str, kind: str = EXERCISE) -> Feedback:
     """Return the verdict for an answer cell whose placeholder is still in place."""
     key = "exercises.not_attempted" if kind == EXERCISE else "exercises.predict_not_attempted"
     return verdict(number, NOT_ATTEMPTED, key, kind)
