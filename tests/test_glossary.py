@@ -90,9 +90,7 @@ def zh_texts() -> list[Text]:
         ]
     with language.catalog_path(SOURCE).open("rb") as f:
         catalog = read_po(f, locale=SOURCE, domain=language.DOMAIN)
-    texts += [
-        Text(f"catalog {m.id}", prose(FIELD.sub(" ", m.string))) for m in catalog if m.id
-    ]
+    texts += [Text(f"catalog {m.id}", prose(FIELD.sub(" ", m.string))) for m in catalog if m.id]
     return texts
 
 
@@ -123,7 +121,7 @@ def misnamed(text: str, glossary: dict) -> list[str]:
 
 
 def english_words(text: str, glossary: dict) -> list[str]:
-    """Each word in Latin letters the glossary does not keep in English (single letters are math)."""
+    """Each Latin-letter word the glossary does not keep in English (one letter is math)."""
     kept = glossary["english"]
     allowed = set(kept["names"]) | set(kept["abbreviations"]) | set(kept["api"])
     glossed = {w.lower() for t in glossary["term"] for w in re.findall(r"[A-Za-z]+", t["english"])}
@@ -148,6 +146,37 @@ def problems(texts: list[Text], glossary: dict) -> list[str]:
         for word in english_words(text.prose, glossary):
             found.append(f"{text.where}: English {word!r} is not kept in English by the glossary")
     return found
+
+
+NOTEBOOK_IN_ENGLISH = re.compile(
+    r"\b(?:this|earlier|previous|the first \w+) notebooks?\b|\bthis one\b", re.I
+)
+SECTION_IN_ENGLISH = re.compile(r"\b(?:this|earlier|previous) sections?\b", re.I)
+
+
+def notebook_called_a_section(zh_cell: str, en_cell: str, glossary: dict) -> list[str]:
+    """The section words a zh cell uses where its English twin speaks only of a notebook."""
+    words = [w for w in glossary["naming"]["section_words"] if w in prose(zh_cell)]
+    if words and NOTEBOOK_IN_ENGLISH.search(en_cell) and not SECTION_IN_ENGLISH.search(en_cell):
+        instead = "write 这个笔记本 / 前几个笔记本"
+        return [f"{w!r} where the English twin says notebook: {instead}" for w in words]
+    return []
+
+
+def twin_pairs() -> list[tuple[str, str, str]]:
+    """Each zh markdown cell with its English twin's source: (where, zh, en)."""
+    pairs = []
+    for copy in COURSE.copies(language=SOURCE):
+        zh = nbformat.read(copy.path, as_version=4)
+        en_path = COURSE.path(copy.notebook, COURSE.languages[1], copy.edition)
+        en = {c.id: c.source for c in nbformat.read(en_path, as_version=4).cells}
+        name = copy.path.relative_to(COURSE.root).as_posix()
+        pairs += [
+            (f"{name} {c.id}", c.source, en.get(f"{c.id}-en", ""))
+            for c in zh.cells
+            if c.cell_type == "markdown"
+        ]
+    return pairs
 
 
 def english_labels(path: Path) -> list[str]:
@@ -186,6 +215,22 @@ def test_the_glossary_names_each_concept_once_and_rejects_no_term_it_uses():
 
 def test_zh_prose_uses_only_the_glossarys_terms():
     assert problems(zh_texts(), GLOSSARY) == []
+
+
+def test_a_zh_notebook_calls_itself_a_notebook_where_its_twin_does():
+    found = [
+        f"{where}: {what}"
+        for where, zh, en in twin_pairs()
+        for what in notebook_called_a_section(zh, en, GLOSSARY)
+    ]
+    assert found == []
+
+
+def test_a_notebook_called_a_section_is_found():
+    en = "The earlier notebooks explained what autograd computes. This one is about using it."
+    assert notebook_called_a_section("前几节讲清楚了算的是什么。", en, GLOSSARY)
+    assert not notebook_called_a_section("前几个笔记本讲清楚了算的是什么。", en, GLOSSARY)
+    assert not notebook_called_a_section("本节的误差", "the error of this section", GLOSSARY)
 
 
 @pytest.mark.parametrize(
