@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
@@ -73,3 +75,32 @@ def test_the_readme_tables_are_what_the_model_says():
 def test_a_readme_without_markers_is_an_error():
     with pytest.raises(ValueError, match="course-table:zh"):
         readme.render("# no tables here\n")
+
+
+# Every lesson ends with a "check yourself" section of two to four exercises with checks; the
+# start page introduces the course and notebook 08 is the cumulative set.
+LESSONS = [nb for nb in COURSE.notebooks if nb.slug not in ("00_start_here", "08_exercises")]
+CHECK_YOURSELF = {"zh": "## 自测练习", "en": "## Check yourself"}
+CHECK_CALL = re.compile(r"^\s*\w+\.check_\w+\(", re.MULTILINE)
+
+
+@pytest.mark.parametrize("lang", COURSE.languages)
+@pytest.mark.parametrize("nb", LESSONS, ids=lambda nb: nb.slug)
+def test_every_lesson_ends_with_two_to_four_exercises_and_a_student_edition(nb, lang):
+    assert nb.student, f"{nb.slug}: its exercises need a student edition (student=True)"
+    cells = nbformat.read(COURSE.path(nb, lang), as_version=4).cells
+    starts = [
+        i
+        for i, c in enumerate(cells)
+        if c.cell_type == "markdown" and c.source.startswith(CHECK_YOURSELF[lang])
+    ]
+    assert len(starts) == 1, f"{nb.slug}: one section {CHECK_YOURSELF[lang]!r}"
+    after = cells[starts[0] :]
+    checks = [c for c in after if c.cell_type == "code" and CHECK_CALL.search(c.source)]
+    assert 2 <= len(checks) <= 4, f"{nb.slug}: {len(checks)} checked exercises"
+    later_sections = [
+        c.source.splitlines()[0]
+        for c in after[1:]
+        if c.cell_type == "markdown" and c.source.startswith("## ")
+    ]
+    assert all(s.startswith(("## 小结", "## Summary")) for s in later_sections), later_sections
