@@ -519,6 +519,14 @@ def dbb_difference_beside_backward(f, x):
         return (f(x + h) - f(x - h)) / (2 * h)
 
 
+def dbb_scaled_step(f, x):
+    x = x.detach().requires_grad_(True)
+    f(x).sum().backward()  # runs, and is then ignored
+    h = 1e-7 * (1 + x.detach().abs())  # a step per point: no single small number to spot
+    with torch.no_grad():
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+
 def dbb_jvp(f, x):
     return torch.func.jvp(f, (x,), (torch.ones_like(x),))[1]
 
@@ -1025,6 +1033,12 @@ BANK = [
         "central differences beside an unused backward()",
         lambda: ex.check_ex5(dbb_difference_beside_backward),
         "exercises.ex5_difference",
+    ),
+    (
+        "ex5",
+        "central differences with a step per point, beside an unused backward()",
+        lambda: ex.check_ex5(dbb_scaled_step),
+        "exercises.ex5_approximate",
     ),
     (
         "ex5",
