@@ -255,6 +255,7 @@ COURSE = Course(
         Notebook(
             "02_derivatives_in_pictures",
             {"zh": "用图看导数", "en": "Derivatives in pictures"},
+            student=True,
             track=DEEP,
             minutes=20,
             requires=("01_autograd_basics",),

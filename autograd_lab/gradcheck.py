@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from autograd_lab.language import say
 from autograd_lab.validation import (
     check_callable,
     check_storage,
@@ -49,14 +50,21 @@ class GradCheckResult:
         def space(n: int | None) -> str:
             return "ℝ" if n is None else f"ℝ^{n}"
 
-        verdict = "passed" if self.passed else "FAILED"
+        spaces = f"{space(self.n_inputs)} → {space(self.n_outputs)}"
+        head = "gradcheck.report_passed" if self.passed else "gradcheck.report_failed"
+        verdict = say("gradcheck.word_passed" if self.passed else "gradcheck.word_failed")
         return "\n".join(
             [
-                f"gradient check {verdict}: f: {space(self.n_inputs)} → {space(self.n_outputs)}",
-                f"  central differences, eps = {self.eps:g}",
-                f"  max absolute error: {self.max_abs_error:.1e}",
-                f"  max relative error: {self.max_rel_error:.1e}",
-                f"  torch.autograd.gradcheck (atol={self.atol:g}, rtol={self.rtol:g}): {verdict}",
+                say(head, spaces=spaces),
+                say("gradcheck.report_step", eps=f"{self.eps:g}"),
+                say("gradcheck.report_abs", error=f"{self.max_abs_error:.1e}"),
+                say("gradcheck.report_rel", error=f"{self.max_rel_error:.1e}"),
+                say(
+                    "gradcheck.report_torch",
+                    atol=f"{self.atol:g}",
+                    rtol=f"{self.rtol:g}",
+                    verdict=verdict,
+                ),
             ]
         )
 

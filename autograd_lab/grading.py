@@ -35,10 +35,10 @@ ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "p3": ("check_predict3", ("prediction3",)),
     "p4": ("check_predict4", ("prediction4",)),
     "ex1": ("check_ex1", ("second_derivative",)),
-    "ex2": ("check_ex2", ("backward_twice",)),
+    "ex2": ("check_ex2", ("two_gradients",)),
     "ex3": ("check_ex3", ("grad_f",)),
     "ex4": ("check_ex4", ("g", "dg")),
-    "ex5": ("check_ex5", ("x", "dy_dx")),
+    "ex5": ("check_ex5", ("derivative_by_backward",)),
     "ex6": ("check_ex6", ("df",)),
 }
 

@@ -26,10 +26,10 @@ ANSWER_CELLS = {
     "p3": "prediction3 = ...",
     "p4": "prediction4 = ...",
     "ex1": "def second_derivative(f, x):",
-    "ex2": "def backward_twice(x):",
+    "ex2": "def two_gradients(body, w):",
     "ex3": "def grad_f(a):",
     "ex4": "def g(a):",
-    "ex5": "x = ...",
+    "ex5": "def derivative_by_backward(f, x):",
     "ex6": "def df(x):",
 }
 
@@ -43,11 +43,13 @@ RIGHT = {
     (d1,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
     (d2,) = torch.autograd.grad(d1.sum(), x)
     return d2""",
-    "ex2": """def backward_twice(x):
-    y = (x * x).sum()
-    y.backward(retain_graph=True)
-    y.backward()
-    return x.grad""",
+    "ex2": """def two_gradients(body, w):
+    h = body(w)
+    (h * h).sum().backward(retain_graph=True)
+    g1 = w.grad.clone()
+    w.grad = None
+    h.sum().backward()
+    return g1, w.grad""",
     "ex3": """def grad_f(a):
     f(a).sum().backward()
     return a.grad""",
@@ -59,9 +61,10 @@ RIGHT = {
 
 def dg(a):
     return 2 * a if a > 0 else -1.0""",
-    "ex5": """x = torch.linspace(-4.0, 4.0, 100, requires_grad=True)
-torch.sin(x).sum().backward()
-dy_dx = x.grad""",
+    "ex5": """def derivative_by_backward(f, x):
+    x = x.detach().requires_grad_(True)
+    f(x).sum().backward()
+    return x.grad""",
     "ex6": """def df(x):
     return 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2""",
 }
@@ -76,11 +79,13 @@ WRONG = {
     x = x.detach().requires_grad_(True)
     (d1,) = torch.autograd.grad(f(x).sum(), x)
     return d1""",  # ex1_first_derivative
-    "ex2": """def backward_twice(x):
-    y = (x * x).sum()
-    y.backward()
-    y.backward()
-    return x.grad""",  # ex2_freed
+    "ex2": """def two_gradients(body, w):
+    h = body(w)
+    (h * h).sum().backward()
+    g1 = w.grad.clone()
+    w.grad = None
+    h.sum().backward()
+    return g1, w.grad""",  # ex2_freed
     "ex3": """def grad_f(a):
     f(a).backward()
     return a.grad""",  # ex3_not_scalar
@@ -90,8 +95,8 @@ WRONG = {
 
 def dg(a):
     return 2 * a""",  # ex4_one_path
-    "ex5": """x = torch.linspace(-4.0, 4.0, 100, requires_grad=True)
-dy_dx = torch.cos(x).detach()""",  # ex5_no_backward
+    "ex5": """def derivative_by_backward(f, x):
+    return torch.cos(x)""",  # ex5_no_backward
     "ex6": """def df(x):
     return torch.sin(x) / x**2 + torch.log(x**2) * torch.cos(x) - 1 / x**2""",  # ex6_inner
 }

@@ -11,7 +11,6 @@ graph, whether a backward pass went through the function to differentiate, wheth
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 
 import torch
@@ -164,51 +163,129 @@ def check_ex1(second_derivative: object) -> Feedback:
     return right(1, "exercises.ex1_correct", functions=len(_EX1_FUNCTIONS), points=x.numel())
 
 
-# --- exercise 2: backward twice --------------------------------------------------------------
+# --- exercise 2: two losses on one forward pass -------------------------------------------------
+
+# The forward passes `body(w)` a learner's answer must run once, with the weights `w` it is
+# given. The first is shown in the exercise; the others are kept by the check (an answer that
+# writes down the shown body's derivative by hand fails there).
+_EX2_X = torch.tensor([[1.0, -0.5, 0.25], [0.5, 1.0, -1.0], [-0.25, 0.5, 0.75], [1.5, 0.0, -0.5]])
 
 
-def check_ex2(backward_twice: object) -> Feedback:
-    """Check `backward_twice(x)`: one graph of sum(x*x), two backward passes, x.grad returned."""
-    if sandbox.is_placeholder(backward_twice):
+def _ex2_cases() -> tuple[tuple[str | None, Callable, torch.Tensor], ...]:
+    x = _EX2_X.double()
+    return (
+        ("tanh(X @ w)", lambda w: torch.tanh(x @ w), torch.tensor([0.5, -1.0, 0.25])),
+        (None, lambda w: torch.sin(w) * w, torch.tensor([[0.3, -1.2], [0.7, 2.0]])),
+        (None, lambda w: torch.exp(x.T @ torch.sigmoid(w)), torch.tensor([0.1, -0.4, 0.9, 0.2])),
+    )
+
+
+def _ex2_losses(h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The exercise's two losses of one output h: (h**2).sum() and h.sum()."""
+    return (h * h).sum(), h.sum()
+
+
+def _ex2_reference(body: Callable, value: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    w = value.detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        first, second = _ex2_losses(body(w))
+        (g1,) = torch.autograd.grad(first, w, retain_graph=True)
+        (g2,) = torch.autograd.grad(second, w)
+    return g1, g2
+
+
+def _from_passes(result: torch.Tensor, passes: list[torch.Tensor]) -> bool:
+    """Whether `result` is what one backward pass, or several in a row, brought to the leaf."""
+    for start in range(len(passes)):
+        total = torch.zeros_like(passes[start])
+        for grad in passes[start:]:
+            total = total + grad
+            if close(result, total):
+                return True
+    return False
+
+
+class _Body:
+    """Wrap a forward pass: count its calls, and whether one was made a small step off `w`."""
+
+    def __init__(self, body: Callable, w: torch.Tensor):
+        self.body = body
+        self.w = w.detach().clone()
+        self.calls = 0
+        self.stepped = False
+
+    def __call__(self, w: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        if isinstance(w, torch.Tensor) and w.shape == self.w.shape and not w.is_complex():
+            gap = float((w.detach().double() - self.w).abs().max())
+            self.stepped = self.stepped or 0 < gap < 0.1  # w ± h: a difference quotient
+        return self.body(w)
+
+
+def _pair(value: object, shape: torch.Size) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """The two gradients an answer returned, or None if it is not a pair of tensors of `shape`."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None
+    first, second = as_tensor(value[0]), as_tensor(value[1])
+    if first is None or second is None or first.shape != shape or second.shape != shape:
+        return None
+    return first.detach().double(), second.detach().double()
+
+
+def check_ex2(two_gradients: object) -> Feedback:
+    """Check `two_gradients(body, w)`: one forward pass, the two losses' gradients apart."""
+    if sandbox.is_placeholder(two_gradients):
         return not_attempted(2)
-    if not callable(backward_twice):
+    if not callable(two_gradients):
         return wrong(2, "exercises.ex2_not_callable")
-    x = torch.arange(4.0, requires_grad=True)
-    once = 2 * x.detach()
-    probe = BackwardProbe(x)
+    for name, body, start in _ex2_cases():
+        value = start.double()
+        expected = _ex2_reference(body, value)
+        w = value.clone().requires_grad_(True)
+        probe = BackwardProbe(w)
+        spy = _Body(body, w)
+        watch = Watch(w)
 
-    def attempt():
-        with torch.enable_grad(), probe.watching():
-            return backward_twice(x)
+        def attempt(w=w, spy=spy, watch=watch):
+            with torch.enable_grad(), watch:
+                return two_gradients(spy, w)
 
-    outcome = sandbox.run(attempt)
-    probe.close()
-    if not outcome.ok:
-        if torch_errors.key_of(outcome.error) == "backward_twice":
-            return wrong(2, "exercises.ex2_freed")
-        return failed(2, outcome, "backward_twice(x)")
-    if probe.count == 0:
-        return wrong(2, "exercises.ex2_no_backward")
-    if outcome.value is None:
-        return wrong(2, "exercises.returned_none", function="backward_twice")
-    result = as_tensor(outcome.value)
-    if result is None or result.shape != x.shape:
-        return wrong(2, "exercises.ex2_shape")
-    if x.grad is None or not close(result, x.grad.detach(), tol=0.0):
-        return wrong(2, "exercises.ex2_not_grad")
-    if probe.count == 1:
-        return wrong(
-            2, "exercises.ex2_one_pass" if close(result, 2 * once) else "exercises.ex2_once"
-        )
-    if probe.rebuilt():
-        return wrong(2, "exercises.ex2_rebuilt")
-    if probe.count > 2:
-        return wrong(2, "exercises.ex2_too_many", count=probe.count)
-    if close(result, once):
-        return wrong(2, "exercises.ex2_zeroed")
-    if not close(result, 2 * once):
-        return wrong(2, "exercises.ex2_neither")
-    return right(2, "exercises.ex2_correct")
+        outcome = sandbox.run(attempt)
+        probe.close()
+        if not outcome.ok:
+            if torch_errors.key_of(outcome.error) == "backward_twice":
+                return wrong(2, "exercises.ex2_freed")
+            return failed(2, outcome, "two_gradients(body, w)")
+        if watch.stepped or spy.stepped:  # the body evaluated at w ± h: a difference quotient
+            return wrong(2, "exercises.ex2_difference")
+        if spy.calls == 0:
+            return wrong(2, "exercises.ex2_no_body")
+        if spy.calls > 1:
+            return wrong(2, "exercises.ex2_two_forward", calls=spy.calls)
+        if outcome.value is None:
+            return wrong(2, "exercises.returned_none", function="two_gradients")
+        pair = _pair(outcome.value, w.shape)
+        if pair is None:
+            return wrong(2, "exercises.ex2_shape")
+        first, second = pair
+        if probe.count == 0 and not watch.autograd:
+            return wrong(2, "exercises.ex2_no_backward")
+        if probe.count and not all(_from_passes(g, probe.gradients) for g in pair):
+            return wrong(2, "exercises.ex2_not_backward_result")
+        right_first, right_second = close(first, expected[0]), close(second, expected[1])
+        if right_first and right_second:
+            continue
+        both = expected[0] + expected[1]
+        if close(first, second):
+            return wrong(2, "exercises.ex2_same_tensor")
+        if right_first and close(second, both):
+            return wrong(2, "exercises.ex2_not_zeroed")
+        if close(first, expected[1]) and close(second, expected[0]):
+            return wrong(2, "exercises.ex2_swapped")
+        if name is None:
+            return wrong(2, "exercises.ex2_hidden_mismatch")
+        return wrong(2, "exercises.ex2_mismatch")
+    return right(2, "exercises.ex2_correct", bodies=len(_ex2_cases()))
 
 
 # --- exercise 3: control flow with a vector input ---------------------------------------------
@@ -437,61 +514,96 @@ def check_ex4(g: object, dg: object) -> Feedback:
     return right(4, "exercises.ex4_correct", points=len(EX4_POINTS), paths=len(paths))
 
 
-# --- exercise 5: sin and its derivative ----------------------------------------------------------
+# --- exercise 5: the derivative a backward pass leaves ----------------------------------------
+
+# Element-wise functions and the points where the check differentiates them. sin on one period
+# is the exercise's own case; the others are kept by the check: an answer that returns a
+# formula (cos, a difference quotient) fails there. Their derivatives are not written down:
+# the check computes them with autograd.
+_EX5_FUNCTIONS: tuple[tuple[str | None, Callable], ...] = (
+    ("sin(x)", torch.sin),
+    (None, lambda x: x * torch.tanh(x)),
+    (None, lambda x: torch.exp(-x * x / 2) + x**3 / 10),
+)
 
 
-def check_ex5(x: object, dy_dx: object) -> Feedback:
-    """Check `dy_dx`, the derivative of sin that backward left in `x.grad` at the points `x`."""
-    if sandbox.is_placeholder(x) or dy_dx is Ellipsis:
+def _ex5_points() -> tuple[torch.Tensor, ...]:
+    shown = torch.linspace(-2 * math.pi, 2 * math.pi, 64, dtype=torch.float64)
+    gen = torch.Generator().manual_seed(8)
+    hidden = torch.rand(37, generator=gen, dtype=torch.float64) * 8 - 4
+    return shown, hidden, hidden.flip(0)
+
+
+class _Through(Spy):
+    """A `Spy` that also remembers whether f was called on a tensor that is not a leaf."""
+
+    def __init__(self, f: Callable):
+        super().__init__(f)
+        self.non_leaf = False
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        if isinstance(x, torch.Tensor) and x.requires_grad and x.grad_fn is not None:
+            self.non_leaf = True
+        return super().__call__(x)
+
+
+def check_ex5(derivative_by_backward: object) -> Feedback:
+    """Check `derivative_by_backward(f, x)`: f'(x), the x.grad a backward pass through f left."""
+    if sandbox.is_placeholder(derivative_by_backward):
         return not_attempted(5)
-    if isinstance(x, torch.Tensor) and dy_dx is None:  # x.grad was empty: say why
-        return wrong(
-            5,
-            "exercises.ex5_not_leaf"
-            if x.requires_grad and not x.is_leaf
-            else "exercises.ex5_no_backward",
-        )
-    if not isinstance(x, torch.Tensor):
-        return wrong(5, "exercises.ex5_not_tensors")
-    if x.is_complex():
-        return wrong(5, "exercises.ex5_complex")
-    if not x.is_floating_point():
-        return wrong(5, "exercises.ex5_integers")
-    values = as_tensor(dy_dx)
-    if values is None:
-        return wrong(5, "exercises.ex5_not_tensors")
-    points = x.detach().double()
-    if points.dim() != 1 or points.numel() < 50:
-        return wrong(5, "exercises.ex5_few_points")
-    ordered = points.sort().values
-    step = float(ordered.diff().max())
-    # One period, give or take a grid step: arange(-π, π, h) stops just short of π.
-    if float(ordered[-1] - ordered[0]) + step < 2 * math.pi - 1e-6:
-        return wrong(5, "exercises.ex5_short_range")
-    if values.shape != x.shape:
-        return wrong(5, "exercises.ex5_shape")
-    if close(values, torch.sin(points)):
-        return wrong(5, "exercises.ex5_values")
-    with warnings.catch_warnings():  # .grad of a non-leaf warns; the verdict says it instead
-        warnings.simplefilter("ignore")
-        grad = x.grad
-    if grad is None:
-        return wrong(
-            5,
-            "exercises.ex5_not_leaf"
-            if x.requires_grad and not x.is_leaf
-            else "exercises.ex5_no_backward",
-        )
-    if not close(values, grad.detach(), tol=0.0):
-        return wrong(5, "exercises.ex5_not_grad")
-    ref_x = points.clone().requires_grad_(True)
-    with torch.enable_grad():
-        (expected,) = torch.autograd.grad(torch.sin(ref_x).sum(), ref_x)
-    if close(values, 2 * expected, tol=1e-5):
-        return wrong(5, "exercises.ex5_doubled")
-    if not close(values, expected, tol=1e-5):
+    if not callable(derivative_by_backward):
+        return wrong(5, "exercises.ex5_not_callable")
+    for (name, f), x in zip(_EX5_FUNCTIONS, _ex5_points(), strict=True):
+        expected = _derivative(f, x)
+        spy = _Through(f)
+        point = x.clone()
+        watch = Watch(point)
+
+        def attempt(spy=spy, point=point, watch=watch):
+            with torch.enable_grad(), watch:
+                return derivative_by_backward(spy, point)
+
+        outcome = sandbox.run(attempt)
+        call = "derivative_by_backward(f, x)"
+        if not outcome.ok:
+            hint = ""
+            if torch_errors.key_of(outcome.error) in _NO_GRAPH and spy.calls_with_grad == 0:
+                hint = "exercises.ex5_input_no_grad"
+            return failed(5, outcome, call, hint)
+        if watch.stepped:  # f evaluated at x ± h: a difference quotient, whatever else ran
+            return wrong(5, "exercises.ex5_difference")
+        if outcome.value is None:
+            if spy.non_leaf:
+                return wrong(5, "exercises.ex5_not_leaf")
+            if spy.backward_through_output == 0:
+                return wrong(5, "exercises.ex5_no_backward")
+            return wrong(5, "exercises.returned_none", function="derivative_by_backward")
+        result = as_tensor(outcome.value)
+        if result is None or result.shape != x.shape or result.is_complex():
+            return wrong(5, "exercises.ex5_shape")
+        if spy.backward_through_output == 0:
+            # Asking for gradients (requires_grad_) is not yet differentiating; jvp or a
+            # transform is, in forward mode.
+            ran = set(watch.autograd) - {"requires_grad_", "__set__", "_set_grad_enabled"}
+            return wrong(5, "exercises.ex5_not_reverse" if ran else "exercises.ex5_no_backward")
+        # The check's points are float64: a backward pass in float64 repeats autograd's own
+        # arithmetic, while a difference quotient (whatever its step) stops some digits short.
+        exact = 1e-12 if result.dtype == torch.float64 else 1e-5
+        if close(result, expected, tol=exact):
+            continue
+        if close(result, expected, tol=1e-5):
+            digits = sandbox.agreement_digits(result, expected)
+            return wrong(5, "exercises.ex5_approximate", digits=digits)
+        if close(result, 2 * expected, tol=1e-5):
+            return wrong(5, "exercises.ex5_doubled")
+        if close(result, f(x), tol=1e-5):
+            return wrong(5, "exercises.ex5_values")
+        if name is None and close(result, _derivative(torch.sin, x), tol=1e-5):
+            return wrong(5, "exercises.ex5_formula")  # right for sin, and only for sin
+        if name is None:
+            return wrong(5, "exercises.ex5_hidden_mismatch")
         return wrong(5, "exercises.ex5_mismatch")
-    return right(5, "exercises.ex5_correct", points=x.numel())
+    return right(5, "exercises.ex5_correct", functions=len(_EX5_FUNCTIONS))
 
 
 # --- exercise 6: the chain rule by hand -----------------------------------------------------------
