@@ -167,7 +167,9 @@ def _params(module: torch.nn.Module) -> list[torch.Tensor]:
 
 
 def _same(a: list[torch.Tensor], b: list[torch.Tensor], tol: float = 1e-9) -> bool:
-    return len(a) == len(b) and all(close(p.detach(), q.detach(), tol=tol) for p, q in zip(a, b))
+    if len(a) != len(b):
+        return False
+    return all(close(p.detach(), q.detach(), tol=tol) for p, q in zip(a, b, strict=True))
 
 
 def check_freeze(fine_tune: object) -> Feedback:
@@ -263,7 +265,7 @@ def check_accumulate(accumulate: object) -> Feedback:
         w = start.clone().requires_grad_(True)
         probe = BackwardProbe(w)
 
-        def attempt(w=w, X=X, y=y, k=k):
+        def attempt(w=w, X=X, y=y, k=k, probe=probe):
             with torch.enable_grad(), probe.watching():
                 return accumulate(w, X.clone(), y.clone(), k)
 
