@@ -82,6 +82,19 @@ def fix_clone_after(x):
     return (h.clone() * x).sum()  # too late: sigmoid's saved h was already changed
 
 
+def fix_detached_clone(x):
+    h = torch.sigmoid(x).detach().clone()  # a copy outside the graph: no error, no path
+    h -= 0.5
+    return (h * x).sum()
+
+
+def fix_centred_copy_unused(x):
+    h = torch.sigmoid(x)
+    centred_copy = h.clone()
+    centred_copy -= 0.5  # the copy is centred, but h is what the loss uses
+    return (h * x).sum()
+
+
 def fix_line_removed(x):
     h = torch.sigmoid(x)  # the centring dropped: no error, another function
     return (h * x).sum()
@@ -382,6 +395,18 @@ BANK = [
         "clone after the change",
         lambda: lesson04.check_fix_inplace(fix_clone_after),
         "lesson04.fix_still_inplace",
+    ),
+    (
+        "4.1",
+        "detach().clone() before the change",
+        lambda: lesson04.check_fix_inplace(fix_detached_clone),
+        "lesson04.fix_cut",
+    ),
+    (
+        "4.1",
+        "the clone centred, the original used",
+        lambda: lesson04.check_fix_inplace(fix_centred_copy_unused),
+        "lesson04.fix_value",
     ),
     (
         "4.1",
