@@ -159,6 +159,23 @@ def tune_by_hand_with_autograd_grad(model, X, y, steps, lr):
                 p -= lr * g
 
 
+def tune_torch_func(model, X, y, steps, lr):
+    model[0].requires_grad_(False)
+    names = [n for n, p in model.named_parameters() if p.requires_grad]
+
+    def loss(params):
+        return ((torch.func.functional_call(model, params, (X,)) - y) ** 2).mean()
+
+    for _ in range(steps):
+        grads = torch.func.grad(loss)(
+            {n: p.detach() for n, p in model.named_parameters() if n in names}
+        )
+        with torch.no_grad():
+            for n, p in model.named_parameters():
+                if n in names:
+                    p -= lr * grads[n]
+
+
 def tune_eval(model, X, y, steps, lr):
     model[0].eval()  # eval() freezes nothing
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
@@ -612,6 +629,7 @@ RIGHT = [
         "autograd.grad and an update by hand",
         lambda: lesson04.check_freeze(tune_by_hand_with_autograd_grad),
     ),
+    ("4.2", "torch.func.grad of a functional_call", lambda: lesson04.check_freeze(tune_torch_func)),
     ("4.3", "reference: mean / k", lambda: lesson04.check_accumulate(acc_reference)),
     ("4.3", "sum / n", lambda: lesson04.check_accumulate(acc_sum_over_n)),
     ("4.3", "index loop, weighted by size", lambda: lesson04.check_accumulate(acc_index_loop)),
