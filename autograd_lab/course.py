@@ -281,6 +281,7 @@ COURSE = Course(
         Notebook(
             "04_autograd_in_practice",
             {"zh": "自动求导实战", "en": "Autograd in practice"},
+            student=True,
             minutes=20,
             requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
             outcomes={

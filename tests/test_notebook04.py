@@ -29,12 +29,44 @@ PREDICTIONS = {
         ("None", "[0.0, 2.0, 4.0]"),  # x.grad after torch.autograd.grad
         ("True", "False"),  # forgetting zero_grad leaves a larger loss?
         ("3", "1"),  # mean losses of 3 micro-batches, accumulated: times the full gradient
+        ("False", "True"),  # a frozen first layer changed by an optimizer given every parameter?
     ],
     MORE: [
         ("False", "True"),  # a first derivative without create_graph requires grad?
         ("True", "False"),  # naive softplus gradient at 1000 is nan?
         ("True", "False"),  # the gradient of where(x > 0, sqrt(x), 0) at 0 is nan?
     ],
+}
+
+
+# What notebook 04 prints before each stated value, in each language (zh prints Chinese labels).
+LABELS = {
+    "zh": {
+        "manual": "手写：",
+        "sgd": "SGD：",
+        "engine": "引擎：",
+        "first": "第一步的损失：",
+        "last": "最后一步：",
+        "manual_sgd": "每一步都是 手写 == SGD：",
+        "manual_engine": "每一步都是 手写 == 引擎：",
+        "never": "不清零就不收敛：",
+        "mean": "平均损失，直接累加：",
+        "sum": "求和损失，直接累加：",
+        "right": "正确：",
+    },
+    "en": {
+        "manual": "manual:",
+        "sgd": "SGD:   ",
+        "engine": "engine:",
+        "first": "first loss:",
+        "last": "last:",
+        "manual_sgd": "manual == SGD at every step:",
+        "manual_engine": "manual == engine at every step:",
+        "never": "never converges without zeroing:",
+        "mean": "mean, accumulated as is:",
+        "sum": "sum, accumulated as is: ",
+        "right": "right:",
+    },
 }
 
 
@@ -125,15 +157,18 @@ def test_the_notebook_prints_the_fit_as_recomputed(lang):
     runs = fits()
     manual, w = runs["manual"]
     text = printed(lang)
+    said = LABELS[lang]
     stated = [round(v, 4) for v in w.tolist()]
-    for name in ("manual:", "SGD:   ", "engine:"):
-        assert f"{name} w = {stated}" in text
-    assert f"first loss: {round(manual[0], 4)} | last: {round(manual[-1], 4)}" in text
-    assert "manual == SGD at every step: True" in text
-    assert "manual == engine at every step: True" in text
+    gap = " " if lang == "en" else ""  # a Chinese label ends in a full-width colon
+    for name in ("manual", "sgd", "engine"):
+        assert f"{said[name]}{gap}w = {stated}" in text
+    first, last = round(manual[0], 4), round(manual[-1], 4)
+    assert f"{said['first']} {first} | {said['last']} {last}" in text
+    assert f"{said['manual_sgd']} True" in text
+    assert f"{said['manual_engine']} True" in text
     forgot = runs["forgot"][0]
     assert min(forgot[5:]) > 100 * manual[-1]
-    assert "never converges without zeroing: True" in text
+    assert f"{said['never']} True" in text
 
 
 @pytest.mark.parametrize("lang", COURSE.languages)
@@ -146,12 +181,13 @@ def test_the_other_stated_values(lang):
     (hv,) = torch.autograd.grad(g @ v, w)
     assert torch.allclose(hv, 2 * X.T @ X @ v)
     assert "H v by double backward equals 2 XᵀX v: True" in text
-    assert "mean, accumulated as is: False" in text and "sum, accumulated as is:  True" in text
+    said = LABELS[lang]
+    assert f"{said['mean']} False" in text and f"{said['sum']} True" in text
     xs = torch.tensor([1000.0], dtype=torch.float64, requires_grad=True)
     (naive,) = torch.autograd.grad(torch.log(1 + torch.exp(xs)).sum(), xs)
     assert naive.isnan().all()
     assert "gradcheck:     True" in text and "gradgradcheck: True" in text
-    assert "x.grad = tensor([0., 0., 0.]) | right: False" in text  # .data hides the change
+    assert f"x.grad = tensor([0., 0., 0.]) | {said['right']} False" in text  # .data hides it
     assert "tensor([0.0000, 0.2500])" in text  # the double where
     assert "Function 'SqrtBackward0' returned nan values in its 0th output." in text
 

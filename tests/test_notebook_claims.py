@@ -53,6 +53,10 @@ CHECKS = {
         "nb04-claim2": ["(True, True, True)"],  # inference tensors: refused only where saved
         "nb04-claim1": ["(True, False)"],  # the message names the producer (Add), not Mul
         "nb04-claim6": ["(True, True, None)"],  # refused on a fresh leaf; no_grad keeps it a leaf
+        # a frozen submodule: no .grad, skipped by an optimizer given it; eval() freezes nothing
+        "nb04-finetune-net": ["['2.weight', '2.bias']"],
+        "nb04-finetune-check": [" True\n", " True True\n", " True\n"],
+        "nb04-finetune-eval": [" False | ", " True\n", " True\n"],
     },
     "06_autograd_from_scratch": {
         "nb06-claim3": ["(0, 1, 1)"],  # .data is not counted; a view shares the counter
@@ -66,7 +70,7 @@ CHECKS = {
     },
 }
 # lines "...: True", one per claim; claims about time are checked by benchmarks/timing_claims.py
-VERDICT_CELLS = {"nb02-66": 4}
+VERDICT_CELLS = {"nb02-66": 4, "nb04-finetune-check": 3, "nb04-finetune-eval": 2}
 
 # Sentences the corrections removed: each was wrong or overstated.
 WRONG = {
@@ -325,6 +329,26 @@ def test_the_version_counter_belongs_to_the_tensor():
     view = t.detach()[1:]
     view.add_(1)
     assert t._version == view._version == 1
+
+
+def test_a_frozen_submodule_is_skipped_by_the_optimizer_and_eval_freezes_nothing():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    net[0].requires_grad_(False)
+    frozen, last = net[0].weight.clone(), net[2].weight.clone()
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)  # every parameter, frozen ones too
+    X = torch.arange(8.0).reshape(4, 2)
+    net(X).sum().backward()
+    optimizer.step()
+    assert net[0].weight.grad is None and torch.equal(net[0].weight, frozen)
+    assert not torch.equal(net[2].weight, last)
+    net.requires_grad_(True)
+    net.eval()
+    assert not net[0].training and net[0].weight.requires_grad
+    optimizer.zero_grad()
+    net(X).sum().backward()
+    optimizer.step()
+    assert not torch.equal(net[0].weight, frozen)
 
 
 def test_a_fresh_leaf_refuses_in_place_and_to_without_change_is_identity():
