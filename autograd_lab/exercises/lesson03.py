@@ -27,7 +27,7 @@ _TOL = 1e-12  # float64 formulas agree to ~1e-15; a central difference gets ~1e-
 
 
 def _matrix_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """(W, x); the first is the one shown, a square W catches a transposed answer."""
+    """(W, x); the first is the one shown."""
     return [
         (
             torch.tensor([[0.5, -1.0, 0.25], [1.0, 0.5, -0.5]], dtype=torch.float64),
@@ -98,7 +98,11 @@ def check_matrix_grad(dL_dW: object) -> Feedback:  # noqa: N803 - the name the m
             return wrong(MATRIX_GRAD, "exercises.returned_none", function="dL_dW")
         result = sandbox.as_tensor(outcome.value)
         expected = _reference(W, x)
-        if result is None or result.is_complex() or result.shape != W.shape:
+        if result is None or result.is_complex() or result.dim() != 2:
+            return wrong(MATRIX_GRAD, "lesson03.matrix_shape", shape=tuple(W.shape))
+        if sandbox.close(result.T.double(), expected, tol=1e-9):
+            return wrong(MATRIX_GRAD, "lesson03.matrix_transposed")
+        if result.shape != W.shape:
             return wrong(MATRIX_GRAD, "lesson03.matrix_shape", shape=tuple(W.shape))
         result = result.double()
         if sandbox.close(result, expected, tol=_TOL):
@@ -106,8 +110,6 @@ def check_matrix_grad(dL_dW: object) -> Feedback:  # noqa: N803 - the name the m
         if sandbox.close(result, expected, tol=1e-3):
             digits = sandbox.agreement_digits(result, expected)
             return wrong(MATRIX_GRAD, "exercises.approximate", digits=digits)
-        if W.shape[0] == W.shape[1] and sandbox.close(result.T, expected, tol=1e-9):
-            return wrong(MATRIX_GRAD, "lesson03.matrix_transposed")
         for hint, slip in _slips(W, x):
             if sandbox.close(result, slip, tol=1e-9):
                 return wrong(MATRIX_GRAD, hint)
