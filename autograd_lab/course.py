@@ -309,12 +309,13 @@ COURSE = Course(
             "06_autograd_from_scratch",
             {"zh": "从零实现自动求导", "en": "Autograd from scratch"},
             track=DEEP,
-            minutes=30,
+            minutes=35,
             requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
             outcomes={
-                "zh": "自己实现记录、拓扑序与梯度累加，让一个小引擎和 PyTorch 算出同样的梯度",
-                "en": "build recording, topological order and accumulation yourself, and get "
-                "PyTorch's gradients from a small engine",
+                "zh": "一步一步跟着反向模式走，自己实现记录、拓扑序与梯度累加，"
+                "让一个小引擎和 PyTorch 算出同样的梯度",
+                "en": "follow reverse mode step by step, build recording, topological order and "
+                "accumulation yourself, and get PyTorch's gradients from a small engine",
             },
         ),
         Notebook(
