@@ -203,6 +203,79 @@ def stage_transposed_v(x, stage, dL_dy):
     return x.grad
 
 
+# --- exercise 1.3: st_round(x) -------------------------------------------------------------------
+
+
+def st_reference(x):
+    return x + (torch.round(x) - x).detach()
+
+
+def st_detach_both(x):
+    return torch.round(x).detach() + x - x.detach()
+
+
+class _RoundStraightThrough(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return torch.round(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def st_function(x):
+    return _RoundStraightThrough.apply(x)
+
+
+def st_placeholder(x): ...
+
+
+def st_plain_round(x):
+    return torch.round(x)
+
+
+def st_all_detached(x):
+    return torch.round(x).detach()
+
+
+def st_no_grad(x):
+    with torch.no_grad():
+        return torch.round(x)
+
+
+def st_wrong_value(x):
+    return x + torch.round(x).detach()
+
+
+def st_cancelled(x):
+    return x - (x - torch.round(x))  # the value is right, the gradient goes through round
+
+
+def st_scaled(x):
+    return x * (torch.round(x) / x).detach()
+
+
+def st_inplace(x):
+    return x.round_()
+
+
+def st_list(x):
+    return torch.round(x).tolist()
+
+
+def st_floor(x):
+    return x + (torch.floor(x) - x).detach()
+
+
+def st_doubled(x):
+    return 2 * x + (torch.round(x) - 2 * x).detach()
+
+
 def _shown_value():
     stage, x, v = lesson01._stage_cases()[0]
     return lesson01._vjp(stage, x, v)
@@ -211,6 +284,7 @@ def _shown_value():
 _SHOWN_1_2 = _shown_value()
 
 T, S = lesson01.check_total_grad, lesson01.check_backprop_stage
+R = lesson01.check_straight_through
 
 BANK = [
     ("1.1", "placeholder ...", lambda: T(total_placeholder), "exercises.not_attempted"),
@@ -240,6 +314,19 @@ BANK = [
     ("1.2", "the shown value copied in", lambda: S(stage_copied), "lesson01.stage_mismatch"),
     ("1.2", "y.grad returned", lambda: S(stage_y_grad), "exercises.returned_none"),
     ("1.2", "dL_dy transposed", lambda: S(stage_transposed_v), "exercises.err_gradient_shape"),
+    ("1.3", "placeholder ...", lambda: R(st_placeholder), "exercises.not_attempted"),
+    ("1.3", "torch.round itself", lambda: R(torch.round), "lesson01.st_zero"),
+    ("1.3", "torch.round(x)", lambda: R(st_plain_round), "lesson01.st_zero"),
+    ("1.3", "round, detached", lambda: R(st_all_detached), "lesson01.st_no_graph"),
+    ("1.3", "round under no_grad", lambda: R(st_no_grad), "lesson01.st_no_graph"),
+    ("1.3", "x + round(x).detach()", lambda: R(st_wrong_value), "lesson01.st_value"),
+    ("1.3", "x - (x - round(x))", lambda: R(st_cancelled), "lesson01.st_zero"),
+    ("1.3", "x · (round(x)/x).detach()", lambda: R(st_scaled), "lesson01.st_wrong_grad"),
+    ("1.3", "2x + (round(x) - 2x).detach()", lambda: R(st_doubled), "lesson01.st_wrong_grad"),
+    ("1.3", "x.round_() on the leaf", lambda: R(st_inplace), "exercises.err_inplace_leaf"),
+    ("1.3", "a list", lambda: R(st_list), "lesson01.st_not_tensor"),
+    ("1.3", "floor instead of round", lambda: R(st_floor), "lesson01.st_value"),
+    ("1.3", "a number", lambda: R(3.0), "lesson01.st_not_callable"),
 ]
 
 RIGHT = [
@@ -250,6 +337,9 @@ RIGHT = [
     ("1.2", "(y * dL_dy) summed, backward", lambda: S(stage_weighted_sum)),
     ("1.2", "torch.func.vjp", lambda: S(stage_torch_func)),
     ("1.2", "the whole Jacobian, contracted", lambda: S(stage_jacobian)),
+    ("1.3", "x + (round(x) - x).detach()", lambda: R(st_reference)),
+    ("1.3", "round(x).detach() + x - x.detach()", lambda: R(st_detach_both)),
+    ("1.3", "an autograd.Function", lambda: R(st_function)),
 ]
 
 BANK_OF = Bank("lesson01", known_right=lambda: T(total_reference))
@@ -270,7 +360,7 @@ def test_right_answer_passes(exercise, name, check, language):
 
 
 def test_the_bank_covers_every_exercise():
-    for number in ("1.1", "1.2"):
+    for number in ("1.1", "1.2", "1.3"):
         wrong = [r for r in BANK if r[0] == number and not r[3].endswith("not_attempted")]
         assert len(wrong) >= 5, number
         assert len([r for r in RIGHT if r[0] == number]) >= 2, f"{number}: one right way only"

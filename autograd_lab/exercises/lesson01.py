@@ -192,3 +192,68 @@ def check_backprop_stage(backprop_stage: object) -> Feedback:
             return wrong(BACKPROP_STAGE, "lesson01.stage_multiplied")
         return wrong(BACKPROP_STAGE, "lesson01.stage_mismatch")
     return right(BACKPROP_STAGE, "lesson01.stage_correct", cases=len(_stage_cases()))
+
+
+# --- exercise 1.3: round forward, identity backward (a stop-gradient) ----------------------------
+
+STRAIGHT_THROUGH = "1.3"
+
+
+def _rounding_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """(x, the weights v of the loss Σ v·y); the first is the one shown. No x sits at a tie."""
+    return [
+        (
+            torch.tensor([-1.75, -0.25, 0.375, 1.625, 2.875]),
+            torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0]),
+        ),
+        (
+            torch.tensor([[0.8, -2.3, 4.1], [-0.6, 1.2, 3.7]], dtype=torch.float64),
+            torch.tensor([[2.0, -1.0, 0.5], [3.0, 1.5, -2.0]], dtype=torch.float64),
+        ),
+    ]
+
+
+def check_straight_through(st_round: object) -> Feedback:
+    """Check `st_round(x)`: the value round(x), and a backward pass that passes gradients as is."""
+    if sandbox.is_placeholder(st_round):
+        return not_attempted(STRAIGHT_THROUGH)
+    if not callable(st_round):
+        return wrong(STRAIGHT_THROUGH, "lesson01.st_not_callable")
+    for values, v in _rounding_cases():
+        x = values.clone().requires_grad_(True)
+
+        def attempt(x=x):
+            with torch.enable_grad():
+                return st_round(x)
+
+        outcome = sandbox.run(attempt)
+        if not outcome.ok:
+            return failed(STRAIGHT_THROUGH, outcome, "st_round(x)")
+        y = outcome.value
+        if y is None:
+            return wrong(STRAIGHT_THROUGH, "exercises.returned_none", function="st_round")
+        if not isinstance(y, torch.Tensor):
+            return wrong(STRAIGHT_THROUGH, "lesson01.st_not_tensor")
+        if y.shape != x.shape or y.is_complex():
+            return wrong(STRAIGHT_THROUGH, "lesson01.st_shape", shape=tuple(x.shape))
+        if not close(y.detach().to(values.dtype), torch.round(values)):  # r + x - x: rounding
+            return wrong(STRAIGHT_THROUGH, "lesson01.st_value")
+        if not y.requires_grad:
+            return wrong(STRAIGHT_THROUGH, "lesson01.st_no_graph")
+
+        def backward(y=y, x=x, v=v):
+            with torch.enable_grad():
+                return torch.autograd.grad((y * v.to(y.dtype)).sum(), x, allow_unused=True)[0]
+
+        passed = sandbox.run(backward)
+        if not passed.ok:
+            return failed(STRAIGHT_THROUGH, passed, "st_round(x)")
+        if passed.value is None:
+            return wrong(STRAIGHT_THROUGH, "lesson01.st_no_graph")
+        grad = passed.value.detach()
+        if close(grad, v):
+            continue
+        if not bool(grad.any()):
+            return wrong(STRAIGHT_THROUGH, "lesson01.st_zero")
+        return wrong(STRAIGHT_THROUGH, "lesson01.st_wrong_grad")
+    return right(STRAIGHT_THROUGH, "lesson01.st_correct", cases=len(_rounding_cases()))

@@ -142,12 +142,10 @@ def _name(node: object) -> str:
 
 def _paths(node: object, leaf: torch.Tensor) -> list[list[str]]:
     """Every path of node names from `node` down to the leaf's AccumulateGrad."""
-    if node is None:
-        return []
-    if getattr(node, "variable", None) is leaf:
-        return [[_name(node)]]
+    if hasattr(node, "variable"):  # a leaf's node: this leaf's, or another one's
+        return [[_name(node)]] * (node.variable is leaf)
     found = []
-    for child, _ in node.next_functions:
+    for child, _ in () if node is None else node.next_functions:
         found.extend([_name(node), *path] for path in _paths(child, leaf))
     return found
 
