@@ -243,7 +243,8 @@ COURSE = Course(
         Notebook(
             "01_autograd_basics",
             {"zh": "自动求导入门", "en": "Autograd basics"},
-            minutes=15,
+            student=True,
+            minutes=20,
             outcomes={
                 "zh": "用 `backward()` 和 `.grad` 求梯度，清零累加的梯度，对非标量输出求 "
                 "$\\mathbf{v}^\\top J$，用 `detach` 截断，对带控制流的函数求导",
@@ -270,7 +271,8 @@ COURSE = Course(
         Notebook(
             "03_chain_rule_and_graphs",
             {"zh": "链式法则与计算图", "en": "The chain rule and computation graphs"},
-            minutes=15,
+            student=True,
+            minutes=20,
             requires=("01_autograd_basics",),
             outcomes={
                 "zh": "带着形状写链式法则，读懂计算图和隐式构图，说出正向模式与反向模式各算什么",
@@ -309,12 +311,13 @@ COURSE = Course(
             "06_autograd_from_scratch",
             {"zh": "从零实现自动求导", "en": "Autograd from scratch"},
             track=DEEP,
-            minutes=30,
+            minutes=35,
             requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
             outcomes={
-                "zh": "自己实现记录、拓扑序与梯度累加，让一个小引擎和 PyTorch 算出同样的梯度",
-                "en": "build recording, topological order and accumulation yourself, and get "
-                "PyTorch's gradients from a small engine",
+                "zh": "一步一步跟着反向模式走，自己实现记录、拓扑序与梯度累加，"
+                "让一个小引擎和 PyTorch 算出同样的梯度",
+                "en": "follow reverse mode step by step, build recording, topological order and "
+                "accumulation yourself, and get PyTorch's gradients from a small engine",
             },
         ),
         Notebook(

@@ -185,14 +185,27 @@ def test_a_convention_at_a_kink_is_told_as_one_release_s_choice(lang):
     assert not any("clamp" in out for out in stored.values())
 
 
-def test_hooks_and_leaves_are_defined_where_first_used():
-    basics = prose("01_autograd_basics", "zh")
-    assert "**叶子节点**（leaf）" in basics
-    chain = prose("03_chain_rule_and_graphs", "zh", skip_title=True)
-    assert "**钩子**（hook）" in chain
-    assert chain.index("**钩子**（hook）") <= chain.index("钩子")
-    assert "**hooks**: a" in prose("03_chain_rule_and_graphs", "en")
+@pytest.mark.parametrize(("lang", "word"), [("zh", "钩子"), ("en", "hook")])
+def test_hooks_are_defined_where_first_used(lang, word):
+    """The first notebook in reading order whose text says "hook" says what one is, in bold."""
+    first = next(
+        text
+        for text in (prose(nb.slug, lang, skip_title=True) for nb in COURSE.notebooks)
+        if word in text
+    )
+    at = first.index(word)
+    assert first.rfind("**", 0, at) > first.rfind("\n", 0, at), first[max(0, at - 80) : at + 80]
+
+
+def test_leaves_are_defined_where_first_used():
+    assert "**叶子节点**（leaf）" in prose("01_autograd_basics", "zh")
     assert "a **leaf** of the computation graph" in prose("01_autograd_basics", "en")
+
+
+def test_the_reverse_mode_walk_defines_its_hooks():
+    """06 opens with reverse mode step by step (moved from 03), which says what a hook is."""
+    assert "**钩子**（hook）" in prose("06_autograd_from_scratch", "zh")
+    assert "**hooks**: a" in prose("06_autograd_from_scratch", "en")
 
 
 def test_what_the_exercises_need_is_taught_before_them():
