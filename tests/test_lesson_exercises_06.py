@@ -114,7 +114,7 @@ def sigmoid_not_implemented(x):
 def sigmoid_placeholder(x): ...
 
 
-# --- 6.2: shares of the gradient --------------------------------------------------------------------
+# --- 6.2: shares of the gradient -----------------------------------------------------------------
 
 
 def shares_reference(root):
