@@ -39,7 +39,7 @@ _SMALL = 0.1  # a point closer than this to p, f run without autograd: a differe
 
 # --- 7.1: choose the mode by the shape -----------------------------------------------------------
 
-T = torch.linspace(0.0, 4.0, 500, dtype=torch.float64)  # where the notebook's curve is evaluated
+T = torch.linspace(0.0, 4.0, 1000, dtype=torch.float64)  # where the notebook's curve is evaluated
 
 
 def curve(p: torch.Tensor) -> torch.Tensor:
@@ -47,7 +47,7 @@ def curve(p: torch.Tensor) -> torch.Tensor:
     return p[0] * torch.exp(-p[1] * T) * torch.cos(p[2] * T)
 
 
-_T_HIDDEN = torch.linspace(-1.0, 1.0, 400, dtype=torch.float64)
+_T_HIDDEN = torch.linspace(-1.0, 1.0, 800, dtype=torch.float64)
 
 
 def _hidden_curve(p: torch.Tensor) -> torch.Tensor:
