@@ -283,5 +283,5 @@ def check_checkpoint(forward_with_checkpoints: object) -> Feedback:
         verdict = _ckpt_verdict(forward_with_checkpoints, seed, x)
         if verdict is not None:
             return verdict
-    _, plain, _ = _plain(7, x, torch.ones(rows, 1, dtype=torch.float64))
+    plain = _plain(7, x, torch.ones(rows, 1, dtype=torch.float64))[1]  # the same for every input
     return right(CHECKPOINT, "lesson07.ckpt_correct", plain=plain)
