@@ -310,6 +310,7 @@ COURSE = Course(
         Notebook(
             "06_autograd_from_scratch",
             {"zh": "从零实现自动求导", "en": "Autograd from scratch"},
+            student=True,
             track=DEEP,
             minutes=35,
             requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
@@ -323,6 +324,7 @@ COURSE = Course(
         Notebook(
             "07_modes_and_memory",
             {"zh": "模式与内存", "en": "Modes and memory"},
+            student=True,
             track=DEEP,
             minutes=25,
             requires=("03_chain_rule_and_graphs", "06_autograd_from_scratch"),
