@@ -241,7 +241,7 @@ def add(
     source_lang = languages[0]
     if set(sentences) != set(languages):
         raise ValueError(f"{key}: give the sentence in each of {', '.join(languages)}")
-    if not re.fullmatch(r"[a-z_]+\.[a-z0-9_]+", key):
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*\.[a-z0-9_]+", key):
         raise ValueError(f"{key!r}: a key looks like topic.name (lower case, digits, _)")
     source = load(source_lang, locale)
     if key in source:
