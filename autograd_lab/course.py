@@ -292,6 +292,7 @@ COURSE = Course(
         Notebook(
             "05_more_practice",
             {"zh": "更多实战", "en": "More practice"},
+            student=True,
             track=DEEP,
             minutes=15,
             requires=("04_autograd_in_practice",),
