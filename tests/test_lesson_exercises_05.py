@@ -64,6 +64,23 @@ def nan_set_detect_anomaly(loss, x):
         torch.autograd.set_detect_anomaly(False)
 
 
+def nan_anomaly_left_on(loss, x):
+    torch.autograd.set_detect_anomaly(True)  # never switched off: the check puts it back
+    try:
+        loss(x).backward()
+    except RuntimeError as error:
+        return NODE.search(str(error)).group(1)
+
+
+def nan_anomaly_only_in_backward(loss, x):
+    out = loss(x)
+    try:
+        with torch.autograd.detect_anomaly():
+            out.backward()
+    except RuntimeError as error:
+        return NODE.search(str(error)).group(1)
+
+
 def nan_constant(loss, x):
     return "DivBackward0"
 
@@ -271,6 +288,15 @@ class SiLUNoVmapRule(torch.autograd.Function):
         return grad_output * (s + x * s * (1 - s))
 
 
+def _backward_hangs(ctx, g):
+    (x,) = ctx.saved_tensors
+    while True:
+        x = x * 1.0
+
+
+SiLUBackwardHangs = _silu("SiLUBackwardHangs", _backward_hangs)
+
+
 def silu_plain_function(x):
     return x * torch.sigmoid(x)
 
@@ -448,6 +474,12 @@ BANK = [
         "lesson05.fn_no_vmap_rule",
     ),
     ("5.2", "backward raises", lambda: lesson05.check_silu(SiLUBackwardRaises), "exercises.raised"),
+    (
+        "5.2",
+        "backward never ends",
+        lambda: lesson05.check_silu(SiLUBackwardHangs),
+        "exercises.timeout",
+    ),
 ]
 
 RIGHT = [
@@ -458,6 +490,16 @@ RIGHT = [
     ),
     ("5.1", "the anomaly warning's first line", lambda: lesson05.check_find_nan(nan_from_warning)),
     ("5.1", "set_detect_anomaly(True)", lambda: lesson05.check_find_nan(nan_set_detect_anomaly)),
+    (
+        "5.1",
+        "set_detect_anomaly(True), never switched off",
+        lambda: lesson05.check_find_nan(nan_anomaly_left_on),
+    ),
+    (
+        "5.1",
+        "anomaly mode around backward() only",
+        lambda: lesson05.check_find_nan(nan_anomaly_only_in_backward),
+    ),
     ("5.2", "reference: save x, generated vmap rule", lambda: lesson05.check_silu(SiLUReference)),
     ("5.2", "save the output, a vmap staticmethod", lambda: lesson05.check_silu(SiLUFromOutput)),
 ]
