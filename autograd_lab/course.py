@@ -296,15 +296,18 @@ COURSE = Course(
         Notebook(
             "05_more_practice",
             {"zh": "更多实战", "en": "More practice"},
+            student=True,
             track=DEEP,
-            minutes=15,
+            minutes=30,
             requires=("04_autograd_in_practice",),
             outcomes={
-                "zh": "用 `create_graph=True` 求二阶导数和 Hessian–向量积，写一个自定义 "
-                "`autograd.Function` 并用 `gradcheck` 检查，用 `detect_anomaly` 找出 NaN",
+                "zh": "用 `create_graph=True` 求二阶导数和 Hessian–向量积，写一个在 `torch.func` 下"
+                "也能用的自定义 `autograd.Function` 并用 `gradcheck` 检查，用 `detect_anomaly` "
+                "找出 NaN 和出事的那一行，用钩子看一层里流过的值和梯度",
                 "en": "take second derivatives and Hessian–vector products with "
-                "`create_graph=True`, write a custom `autograd.Function` and `gradcheck` it, "
-                "find a NaN with `detect_anomaly`",
+                "`create_graph=True`, write a custom `autograd.Function` that works under "
+                "`torch.func` and `gradcheck` it, find a NaN and its line with "
+                "`detect_anomaly`, watch a layer's values and gradients with hooks",
             },
         ),
         Notebook(

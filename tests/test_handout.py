@@ -271,22 +271,18 @@ def test_every_worked_answer_is_marked_in_the_instructor_html(built, key):
 
 def answer_lines(language: str) -> list[str]:
     """Answer code of the language's exercises that a student reads nowhere else: not in the
-    other notebooks of that language, nor in the exercises' own prose (an exercise may say
-    "return `a.grad`", which the rendered text shows as "return a.grad")."""
+    other notebooks of that language, nor in what the student editions keep (an exercise may say
+    "return `a.grad`", which the rendered text shows as "return a.grad"; a lesson's own code may
+    share a line with another lesson's answer)."""
     notebooks = next(h.notebooks for h in handout.handouts() if h.key == (language, "instructor"))
     sources = [p for p in student_edition.solutions_editions() if p in notebooks]
     if not sources:
         pytest.skip(f"no exercises with answers in notebooks of language {language!r} yet")
-    seen = [
-        c.source
-        for p in notebooks
-        for c in nbformat.read(p, as_version=4).cells
-        if p not in sources
-        or (
-            c.cell_type == "markdown"
-            and student_edition.SOLUTION_TAG not in c.metadata.get("tags", [])
-        )
-    ]
+    # What a student reads anyway: the other notebooks, and everything the student editions of
+    # the notebooks with answers keep (their prose, and a lesson's own worked code).
+    readable = [p for p in notebooks if p not in sources]
+    readable += [student_edition.student_path(p) for p in sources]
+    seen = [c.source for p in readable for c in nbformat.read(p, as_version=4).cells]
     others = squeeze("\n".join(seen)).replace("`", "")
     lines = set().union(*(solution_code_lines(p) for p in sources))
     # Less the comments written for the test tool, which no handout shows.
