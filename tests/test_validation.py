@@ -381,6 +381,7 @@ BAD_GC_F = [
     ("numpy", lambda v: np.sin(v), TypeError, "not np.sin"),
     ("math", lambda v: math.sin(v), TypeError, "not np.sin"),
     ("complex-out", lambda v: v * 1j, TypeError, "complex"),
+    ("empty-out", lambda v: v[:0], ValueError, "f\\(x\\) is empty \\(shape \\(0,\\)\\)"),
 ]
 GC_X = x64(1.0, 2.0)
 for name, bad, error, hint in BAD_GC_X:
@@ -794,6 +795,21 @@ case(
     ValueError,
     UNDEFINED,
 )
+# a gradient check of many inputs would run for minutes, or hold a Jacobian beyond the memory
+TOO_LARGE_CHECK = "this helper checks at most 1000 inputs and 1,000,000 Jacobian entries"
+for name, f, n in [
+    ("inputs", torch.sin, 1001),
+    ("inputs-huge", torch.sin, 100_000),
+    ("entries", lambda v: torch.outer(v, torch.ones(5000, dtype=F64)).reshape(-1), 500),
+]:
+    bad_x = torch.zeros(n, dtype=F64)
+    case(f"check_grad-x-{name}", lambda f=f, b=bad_x: check_grad(f, b), ValueError, TOO_LARGE_CHECK)
+    case(
+        f"numerical_jacobian-x-{name}",
+        lambda f=f, b=bad_x: numerical_jacobian(f, b),
+        ValueError,
+        TOO_LARGE_CHECK,
+    )
 case(
     "Explorer-setting-unknown",
     lambda: explore_tangent().setting("h", 1.0),
