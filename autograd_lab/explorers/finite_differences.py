@@ -33,6 +33,9 @@ GRID = torch.tensor([10.0**e for e in np.arange(-16.0, -0.99, 0.25)], dtype=torc
 # An error of exactly 0 (the difference happened to round onto the answer) has no place on a
 # log axis: it is drawn at this floor instead.
 FLOOR = 1e-18
+# The top of the error axis is 1; larger errors (up to 1e308 for exp near its overflow) are
+# drawn at CEILING, off the top, so that matplotlib's log transform never overflows.
+CEILING = 10.0
 EPS = torch.finfo(torch.float64).eps
 MENU = {fn.f for fn in FUNCTIONS.values()}
 
@@ -104,12 +107,12 @@ def finite_difference_frame(
         ((grid_central - exact).abs(), "--", "explorers.fd_central"),
     ]:
         # an f that overflows at x0 + h (exp near 709) has no error to draw there: a gap
-        shown = torch.where(errors.isfinite(), errors.clamp(min=FLOOR), torch.nan)
+        shown = torch.where(errors.isfinite(), errors.clamp(FLOOR, CEILING), torch.nan)
         ax.plot(hs, shown.numpy(), style, label=say(method, lang))
     ax.axvline(h, color="#555555", linewidth=1, linestyle=":")
     for error, marker, colour in ((err_forward, "o", "#1f77b4"), (err_central, "s", "#ff7f0e")):
         if math.isfinite(error):
-            ax.plot([h], [max(error, FLOOR)], marker, color=colour, markersize=6)
+            ax.plot([h], [min(max(error, FLOOR), CEILING)], marker, color=colour, markersize=6)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_ylim(FLOOR / 3, 1.0)
