@@ -762,6 +762,12 @@ for name, factor in [("tiny", 1e-200), ("small", 1e-6), ("huge", 1e200), ("large
         ValueError,
         SCALE,
     )
+case(
+    "descent_frame-X-scale-overflow-both-signs",  # XᵀX would hold +inf and -inf
+    lambda: descent_frame(X=torch.tensor([[1e200, -1e200], [1e200, 1e200]]).double(), y=[1, 1]),
+    ValueError,
+    SCALE,
+)
 for name, bad in [("far", (1e300, 0.0)), ("three", (1.0, 2.0, 3.0)), ("text", "ab")]:
     case(
         f"descent_frame-start-{name}",

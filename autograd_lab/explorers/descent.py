@@ -79,14 +79,18 @@ def fit(X: torch.Tensor, Y: torch.Tensor) -> Fit:
     """
     a, b = (X[:, k].detach().to(torch.float64).numpy() for k in (0, 1))
     y = Y.detach().to(torch.float64).numpy()
-    g00, g01, g11 = math.fsum(a * a), math.fsum(a * b), math.fsum(b * b)
-    c0, c1 = math.fsum(a * y), math.fsum(b * y)
+    with np.errstate(all="ignore"):  # numbers near 1e200 overflow: refused by the caller
+        products = (a * a, a * b, b * b, a * y, b * y)
+    if not all(np.isfinite(p).all() for p in products):
+        return Fit((math.inf,) * 3, (0.0, 0.0), math.inf, math.inf)
+    g00, g01, g11, c0, c1 = (math.fsum(p) for p in products)
     det = g00 * g11 - g01 * g01
     if det > 1e-12 * g00 * g11:
         best = ((g11 * c0 - g01 * c1) / det, (g00 * c1 - g01 * c0) / det)
-    else:  # the columns are parallel: XᵀX = s·uuᵀ, and the shortest best w is Xᵀy / s
-        trace = g00 + g11
-        best = (c0 / trace, c1 / trace)
+    elif g00 + g11 > 0:  # the columns are parallel: XᵀX = s·uuᵀ, the shortest best w is Xᵀy / s
+        best = (c0 / (g00 + g11), c1 / (g00 + g11))
+    else:  # X underflows to zero when squared (1e-200): the loss is flat, refused by the caller
+        best = (0.0, 0.0)
     residual = a * best[0] + b * best[1] - y
     # the largest eigenvalue of 2XᵀX, by the formula for a symmetric 2×2 matrix
     curvature = g00 + g11 + math.hypot(g00 - g11, 2 * g01)
