@@ -34,6 +34,7 @@ from autograd_lab import (
     draw,
     draw_graph,
     engine,
+    figures,
     graph_text,
     numerical_jacobian,
     plot,
@@ -815,6 +816,37 @@ for name, f, n in [
         lambda f=f, b=bad_x: numerical_jacobian(f, b),
         ValueError,
         TOO_LARGE_CHECK,
+    )
+# the lecture figures: a name, a figure, a path
+UNKNOWN_FIGURE = "unknown figure .*: one of f1_chain_rule"
+for name, bad in [("typo", "f9"), ("none", None), ("number", 1)]:
+    case(f"figures.draw-name-{name}", lambda b=bad: figures.draw(b), ValueError, UNKNOWN_FIGURE)
+    case(
+        f"figures.figure_path-name-{name}",
+        lambda b=bad: figures.figure_path(b, "en"),
+        ValueError,
+        UNKNOWN_FIGURE,
+    )
+for name, bad in [("none", None), ("axes", ax()), ("tensor", GOOD_X)]:
+    case(
+        f"figures.save-fig-{name}",
+        lambda b=bad: figures.save(b, "figure.png"),
+        TypeError,
+        "save needs a matplotlib Figure",
+    )
+BAD_PATH = "path must be the path of a .png file"
+for name, bad, error in [
+    ("none", None, TypeError),
+    ("number", 3, TypeError),
+    ("no-folder", "no/such/folder/figure.png", ValueError),
+    ("svg", "figure.svg", ValueError),
+    ("no-suffix", "figure", ValueError),
+]:
+    case(
+        f"figures.save-path-{name}",
+        lambda b=bad: figures.save(Figure(), b),
+        error,
+        BAD_PATH,
     )
 case(
     "Explorer-setting-unknown",
