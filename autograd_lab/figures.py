@@ -1024,16 +1024,16 @@ FIGURES: dict[str, Drawer] = {
 
 def draw(name: str, lang: str | None = None) -> Figure:
     """Draw the figure `name` (e.g. "f5_two_modes") in one language, with the course style."""
+    _check_name(name)  # said in the learner's language; `lang` is the figure's
     lang = language.current(lang)
-    _check_name(name, lang)
     with mpl.rc_context(course_rc()):
         return FIGURES[name](lang)
 
 
-def _check_name(name: object, lang: str | None = None) -> None:
+def _check_name(name: object) -> None:
     if not isinstance(name, str) or name not in FIGURES:
         choices = ", ".join(FIGURES)
-        raise ValueError(say("figures.unknown_figure", lang, got=repr(name), choices=choices))
+        raise ValueError(say("figures.unknown_figure", None, got=repr(name), choices=choices))
 
 
 def save(fig: Figure, path: str | os.PathLike) -> Path:
@@ -1058,7 +1058,7 @@ def save(fig: Figure, path: str | os.PathLike) -> Path:
 def figure_path(name: str, lang: str, root: str | os.PathLike = ASSETS) -> Path:
     """Where the builder puts figure `name` in language `lang`: root/<lang>/<name>.png."""
     lang = language.check(lang)
-    _check_name(name, lang)
+    _check_name(name)  # said in the learner's language; `lang` is the figure's
     return Path(root) / lang / f"{name}.png"
 
 

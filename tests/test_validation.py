@@ -765,7 +765,7 @@ for name, factor in [("tiny", 1e-200), ("small", 1e-6), ("huge", 1e200), ("large
     )
 case(
     "descent_frame-X-scale-overflow-both-signs",  # XᵀX would hold +inf and -inf
-    lambda: descent_frame(X=torch.tensor([[1e200, -1e200], [1e200, 1e200]]).double(), y=[1, 1]),
+    lambda: descent_frame(X=torch.tensor([[1e200, -1e200], [1e200, 1e200]], dtype=F64), y=[1, 1]),
     ValueError,
     SCALE,
 )
