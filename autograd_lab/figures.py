@@ -30,6 +30,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangl
 from autograd_lab import language
 from autograd_lab.course import ASSETS, LANGUAGES
 from autograd_lab.fonts import course_rc, silence_missing_glyphs
+from autograd_lab.language import say
+from autograd_lab.validation import describe
 
 DPI = 150
 MEASURED_IN = "05"  # the notebook that measures the two modes, named in F7's subtitle
@@ -1022,15 +1024,30 @@ FIGURES: dict[str, Drawer] = {
 
 def draw(name: str, lang: str | None = None) -> Figure:
     """Draw the figure `name` (e.g. "f5_two_modes") in one language, with the course style."""
-    if name not in FIGURES:
-        raise ValueError(f"unknown figure {name!r}: one of {', '.join(FIGURES)}")
+    _check_name(name)  # said in the learner's language; `lang` is the figure's
     lang = language.current(lang)
     with mpl.rc_context(course_rc()):
         return FIGURES[name](lang)
 
 
+def _check_name(name: object) -> None:
+    if not isinstance(name, str) or name not in FIGURES:
+        choices = ", ".join(FIGURES)
+        raise ValueError(say("figures.unknown_figure", None, got=repr(name), choices=choices))
+
+
 def save(fig: Figure, path: str | os.PathLike) -> Path:
     """Write a figure as PNG the way the builder does; return the path."""
+    if not isinstance(fig, Figure):
+        raise TypeError(say("figures.not_figure", None, got=describe(fig)))
+    if (
+        not isinstance(path, str | os.PathLike)
+        or Path(path).suffix.lower() != ".png"
+        or not Path(path).parent.is_dir()
+    ):
+        got = repr(str(path)) if isinstance(path, str | os.PathLike) else describe(path)
+        error = ValueError if isinstance(path, str | os.PathLike) else TypeError
+        raise error(say("figures.bad_path", None, got=got))
     # The font family is resolved when the text is drawn, so the course style must hold here
     # too; and no timestamp or version tag goes into the file: same versions, same bytes.
     with mpl.rc_context(course_rc()):
@@ -1040,7 +1057,9 @@ def save(fig: Figure, path: str | os.PathLike) -> Path:
 
 def figure_path(name: str, lang: str, root: str | os.PathLike = ASSETS) -> Path:
     """Where the builder puts figure `name` in language `lang`: root/<lang>/<name>.png."""
-    return Path(root) / language.check(lang) / f"{name}.png"
+    lang = language.check(lang)
+    _check_name(name)  # said in the learner's language; `lang` is the figure's
+    return Path(root) / lang / f"{name}.png"
 
 
 def build_figures(
@@ -1048,14 +1067,12 @@ def build_figures(
 ) -> list[Path]:
     """Draw every lecture figure in every language into out_dir/<lang>/; return the paths."""
     if not isinstance(out_dir, str | os.PathLike):
-        raise TypeError(
-            f"out_dir must be a folder path (str or Path), not {type(out_dir).__name__}"
-        )
+        raise TypeError(say("figures.out_dir_type", None, got=type(out_dir).__name__))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ValueError(f"{out} is a file; pass a folder to write the figures into")
+        raise ValueError(say("figures.out_dir_file", None, path=out))
     if isinstance(languages, str):
-        raise TypeError(f"languages must be a tuple of language codes, e.g. ({languages!r},)")
+        raise TypeError(say("figures.languages_type", None, example=repr(languages)))
     for lang in languages:
         language.check(lang)
     paths = []

@@ -26,6 +26,10 @@ from autograd_lab.validation import (
 EPS = 1e-6
 ATOL = 1e-5
 RTOL = 1e-3
+# A check runs f twice and a backward pass once per input, and holds the whole Jacobian: past
+# these sizes it would run for minutes or fill the memory (3,000 inputs took over 5 minutes).
+MAX_INPUTS = 1000
+MAX_ENTRIES = 1_000_000
 
 
 @dataclass(frozen=True, repr=False)
@@ -103,6 +107,19 @@ def _check_input(x: object, eps: float) -> None:
         fail(ValueError, "errors.not_finite", name="x", count=int((~finite).sum()), total=x.numel())
 
 
+def _check_size(x: torch.Tensor, y: torch.Tensor) -> None:
+    """Refuse, after f ran once, a check that would take minutes or fill the memory."""
+    if x.numel() > MAX_INPUTS or x.numel() * y.numel() > MAX_ENTRIES:
+        fail(
+            ValueError,
+            "errors.gc_too_large",
+            inputs=x.numel(),
+            outputs=y.numel(),
+            limit=MAX_INPUTS,
+            entries=f"{MAX_ENTRIES:,}",
+        )
+
+
 def _call(f, x: torch.Tensor, shape: torch.Size | None = None) -> torch.Tensor:
     """f at a private copy of x: an f that works in place never changes the caller's tensor."""
     try:
@@ -125,6 +142,8 @@ def _call(f, x: torch.Tensor, shape: torch.Size | None = None) -> torch.Tensor:
         fail(TypeError, "errors.f_complex")
     if y.ndim > 1:
         fail(ValueError, "errors.gc_matrix_out", shape=tuple(y.shape))
+    if y.numel() == 0:
+        fail(ValueError, "errors.gc_empty_out", shape=tuple(y.shape))
     if y.dtype != torch.float64:
         fail(TypeError, "errors.gc_f_dtype", dtype=y.dtype)
     if shape is not None and y.shape != shape:
@@ -140,6 +159,7 @@ def numerical_jacobian(f: Callable, x: torch.Tensor, eps: float = EPS) -> torch.
     x = x.detach().clone()  # the caller's tensor is never handed to f
     with torch.no_grad():
         y = _call(f, x)
+        _check_size(x, y)
         flat = x.reshape(-1)
         columns = []
         for i in range(flat.numel()):
@@ -168,6 +188,7 @@ def check_grad(
     y = _call(f, x)
     if y.grad_fn is None:
         fail(ValueError, "errors.gc_no_history")
+    _check_size(x, y)
     numerical = numerical_jacobian(f, x, eps)
     analytical = torch.autograd.functional.jacobian(lambda v: f(v.clone()), x.detach().clone())
     diff = (analytical - numerical).abs()

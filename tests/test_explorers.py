@@ -731,3 +731,91 @@ def test_backward_frames_clip_no_text(lang):
         for text, box in boxes:
             inside = box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height
             assert inside, f"step {step}: {text!r} reaches outside the figure ({box})"
+
+
+# --- issue 22 item 5 and issue 25: sharp frames, the same frame in every process ---------------
+
+
+@pytest.mark.parametrize("kind", sorted(EXPLORERS))
+def test_frames_are_rendered_at_twice_the_pixels_and_shown_at_their_layout_size(kind):
+    from autograd_lab.explorers.explorer import DENSITY, DPI, shown_size
+
+    explorer = EXPLORERS[kind]()
+    fig, _ = explorer.frame()
+    image = png(fig)
+    width, height = fig.get_size_inches() * DPI
+    pixels = int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
+    assert DENSITY == 2 and pixels == (round(2 * width), round(2 * height))
+    assert shown_size(image) == (round(width), round(height))
+    frames = explorer.handout_frames()["frames"]
+    assert all(frame["width"] == round(width) for frame in frames)
+
+
+def test_the_least_squares_fit_is_lapacks_and_the_same_on_every_call():
+    from autograd_lab.explorers.descent import fit
+
+    for data_X, data_y in [
+        (X, Y),
+        (torch.tensor([[1.0, 0.5], [2.0, -1.0], [0.0, 3.0], [1.0, 1.0]]), torch.arange(4.0)),
+        (torch.ones(3, 2), torch.tensor([1.0, 2.0, 3.0])),  # parallel columns: the shortest w
+    ]:
+        data_X, data_y = data_X.double(), data_y.double()
+        lapack = torch.linalg.lstsq(data_X, data_y.unsqueeze(1)).solution.squeeze(1)
+        solved = fit(data_X, data_y)
+        assert torch.allclose(torch.tensor(solved.best, dtype=torch.float64), lapack, rtol=1e-12)
+        top = torch.linalg.eigvalsh(2 * data_X.T @ data_X).max().item()
+        assert solved.curvature == pytest.approx(top, rel=1e-12)
+        # fresh copies at other addresses: LAPACK's answer moved by 2 ulp between such calls
+        assert all(fit(data_X.clone(), data_y.clone()) == solved for _ in range(50))
+
+
+@pytest.mark.slow
+def test_the_descent_frame_is_the_same_picture_in_processes_with_other_thread_counts():
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, torch, sys; torch.set_num_threads(int(sys.argv[1]));"
+        "from autograd_lab.explorers import descent_frame;"
+        "from autograd_lab.explorers.explorer import png;"
+        "print([hashlib.sha1(png(descent_frame(lr, 20, lang='en')[0])).hexdigest()"
+        " for lr in (0.05, 0.14, 0.15)])"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(threads)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        ).stdout
+        for threads in (1, 2, 1)
+    }
+    assert len(runs) == 1, runs
+
+
+def test_descent_takes_bfloat16_and_integer_data():
+    exact = descent_frame(0.05, 5, X=X, y=Y)[1]["path"]
+    for data_X, data_y in [
+        (X.to(torch.bfloat16), Y.to(torch.bfloat16)),  # these few values are exact in bfloat16
+        (torch.tensor([[1, 0], [1, 1], [1, 2]]), torch.tensor([1, 2, 2])),
+    ]:
+        assert np.array_equal(descent_frame(0.05, 5, X=data_X, y=data_y)[1]["path"], exact)
+
+
+def test_a_step_that_overflows_leaves_a_gap_in_the_v_and_no_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png(finite_difference_frame(1e-2, torch.exp, 709.0)[0])  # errors up to 1e307
+        fig, values = finite_difference_frame(1e-1, torch.exp, 709.7)  # exp(709.8) is inf
+        png(fig)
+    assert math.isinf(values["forward"]) and math.isinf(values["err_forward"])
+
+
+def test_a_learners_function_is_in_the_finite_difference_menu():
+    explorer = explore_finite_differences(1e-4, torch.exp)
+    menu = next(c for c in explorer.controls if c.name == "function")
+    assert menu.options[-1] == ("f(x)", torch.exp)
+    assert explorer.frame()[1]["exact"] == pytest.approx(math.e)

@@ -164,7 +164,15 @@ def test_notebooks_show_the_figures_the_builder_draws_in_their_language(path):
         assert target in built, f"{path.name} ({lang}) shows {link}, not its {lang} figure"
 
 
-def test_build_figures_rejects_bad_folders_and_languages(tmp_path):
+@pytest.fixture
+def english():
+    from autograd_lab import language
+
+    with language.use("en"):
+        yield
+
+
+def test_build_figures_rejects_bad_folders_and_languages(tmp_path, english):
     with pytest.raises(TypeError, match="folder path"):
         figures.build_figures(42)
     a_file = tmp_path / "not_a_folder.png"

@@ -33,6 +33,8 @@ from autograd_lab import (
     derivative,
     draw,
     draw_graph,
+    engine,
+    figures,
     graph_text,
     numerical_jacobian,
     plot,
@@ -41,7 +43,18 @@ from autograd_lab import (
     tangent,
 )
 from autograd_lab import language as lang
-from autograd_lab.explorers import descent_frame, finite_difference_frame, tangent_frame
+from autograd_lab.explorers import (
+    backward_frame,
+    descend,
+    descent_frame,
+    explore_backward,
+    explore_finite_differences,
+    explore_gradient_descent,
+    explore_tangent,
+    finite_difference_frame,
+    tangent_frame,
+    trace,
+)
 from autograd_lab.graph import layers
 from tests.helpers import CJK
 
@@ -369,6 +382,7 @@ BAD_GC_F = [
     ("numpy", lambda v: np.sin(v), TypeError, "not np.sin"),
     ("math", lambda v: math.sin(v), TypeError, "not np.sin"),
     ("complex-out", lambda v: v * 1j, TypeError, "complex"),
+    ("empty-out", lambda v: v[:0], ValueError, "f\\(x\\) is empty \\(shape \\(0,\\)\\)"),
 ]
 GC_X = x64(1.0, 2.0)
 for name, bad, error, hint in BAD_GC_X:
@@ -603,7 +617,7 @@ case(
     "descent_frame-start-huge",
     lambda: descent_frame(X=torch.eye(2), y=torch.ones(2), start=(HUGE, 0.0)),
     ValueError,
-    "start should be one finite number",
+    "start should be two finite numbers",
 )
 # Format strings matplotlib cannot read, refused before anything is drawn.
 BAD_FMT = "'zz' in fmts? is not a matplotlib format string.*\"r:\""
@@ -683,6 +697,162 @@ case(
     lambda: descent_frame(X=torch.ones(100_001, 2), y=torch.ones(100_001)),
     ValueError,
     "100001 rows; this explorer draws at most 100000.*X\\[:100000\\]",
+)
+
+
+# --- issue 25 (robust): the explorers' other entry points -------------------------------------
+XS = torch.tensor([1.0, 2.0], requires_grad=True)
+SCALAR = (XS * XS).sum()  # a scalar with a history: what a learner passes for a trace
+TRACE = trace(SCALAR, {"x": XS})
+NEEDS_TRACE = "backward_frame needs a recorded backward pass.*trace\\(y\\)"
+for name, bad in [
+    ("tensor", SCALAR),
+    ("engine-tensor", (engine.tensor([1.0, 2.0], requires_grad=True) ** 2).sum()),
+    ("none", None),
+    ("number", 3.0),
+    ("graph", TRACE.graph),
+]:
+    case(f"backward_frame-trace-{name}", lambda b=bad: backward_frame(b), TypeError, NEEDS_TRACE)
+STEP = "step should be a whole number from 0 to 2"
+for name, bad, error in [
+    ("past-the-end", 3, ValueError),
+    ("negative", -1, ValueError),
+    ("huge", 10**400, ValueError),
+    ("float", 1.0, TypeError),
+    ("text", "1", TypeError),
+    ("bool", True, TypeError),
+    ("tensor", torch.tensor(1), TypeError),
+    ("none", None, TypeError),
+]:
+    case(f"backward_frame-step-{name}", lambda b=bad: backward_frame(TRACE, b), error, STEP)
+for name, bad, error, hint in [
+    ("list", [1.0], TypeError, "Expected a PyTorch tensor or an autograd_lab.engine tensor"),
+    ("vector", XS * 2, ValueError, "should be a scalar.*\\(2,\\)"),
+    ("leaf-vector", XS, ValueError, "should be a scalar"),
+    ("no-history", torch.tensor(1.0), ValueError, "no history"),
+    ("integer", torch.tensor(3), ValueError, "no history"),
+]:
+    case(f"trace-tensor-{name}", lambda b=bad: trace(b), error, hint)
+    case(f"explore_backward-tensor-{name}", lambda b=bad: explore_backward(b), error, hint)
+case("trace-names-list", lambda: trace(SCALAR, [XS]), TypeError, "names must be a dict")
+# descend, the descent explorer's own loop, takes what descent_frame takes
+for name, args, error, hint in [
+    ("loss-3d", ("3d", 0.1, 5), ValueError, "loss should be one of '1d', '2d'; got '3d'"),
+    ("loss-none", (None, 0.1, 5), TypeError, "loss should be one of"),
+    ("lr-text", ("2d", "a", 5), TypeError, "lr is the text 'a'"),
+    ("lr-nan", ("2d", math.nan, 5), ValueError, "NaN or infinity"),
+    ("lr-negative", ("2d", -0.1, 5), ValueError, "lr should lie between 0.0 and 10.0"),
+    ("steps-negative", ("2d", 0.1, -1), ValueError, "steps should be a whole number from 0 to 50"),
+    ("steps-huge", ("2d", 0.1, 10**7), ValueError, "from 0 to 50; got 10000000"),
+    ("steps-float", ("2d", 0.1, 2.5), TypeError, "steps should be a whole number"),
+]:
+    case(f"descend-{name}", lambda a=args: descend(*a), error, hint)
+# data whose curvature under- or overflows float64 (or leaves no slider a sensible range)
+SCALE = "X's numbers are too small or too large for this explorer.*X / X.abs\\(\\).max\\(\\)"
+for name, factor in [("tiny", 1e-200), ("small", 1e-6), ("huge", 1e200), ("large", 1e8)]:
+    bad_X = torch.eye(2, dtype=F64) * factor
+    case(
+        f"descent_frame-X-scale-{name}",
+        lambda b=bad_X: descent_frame(X=b, y=torch.ones(2)),
+        ValueError,
+        SCALE,
+    )
+    case(
+        f"explore_gradient_descent-X-scale-{name}",
+        lambda b=bad_X: explore_gradient_descent(X=b, y=torch.ones(2)),
+        ValueError,
+        SCALE,
+    )
+case(
+    "descent_frame-X-scale-overflow-both-signs",  # XᵀX would hold +inf and -inf
+    lambda: descent_frame(X=torch.tensor([[1e200, -1e200], [1e200, 1e200]], dtype=F64), y=[1, 1]),
+    ValueError,
+    SCALE,
+)
+for name, bad in [("far", (1e300, 0.0)), ("three", (1.0, 2.0, 3.0)), ("text", "ab")]:
+    case(
+        f"descent_frame-start-{name}",
+        lambda b=bad: descent_frame(X=torch.eye(2), y=torch.ones(2), start=b),
+        ValueError,
+        "start should be two finite numbers between -1e\\+06 and 1e\\+06",
+    )
+# the finite-difference explorer draws its V on many points at once: f must be element-wise
+for name, f in [("sum", lambda t: t.sum()), ("cumsum", lambda t: t.cumsum(0))]:
+    case(
+        f"finite_difference_frame-f-{name}",
+        lambda f=f: finite_difference_frame(1e-4, f),
+        ValueError,
+        "must act element-wise",
+    )
+    case(
+        f"explore_finite_differences-f-{name}",
+        lambda f=f: explore_finite_differences(1e-4, f),
+        ValueError,
+        "must act element-wise",
+    )
+case(
+    "explore_finite_differences-f-np-sin",
+    lambda: explore_finite_differences(1e-4, np.sin),
+    TypeError,
+    "torch operations.*not np.sin",
+)
+case(
+    "explore_finite_differences-f-sqrt-at-0",
+    lambda: explore_finite_differences(1e-4, torch.sqrt, 0.0),
+    ValueError,
+    UNDEFINED,
+)
+# a gradient check of many inputs would run for minutes, or hold a Jacobian beyond the memory
+TOO_LARGE_CHECK = "this helper checks at most 1000 inputs and 1,000,000 Jacobian entries"
+for name, f, n in [
+    ("inputs", torch.sin, 1001),
+    ("inputs-huge", torch.sin, 100_000),
+    ("entries", lambda v: torch.outer(v, torch.ones(5000, dtype=F64)).reshape(-1), 500),
+]:
+    bad_x = torch.zeros(n, dtype=F64)
+    case(f"check_grad-x-{name}", lambda f=f, b=bad_x: check_grad(f, b), ValueError, TOO_LARGE_CHECK)
+    case(
+        f"numerical_jacobian-x-{name}",
+        lambda f=f, b=bad_x: numerical_jacobian(f, b),
+        ValueError,
+        TOO_LARGE_CHECK,
+    )
+# the lecture figures: a name, a figure, a path
+UNKNOWN_FIGURE = "unknown figure .*: one of f1_chain_rule"
+for name, bad in [("typo", "f9"), ("none", None), ("number", 1)]:
+    case(f"figures.draw-name-{name}", lambda b=bad: figures.draw(b), ValueError, UNKNOWN_FIGURE)
+    case(
+        f"figures.figure_path-name-{name}",
+        lambda b=bad: figures.figure_path(b, "en"),
+        ValueError,
+        UNKNOWN_FIGURE,
+    )
+for name, bad in [("none", None), ("axes", ax()), ("tensor", GOOD_X)]:
+    case(
+        f"figures.save-fig-{name}",
+        lambda b=bad: figures.save(b, "figure.png"),
+        TypeError,
+        "save needs a matplotlib Figure",
+    )
+BAD_PATH = "path must be the path of a .png file"
+for name, bad, error in [
+    ("none", None, TypeError),
+    ("number", 3, TypeError),
+    ("no-folder", "no/such/folder/figure.png", ValueError),
+    ("svg", "figure.svg", ValueError),
+    ("no-suffix", "figure", ValueError),
+]:
+    case(
+        f"figures.save-path-{name}",
+        lambda b=bad: figures.save(Figure(), b),
+        error,
+        BAD_PATH,
+    )
+case(
+    "Explorer-setting-unknown",
+    lambda: explore_tangent().setting("h", 1.0),
+    ValueError,
+    "no control named 'h'; its controls are function, x0",
 )
 
 

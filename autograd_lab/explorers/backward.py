@@ -35,6 +35,7 @@ from autograd_lab.explorers.explorer import (
 from autograd_lab.fonts import family
 from autograd_lab.graph import Graph, autograd_graph, draw_graph, drawn_rows
 from autograd_lab.language import say
+from autograd_lab.validation import describe
 
 RUNNING = "#d62728"
 
@@ -221,6 +222,8 @@ def _leaf_name(label: str) -> str:
 def backward_frame(trace: Trace, step: int = 0, *, lang: str | None = None) -> tuple[Figure, dict]:
     """Draw the graph after `step` operations of the backward pass have run."""
     lang = resolve(lang)
+    if not isinstance(trace, Trace):  # a tensor where its recorded backward pass belongs
+        raise TypeError(say("explorers.bad_trace", lang, got=describe(trace, lang)))
     total = len(trace.steps)
     if isinstance(step, bool) or not isinstance(step, numbers.Integral):
         raise TypeError(say("explorers.bad_step", lang, high=total, got=repr(step)))

@@ -9,6 +9,7 @@ the loss grows; the frame draws that and says so.
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 
@@ -33,6 +34,13 @@ MAX_STEPS = 50
 # XᵀX and Xᵀy, so memory does not grow with the rows, but X itself and the least-squares fit
 # do: a cap keeps a frame within a few hundred MB (measured: see tests/test_explorers.py).
 MAX_ROWS = 100_000
+# The largest curvature the learner's data may give: beyond these the contours and the steps
+# over- or underflow float64 (X of about 1e-200 or 1e200), or the learning rates that converge
+# lie far from any a slider can hold.
+CURVATURE = (1e-8, 1e12)
+# How far from 0 a start may lie: the first step's loss must stay a float64 number.
+MAX_START = 1e6
+MAX_LR = 10.0
 # Example 2 with two parameters: X has a column of ones and the times t = 0, 1, 2.
 X = torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
 Y = torch.tensor([1.0, 2.0, 2.0], dtype=torch.float64)
@@ -51,9 +59,47 @@ class Loss:
     data: tuple[torch.Tensor, torch.Tensor] | None = None  # X and y of a 2-D loss
 
 
+@dataclass(frozen=True)
+class Fit:
+    """The least-squares picture of X (m, 2) and y: XᵀX, the best w, the loss there, λ_max."""
+
+    gram: tuple[float, float, float]  # (XᵀX)₀₀, (XᵀX)₀₁, (XᵀX)₁₁
+    best: tuple[float, float]
+    floor: float
+    curvature: float
+
+
+def fit(X: torch.Tensor, Y: torch.Tensor) -> Fit:
+    """Solve least squares for two parameters exactly the same way in every process.
+
+    LAPACK's lstsq on the same 3×2 X gave two answers 2 ulp apart from call to call (about one
+    call in three, at any thread count), which moved the contours by a fraction of a pixel and
+    changed the frame's PNG. Here every sum is math.fsum (correctly rounded, whatever the order)
+    and the 2×2 system is solved by formula.
+    """
+    a, b = (X[:, k].detach().to(torch.float64).numpy() for k in (0, 1))
+    y = Y.detach().to(torch.float64).numpy()
+    with np.errstate(all="ignore"):  # numbers near 1e200 overflow: refused by the caller
+        products = (a * a, a * b, b * b, a * y, b * y)
+    if not all(np.isfinite(p).all() for p in products):
+        return Fit((math.inf,) * 3, (0.0, 0.0), math.inf, math.inf)
+    g00, g01, g11, c0, c1 = (math.fsum(p) for p in products)
+    det = g00 * g11 - g01 * g01
+    if det > 1e-12 * g00 * g11:
+        best = ((g11 * c0 - g01 * c1) / det, (g00 * c1 - g01 * c0) / det)
+    elif g00 + g11 > 0:  # the columns are parallel: XᵀX = s·uuᵀ, the shortest best w is Xᵀy / s
+        best = (c0 / (g00 + g11), c1 / (g00 + g11))
+    else:  # X underflows to zero when squared (1e-200): the loss is flat, refused by the caller
+        best = (0.0, 0.0)
+    residual = a * best[0] + b * best[1] - y
+    # the largest eigenvalue of 2XᵀX, by the formula for a symmetric 2×2 matrix
+    curvature = g00 + g11 + math.hypot(g00 - g11, 2 * g01)
+    return Fit((g00, g01, g11), best, math.fsum(residual * residual), curvature)
+
+
 def quadratic(X: torch.Tensor, Y: torch.Tensor, start, lr=None) -> Loss:
     """Example 2 with two parameters, z = ‖Xw − y‖², for the data X (m, 2) and y (m,)."""
-    curvature = float(torch.linalg.eigvalsh(2 * X.T @ X).max())
+    curvature = fit(X, Y).curvature
     if lr is None:  # a slider from slow to just past divergence, in round steps
         limit = 2 / curvature
         step = float(10.0 ** np.floor(np.log10(limit / 10)))
@@ -89,7 +135,9 @@ def _data(X, y, lang: str) -> tuple[torch.Tensor, torch.Tensor]:
     for name, value in (("X", X), ("y", y)):
         if isinstance(value, torch.Tensor):
             check_storage(value, name, lang)
-            value = value.detach().cpu().numpy()
+            value = value.detach().cpu()
+            # NumPy has no bfloat16: every real dtype goes through float64 on the torch side
+            value = (value if value.is_complex() else value.to(torch.float64)).numpy()
         if np.iscomplexobj(value) or (
             isinstance(value, (list, tuple)) and np.iscomplexobj(np.asarray(value, dtype=object))
         ):  # NumPy would drop the imaginary part with only a warning
@@ -108,6 +156,11 @@ def _data(X, y, lang: str) -> tuple[torch.Tensor, torch.Tensor]:
         raise ValueError(say("explorers.bad_data", lang, got="inf/nan"))
     if not X.any():
         raise ValueError(say("explorers.zero_data", lang))
+    curvature = fit(X, y).curvature
+    if not CURVATURE[0] <= curvature <= CURVATURE[1]:  # also inf and NaN
+        low, high = (f"{c:.0e}" for c in CURVATURE)
+        got = f"{curvature:.3g}"
+        raise ValueError(say("explorers.bad_scale", lang, curvature=got, low=low, high=high))
     return X, y
 
 
@@ -122,20 +175,21 @@ def problem(loss: str = "2d", X=None, y=None, start=None, *, lang: str | None = 
         return LOSSES[loss]
     X, y = _data(LOSSES["2d"].data[0] if X is None else X, Y if y is None else y, lang)
     start = (0.0, 0.0) if start is None else start
+    got = repr(start) if len(repr(start)) <= 60 else type(start).__name__
     try:
-        start = tuple(np.ravel(np.asarray(start, dtype=np.float64)))
+        start = tuple(float(v) for v in np.ravel(np.asarray(start, dtype=np.float64)))
     except (TypeError, ValueError, OverflowError):
         start = (start,)
-    if len(start) != 2 or not all(np.isfinite(start)):
-        raise ValueError(
-            say("explorers.bad_number", lang, name="start", example="(0.0, 0.0)", got=repr(start))
-        )
+    if len(start) != 2 or not all(np.isfinite(start) & (np.abs(start) <= MAX_START)):
+        raise ValueError(say("explorers.bad_start", lang, limit=f"{MAX_START:.0e}", got=got))
     return quadratic(X, y, start)
 
 
 def descend(loss, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
     """Run `steps` steps of gradient descent (gradients by autograd); return path and losses."""
-    spec = LOSSES[loss] if isinstance(loss, str) else loss
+    lang = resolve(None)
+    spec = loss if isinstance(loss, Loss) else problem(loss, lang=lang)
+    lr, steps = _check(lr, steps, lang, spec)
     w = torch.tensor(spec.start, dtype=torch.float64)
     path, losses = [w.clone()], []
     for _ in range(steps):
@@ -149,8 +203,10 @@ def descend(loss, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
     return torch.stack(path).numpy(), np.array(losses)
 
 
-def _check(lr, steps, lang: str) -> tuple[float, int]:
-    lr = one_number(lr, "lr", "0.05", low=0.0, high=10.0, lang=lang)
+def _check(lr, steps, lang: str, spec: Loss) -> tuple[float, int]:
+    # a flat loss (small X) converges with large rates: its slider reaches past its limit 2/λ
+    high = max(MAX_LR, 3 / spec.curvature)
+    lr = one_number(lr, "lr", "0.05", low=0.0, high=high, lang=lang)
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         raise TypeError(say("explorers.bad_steps", lang, high=MAX_STEPS, got=repr(steps)))
     if not 0 <= steps <= MAX_STEPS:
@@ -171,7 +227,7 @@ def descent_frame(
     """Draw the gradient-descent path on the loss and the loss per step (X, y: your own data)."""
     lang = resolve(lang)
     spec = problem(loss, X, y, start, lang=lang)
-    lr, steps = _check(lr, steps, lang)
+    lr, steps = _check(lr, steps, lang, spec)
     path, losses = descend(spec, lr, steps)
     limit = 2 / spec.curvature
     diverged = bool(steps > 0 and losses[-1] > losses[0])
@@ -224,19 +280,20 @@ def descent_frame(
         left.set_xlabel("$w$")
     else:
         data_X, data_y = spec.data
-        best = torch.linalg.lstsq(data_X, data_y.unsqueeze(1)).solution.squeeze(1).numpy()
+        solved = fit(data_X, data_y)
+        best = np.array(solved.best)
         if spec is LOSSES["2d"]:
             (x_low, x_high), (y_low, y_high) = (-3.0, 5.0), (-3.0, 4.0)
         else:  # a window around the minimum that holds the start with room to spare
             reach = float(np.abs(np.asarray(spec.start) - best).max()) * 1.5 + 1.0
             (x_low, x_high), (y_low, y_high) = ((c - reach, c + reach) for c in best)
         w0, w1 = np.meshgrid(np.linspace(x_low, x_high, 161), np.linspace(y_low, y_high, 141))
-        floor = float(((data_X @ torch.tensor(best) - data_y) ** 2).sum())
+        floor = solved.floor
         # ‖Xw − y‖² = floor + (w − w*)ᵀ XᵀX (w − w*) at the least-squares w*: the grid needs
         # only the 2×2 XᵀX, where Xw over the grid would take grid points × rows of memory
-        gram = (data_X.T @ data_X).numpy()
+        g00, g01, g11 = solved.gram
         d0, d1 = w0 - best[0], w1 - best[1]
-        z = floor + gram[0, 0] * d0**2 + 2 * gram[0, 1] * d0 * d1 + gram[1, 1] * d1**2
+        z = floor + g00 * d0**2 + 2 * g01 * d0 * d1 + g11 * d1**2
         levels = floor + np.geomspace(0.3, max(float(z.max()) - floor, 1.0), 12)
         left.contour(w0, w1, z, levels=levels, colors="#9aa9bd", linewidths=0.8)
         left.plot(
@@ -306,7 +363,9 @@ def explore_gradient_descent(
     spec = problem(loss, X, y, start, lang=lang)
     own = {"X": X, "y": y, "start": start}
     low, high, step, default = spec.lr
-    lr, steps = _check(default if lr is None else lr, spec.steps if steps is None else steps, lang)
+    lr, steps = _check(
+        default if lr is None else lr, spec.steps if steps is None else steps, lang, spec
+    )
     controls = (
         Control(
             "loss",

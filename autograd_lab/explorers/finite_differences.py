@@ -24,7 +24,7 @@ from autograd_lab.explorers.explorer import (
 from autograd_lab.explorers.tangent import FUNCTIONS, MENU_TEXT, _function
 from autograd_lab.fonts import family
 from autograd_lab.language import say, use
-from autograd_lab.plotting import tangent
+from autograd_lab.plotting import curve, tangent
 from autograd_lab.validation import one_number
 
 EXPONENTS = (-16.0, -1.0)  # h from 1e-16 to 1e-1
@@ -33,7 +33,11 @@ GRID = torch.tensor([10.0**e for e in np.arange(-16.0, -0.99, 0.25)], dtype=torc
 # An error of exactly 0 (the difference happened to round onto the answer) has no place on a
 # log axis: it is drawn at this floor instead.
 FLOOR = 1e-18
+# The top of the error axis is 1; larger errors (up to 1e308 for exp near its overflow) are
+# drawn at CEILING, off the top, so that matplotlib's log transform never overflows.
+CEILING = 10.0
 EPS = torch.finfo(torch.float64).eps
+MENU = {fn.f for fn in FUNCTIONS.values()}
 
 
 def differences(f, x0: float, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
@@ -61,6 +65,10 @@ def finite_difference_frame(
     step = torch.tensor([h], dtype=torch.float64)
     with use(lang):  # the helpers' own refusals, in the explorer's language
         forward, central, exact = differences(fn.f, x0, step)
+        if fn.f not in MENU:
+            # the V evaluates f on many points at once: an f that mixes elements (cumsum, a
+            # sum) would draw a wrong V without a word, so it is refused like in `derivative`
+            curve(fn.f, x0 + torch.cat([GRID, -GRID]))
     err_forward = abs(forward.item() - exact)
     err_central = abs(central.item() - exact)
     # each method's name, and the h where its V bottoms out
@@ -98,10 +106,13 @@ def finite_difference_frame(
         ((grid_forward - exact).abs(), "-", "explorers.fd_forward"),
         ((grid_central - exact).abs(), "--", "explorers.fd_central"),
     ]:
-        ax.plot(hs, errors.clamp(min=FLOOR).numpy(), style, label=say(method, lang))
+        # an f that overflows at x0 + h (exp near 709) has no error to draw there: a gap
+        shown = torch.where(errors.isfinite(), errors.clamp(FLOOR, CEILING), torch.nan)
+        ax.plot(hs, shown.numpy(), style, label=say(method, lang))
     ax.axvline(h, color="#555555", linewidth=1, linestyle=":")
-    ax.plot([h], [max(err_forward, FLOOR)], "o", color="#1f77b4", markersize=6)
-    ax.plot([h], [max(err_central, FLOOR)], "s", color="#ff7f0e", markersize=6)
+    for error, marker, colour in ((err_forward, "o", "#1f77b4"), (err_central, "s", "#ff7f0e")):
+        if math.isfinite(error):
+            ax.plot([h], [min(max(error, FLOOR), CEILING)], marker, color=colour, markersize=6)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_ylim(FLOOR / 3, 1.0)
@@ -133,13 +144,19 @@ def explore_finite_differences(
     _function(function, lang)
     h = one_number(h, "h", "1e-4", low=10.0 ** EXPONENTS[0] * 0.999, high=1e-1 * 1.001, lang=lang)
     x0 = one_number(x0, "x0", "1.0", lang=lang)
+    options = tuple((MENU_TEXT[name], name) for name in FUNCTIONS)
+    if not isinstance(function, str):
+        # the learner's f: refused now if it cannot be drawn, not when the notebook shows it;
+        # the menu holds it too (a menu without the current value cannot be built)
+        finite_difference_frame(h, function, x0, lang=lang)
+        options += (("f(x)", function),)
     controls = (
         Control("h", "explorers.h", "log", *EXPONENTS, EXPONENT_STEP),
         Control(
             "function",
             "explorers.function",
             "choice",
-            options=tuple((MENU_TEXT[name], name) for name in FUNCTIONS),
+            options=options,
         ),
     )
     steps = (1e-1, 1e-3, 1e-5, 1e-8, 1e-11, 1e-14, 1e-16)
