@@ -64,6 +64,7 @@ class Notebook:
     student: bool = False  # has a student edition (answers hidden), generated from this one
     track: str = CORE
     minutes: int = 0  # to read it and run every cell, as a learner would
+    exercise_minutes: int = 0  # to do its "check yourself" exercises, beside the reading
     requires: tuple[str, ...] = ()  # the slugs of the notebooks it assumes
     outcomes: Mapping[str, str] = field(default_factory=dict)  # "you will be able to ..."
 
@@ -74,6 +75,8 @@ class Notebook:
             raise ValueError(f"{self.slug}: track {self.track!r} is not one of {TRACKS}")
         if not isinstance(self.minutes, int) or self.minutes < 0:
             raise ValueError(f"{self.slug}: minutes must be a whole number (0: not estimated)")
+        if not isinstance(self.exercise_minutes, int) or self.exercise_minutes < 0:
+            raise ValueError(f"{self.slug}: exercise_minutes must be a whole number (0: none)")
 
     @property
     def editions(self) -> tuple[str, ...]:
@@ -245,6 +248,7 @@ COURSE = Course(
             {"zh": "自动求导入门", "en": "Autograd basics"},
             student=True,
             minutes=20,
+            exercise_minutes=15,
             outcomes={
                 "zh": "用 `backward()` 和 `.grad` 求梯度，清零累加的梯度，对非标量输出求 "
                 "$\\mathbf{v}^\\top J$，用 `detach` 截断，对带控制流的函数求导",
@@ -259,6 +263,7 @@ COURSE = Course(
             student=True,
             track=DEEP,
             minutes=20,
+            exercise_minutes=10,
             requires=("01_autograd_basics",),
             outcomes={
                 "zh": "画出导数和切线，说清折点处（ReLU、$\\lvert x\\rvert$）PyTorch 给的值，"
@@ -273,6 +278,7 @@ COURSE = Course(
             {"zh": "链式法则与计算图", "en": "The chain rule and computation graphs"},
             student=True,
             minutes=20,
+            exercise_minutes=10,
             requires=("01_autograd_basics",),
             outcomes={
                 "zh": "带着形状写链式法则，读懂计算图和隐式构图，说出正向模式与反向模式各算什么",
@@ -285,6 +291,7 @@ COURSE = Course(
             {"zh": "自动求导实战", "en": "Autograd in practice"},
             student=True,
             minutes=20,
+            exercise_minutes=15,
             requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
             outcomes={
                 "zh": "分清叶子与非叶子，关掉记录，读懂并修好原地修改和两次反向的报错，"
@@ -299,6 +306,7 @@ COURSE = Course(
             student=True,
             track=DEEP,
             minutes=30,
+            exercise_minutes=15,
             requires=("04_autograd_in_practice",),
             outcomes={
                 "zh": "用 `create_graph=True` 求二阶导数和 Hessian–向量积，写一个在 `torch.func` 下"
@@ -316,6 +324,7 @@ COURSE = Course(
             student=True,
             track=DEEP,
             minutes=35,
+            exercise_minutes=15,
             requires=("01_autograd_basics", "03_chain_rule_and_graphs"),
             outcomes={
                 "zh": "一步一步跟着反向模式走，自己实现记录、拓扑序与梯度累加，"
@@ -330,6 +339,7 @@ COURSE = Course(
             student=True,
             track=DEEP,
             minutes=25,
+            exercise_minutes=15,
             requires=("03_chain_rule_and_graphs", "06_autograd_from_scratch"),
             outcomes={
                 "zh": "在 `jacfwd` 与 `jacrev` 之间按形状做选择，看到前向保存的张量，"

@@ -32,6 +32,18 @@ def track_label(nb: Notebook, lang: str | None = None) -> str:
     return f"{label} · {say('course.minutes', lang, minutes=nb.minutes)}" if nb.minutes else label
 
 
+def time_cell(nb: Notebook, lang: str | None = None) -> str:
+    """Return a notebook's time in the map: reading and running, and its exercises beside."""
+    if nb.exercise_minutes:
+        return say(
+            "course.minutes_and_exercises",
+            lang,
+            minutes=nb.minutes,
+            exercises=nb.exercise_minutes,
+        )
+    return say("course.minutes", lang, minutes=nb.minutes)
+
+
 def english_words(path: Path) -> int:
     """Count the words of prose (markdown cells) in a notebook."""
     nb = nbformat.read(path, as_version=4)
@@ -65,7 +77,7 @@ def table(lang: str, link: Callable[[Copy], str] = relative_link, course: Course
         cells = (
             title,
             track_name(nb.track, lang),
-            say("course.minutes", lang, minutes=nb.minutes),
+            time_cell(nb, lang),
             assumes or say("course.assumes_nothing", lang),
             nb.outcomes.get(lang, ""),
         )
@@ -79,9 +91,19 @@ def totals(lang: str, course: Course = COURSE) -> str:
     for track in TRACKS:
         notebooks = course.track(track)
         minutes = sum(nb.minutes for nb in notebooks)
+        exercises = sum(nb.exercise_minutes for nb in notebooks)
         name = track_name(track, lang)
         count = len(notebooks)
-        lines.append(say("course.track_total", lang, track=name, count=count, minutes=minutes))
+        lines.append(
+            say(
+                "course.track_total",
+                lang,
+                track=name,
+                count=count,
+                minutes=minutes,
+                exercises=exercises,
+            )
+        )
     return "\n".join(f"- {line}" for line in lines)
 
 
