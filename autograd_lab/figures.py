@@ -1033,13 +1033,13 @@ def draw(name: str, lang: str | None = None) -> Figure:
 def _check_name(name: object) -> None:
     if not isinstance(name, str) or name not in FIGURES:
         choices = ", ".join(FIGURES)
-        raise ValueError(say("figures.unknown_figure", None, got=repr(name), choices=choices))
+        raise ValueError(say("figure_files.unknown_figure", None, got=repr(name), choices=choices))
 
 
 def save(fig: Figure, path: str | os.PathLike) -> Path:
     """Write a figure as PNG the way the builder does; return the path."""
     if not isinstance(fig, Figure):
-        raise TypeError(say("figures.not_figure", None, got=describe(fig)))
+        raise TypeError(say("figure_files.not_figure", None, got=describe(fig)))
     if (
         not isinstance(path, str | os.PathLike)
         or Path(path).suffix.lower() != ".png"
@@ -1047,7 +1047,7 @@ def save(fig: Figure, path: str | os.PathLike) -> Path:
     ):
         got = repr(str(path)) if isinstance(path, str | os.PathLike) else describe(path)
         error = ValueError if isinstance(path, str | os.PathLike) else TypeError
-        raise error(say("figures.bad_path", None, got=got))
+        raise error(say("figure_files.bad_path", None, got=got))
     # The font family is resolved when the text is drawn, so the course style must hold here
     # too; and no timestamp or version tag goes into the file: same versions, same bytes.
     with mpl.rc_context(course_rc()):
@@ -1067,12 +1067,12 @@ def build_figures(
 ) -> list[Path]:
     """Draw every lecture figure in every language into out_dir/<lang>/; return the paths."""
     if not isinstance(out_dir, str | os.PathLike):
-        raise TypeError(say("figures.out_dir_type", None, got=type(out_dir).__name__))
+        raise TypeError(say("figure_files.out_dir_type", None, got=type(out_dir).__name__))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ValueError(say("figures.out_dir_file", None, path=out))
+        raise ValueError(say("figure_files.out_dir_file", None, path=out))
     if isinstance(languages, str):
-        raise TypeError(say("figures.languages_type", None, example=repr(languages)))
+        raise TypeError(say("figure_files.languages_type", None, example=repr(languages)))
     for lang in languages:
         language.check(lang)
     paths = []

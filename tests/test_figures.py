@@ -25,7 +25,10 @@ FONT = "Noto Sans CJK SC"  # the font the committed PNGs were drawn with (Debian
 TOL = 1.0
 # Which notebook shows which lecture figure: the chain-rule notebook F1-F6, the modes notebook F7.
 SHOWN_IN = {
-    "03_chain_rule_and_graphs": [name for name in figures.FIGURES if name != "f7_complexity"],
+    "03_chain_rule_and_graphs": [
+        name for name in figures.FIGURES if name not in ("f6_reverse_accumulation", "f7_complexity")
+    ],
+    "06_autograd_from_scratch": ["f6_reverse_accumulation"],  # reverse mode step by step
     "07_modes_and_memory": ["f7_complexity"],
 }
 FIGURE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]*assets/[^)\s]+\.png)\)")
