@@ -18,7 +18,7 @@ import torch
 
 from autograd_lab.fonts import family as font_family
 from autograd_lab.language import check as check_language
-from autograd_lab.language import say
+from autograd_lab.language import current, say, use
 from autograd_lab.validation import check_axes, check_bool, check_text, describe, fail
 
 if TYPE_CHECKING:  # matplotlib is imported lazily: building a graph needs no plotting stack
@@ -32,8 +32,8 @@ TEXT_MAX_NODES, TEXT_MAX_LEVELS, TEXT_ROW_NODES = 200, 40, 8
 DRAW_MAX_NODES, DRAW_MAX_LEVELS, DRAW_ROW_NODES = 60, 16, 10
 HEAD_LEVELS, TAIL_LEVELS = 3, 3
 INDENT_LEVELS = 40  # deeper lines of a full text tree carry their depth instead of indentation
-# Shown after a node whose inputs were already listed higher up in the text tree.
-SHOWN_ABOVE = "  (↑ shown above)"
+# The tag after a node's name in the text tree (an operation carries none).
+TAGS = {"leaf": "graph.tag_leaf", "output": "graph.tag_output", "const": "graph.tag_const"}
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,8 @@ class Graph:
             if level > INDENT_LEVELS:
                 text = f"[{level}] {text}"
             if node_id in expanded and inputs[node_id]:
-                lines.append(lead + text + SHOWN_ABOVE)
+                # its inputs were already listed higher up in the tree
+                lines.append(f"{lead}{text}  {say('graph.shown_above')}")
                 continue
             lines.append(lead + text)
             expanded.add(node_id)
@@ -226,7 +227,7 @@ def _shown(rows: list[list[str]], depth: int) -> list[list[str]]:
 
 
 def _text_label(node: Node) -> str:
-    return node.label if node.kind == "op" else f"{node.label}  [{node.kind}]"
+    return node.label if node.kind == "op" else f"{node.label}  {say(TAGS[node.kind])}"
 
 
 def _some(ids: list[str], limit: int = 10) -> str:
@@ -243,8 +244,9 @@ def level_rows(graph: Graph, layer: dict[str, int], depth: int) -> list[list[str
     return rows
 
 
-def _shape(t: torch.Tensor) -> str:
-    return str(tuple(t.shape))
+def _leaf_name(t: torch.Tensor) -> str:
+    """The name of a leaf nobody named, like "leaf (3,)", in the current language."""
+    return say("graph.name_leaf", shape=tuple(t.shape))
 
 
 def _check_names(names: Mapping[str, torch.Tensor] | None) -> dict[int, str]:
@@ -269,22 +271,22 @@ def _check_names(names: Mapping[str, torch.Tensor] | None) -> dict[int, str]:
 def _const_label(fn, slot: int, name_of: dict[int, str]) -> str:
     """Name the constant in input `slot` of `fn`, when PyTorch still holds it."""
     # Binary ops such as mul and div save their operands as _saved_self / _saved_other (slots
-    # 0 / 1); backward frees them, after which the constant can only be called "const".
+    # 0 / 1); backward frees them, after which the constant can only be called a constant.
     attrs = ("_saved_self", "_saved_other")
     # Looked up on the class: reading a freed saved tensor raises RuntimeError, not AttributeError.
     if slot > 1 or len(fn.next_functions) != 2 or not all(hasattr(type(fn), a) for a in attrs):
-        return "const"
+        return say("graph.name_const")
     try:
         value = getattr(fn, attrs[slot])
     except RuntimeError:
-        return "const"
+        return say("graph.name_const")
     if not isinstance(value, torch.Tensor):
-        return "const"
+        return say("graph.name_const")
     if id(value) in name_of:
         return name_of[id(value)]
     if value.numel() == 1:
         return f"{value.item():g}"
-    return "const"
+    return say("graph.name_const")
 
 
 def walk_graph(root, output_label: str, op_label, inputs) -> Graph:
@@ -348,7 +350,7 @@ def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | Non
     if tensor.grad_fn is None:
         if not tensor.requires_grad:
             fail(ValueError, "errors.g_no_history")
-        label = name_of.get(id(tensor), f"leaf {_shape(tensor)}")
+        label = name_of.get(id(tensor), _leaf_name(tensor))
         return Graph(nodes=(Node("n0", label, "leaf"),), edges=())
     # (grad_fn, name) of named intermediate tensors; holding the grad_fn objects keeps the
     # identity checks valid. The output's own name already labels the output node.
@@ -368,11 +370,11 @@ def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | Non
                 yield "const", _const_label(fn, slot, name_of), None
             elif type(parent).__name__ == "AccumulateGrad":
                 leaf = parent.variable
-                yield "leaf", name_of.get(id(leaf), f"leaf {_shape(leaf)}"), parent
+                yield "leaf", name_of.get(id(leaf), _leaf_name(leaf)), parent
             else:
                 yield "op", None, parent
 
-    output = name_of.get(id(tensor), "output")
+    output = name_of.get(id(tensor), say("graph.name_output"))
     return walk_graph(tensor.grad_fn, output, op_label, inputs)
 
 
@@ -569,7 +571,9 @@ def draw(
     """Draw the graph autograd recorded for `tensor`."""
     check_axes(ax)
     check_text(title, "title")
-    return draw_graph(autograd_graph(tensor, names), ax=ax, title=title, lang=lang)
+    with use(current(lang)):  # the boxes' default names ("output", "leaf (3,)") speak `lang` too
+        graph = autograd_graph(tensor, names)
+    return draw_graph(graph, ax=ax, title=title, lang=lang)
 
 
 def merge_legends(axes: Sequence[Axes]) -> Legend | None:
