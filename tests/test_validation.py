@@ -821,7 +821,10 @@ def test_a_large_graph_is_summarized_and_says_so():
     assert lines[-1] == "level 20001: leaf ()  [leaf]" and len(lines) == 7
     assert "19996 nodes in 19996 levels left out: the graph has 20002 nodes in 20002 levels" in text
     with lang.use("zh"):
-        assert "省略了中间 19996 层" in graph_text(chain(20_000))
+        text = graph_text(chain(20_000))
+    assert "省略了中间 19996 层" in text
+    assert text.splitlines()[0].endswith(" 输出  [输出]")
+    assert text.splitlines()[-1].endswith(" 叶子 ()  [叶子]")
 
 
 def test_a_wide_graph_summarizes_each_level():
@@ -834,8 +837,12 @@ def test_a_wide_graph_summarizes_each_level():
 def test_full_text_grows_linearly():
     sizes = {n: len(graph_text(chain(n), full=True)) for n in (2_000, 8_000)}
     assert sizes[8_000] < 4.5 * sizes[2_000]  # quadratic growth would give 16 times
-    deepest = graph_text(chain(2_000), full=True).splitlines()[-1]
+    with lang.use("en"):
+        deepest = graph_text(chain(2_000), full=True).splitlines()[-1]
     assert deepest.endswith("[2001] leaf ()  [leaf]") and len(deepest) < 250
+    with lang.use("zh"):
+        deepest = graph_text(chain(2_000), full=True).splitlines()[-1]
+    assert deepest.endswith("[2001] 叶子 ()  [叶子]") and len(deepest) < 250
 
 
 def test_drawing_a_large_graph_draws_a_summary():
