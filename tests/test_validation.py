@@ -146,8 +146,11 @@ BAD_F = [
     ("math-sin", math.sin, TypeError, "not np.sin\\(x\\) or math.sin\\(x\\)"),
     ("numpy-sin", np.sin, TypeError, "not np.sin\\(x\\) or math.sin\\(x\\)"),
     ("returns-list", lambda v: v.tolist(), TypeError, "returned list .*, not a tensor"),
-    ("returns-float", lambda v: float(v.sum()), TypeError, "returned float .*, not a tensor"),
+    ("returns-float", lambda v: v.detach().sum().item(), TypeError, "returned float .*, not a"),
     ("complex-out", lambda v: v * 1j, TypeError, "complex"),
+    # float() on a tensor with a history: autograd cannot follow the number it gives
+    ("to-number", lambda v: float(v.sum()), TypeError, "turned a tensor into a Python number"),
+    ("cut-by-number", lambda v: v * float(v.sum()), TypeError, "into a Python number"),
 ]
 ELEMENTWISE_F = [
     ("sum", lambda v: v.sum(), ValueError, "element-wise"),
@@ -165,7 +168,13 @@ for name, bad, error, hint in BAD_F + ELEMENTWISE_F:
 for name, bad, error, hint in BAD_F[:5] + ELEMENTWISE_F[1:]:
     case(f"tangent-f-{name}", lambda b=bad: tangent(b, 1.0), error, hint)
     case(f"plot_tangent-f-{name}", lambda b=bad: plot_tangent(b, 1.0, ax=ax()), error, hint)
-case("tangent-f-returns-float", lambda: tangent(math.sin, 1.0), TypeError, "returned float")
+case("tangent-f-math-sin", lambda: tangent(math.sin, 1.0), TypeError, "into a Python number")
+case(
+    "tangent-f-cut-by-number",
+    lambda: tangent(lambda t: t * float(t), 1.0),
+    TypeError,
+    "not np.sin\\(x\\) or math.sin\\(x\\) \\(f turned a tensor into a Python number",
+)
 
 # --- one number: x0 ---------------------------------------------------------------------------
 BAD_X0 = [
