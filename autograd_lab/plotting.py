@@ -7,9 +7,7 @@ returns that Axes; nothing here changes matplotlib's global state or calls `plt.
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +33,7 @@ from autograd_lab.validation import (
     one_number,
     points,
     real_array,
+    refusing_numbers,
 )
 
 if TYPE_CHECKING:  # pyplot is imported only when a helper has to create a figure
@@ -185,44 +184,12 @@ def plot(
 
 # Messages of PyTorch and NumPy when f computes with NumPy or math on a tensor.
 NOT_TORCH = ("numpy", "python scalar", "only one element tensors", "converted to python")
-# PyTorch's warning when float() or math turns a tensor that requires grad into a number.
-TO_NUMBER = "Converting a tensor with requires_grad=True to a scalar"
-
-
-@contextlib.contextmanager
-def _refusing_numbers() -> Iterator[None]:
-    """Refuse an f that turned a tensor into a Python number inside the block.
-
-    Autograd cannot follow such a number: the derivative would silently miss the path through
-    it, and PyTorch's only sign is a warning, which the refusal replaces. Other warnings are
-    passed on unchanged.
-    """
-    always = torch.is_warn_always_enabled()
-    # PyTorch gives that warning once per session; every call must see it.
-    torch.set_warn_always(True)
-    caught: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-    finally:
-        torch.set_warn_always(always)
-        converted = False
-        for notice in caught:
-            if issubclass(notice.category, UserWarning) and TO_NUMBER in str(notice.message):
-                converted = True
-            else:
-                warnings.warn_explicit(
-                    notice.message, notice.category, notice.filename, notice.lineno
-                )
-    if converted:  # reached only when f returned: an error of f's own is reported as it was
-        fail(TypeError, "errors.f_numpy", detail=say("errors.f_to_number"))
 
 
 def _value_and_derivative(f: Callable, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """f(x) and f'(x) for checked points x (a fresh tensor) and a checked callable f."""
     x = x.requires_grad_(True)
-    with _refusing_numbers():
+    with refusing_numbers():
         try:
             # A recorded copy: the identity then has a history, and an f working in place is fine.
             y = f(x.clone())
