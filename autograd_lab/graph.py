@@ -232,7 +232,7 @@ def _text_label(node: Node) -> str:
 
 def _some(ids: list[str], limit: int = 10) -> str:
     """The first ids of a list, for a message about a graph of any size."""
-    more = f", … ({len(ids)} in all)" if len(ids) > limit else ""
+    more = ", " + say("errors.g_in_all", count=len(ids)) if len(ids) > limit else ""
     return ", ".join(ids[:limit]) + more
 
 

@@ -269,3 +269,11 @@ def test_drawing_leaves_global_style_alone(x):
     before = dict(matplotlib.rcParams)
     draw(x * 2, ax=Figure().add_subplot())
     assert dict(matplotlib.rcParams) == before
+
+
+def test_a_message_about_a_large_graph_lists_a_few_ids_in_the_learners_language():
+    nodes = tuple(Node(f"n{i}", f"v{i}", "leaf") for i in range(12))
+    with pytest.raises(ValueError, match=r"n0, n1, .*, … \(12 in all\)"):
+        Graph(nodes=nodes, edges=(("n0", "nope"),))
+    with language.use("zh"), pytest.raises(ValueError, match="…（共 12 个）"):
+        Graph(nodes=nodes, edges=(("n0", "nope"),))
