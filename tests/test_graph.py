@@ -277,3 +277,18 @@ def test_a_message_about_a_large_graph_lists_a_few_ids_in_the_learners_language(
         Graph(nodes=nodes, edges=(("n0", "nope"),))
     with language.use("zh"), pytest.raises(ValueError, match="…（共 12 个）"):
         Graph(nodes=nodes, edges=(("n0", "nope"),))
+
+
+def test_lang_chooses_the_words_of_one_text_whatever_the_notebook_speaks(x):
+    y = (x * 3).sum()
+    with language.use("zh"):
+        english = graph_text(y, lang="en")
+        graph = autograd_graph(y, lang="en")
+    assert english.splitlines()[0] == "output  [output]" and "leaf (4,)  [leaf]" in english
+    assert graph.to_text(lang="zh").splitlines()[0] == "output  [输出]"  # names are data
+    deep = torch.tensor(0.5, requires_grad=True)
+    for _ in range(60):
+        deep = deep.tanh()
+    assert graph_text(deep, lang="zh").splitlines()[0] == "第 0 层： 输出  [输出]"
+    with pytest.raises(ValueError, match="unknown language"):
+        graph_text(y, lang="fr")
