@@ -21,6 +21,7 @@ from autograd_lab.validation import (
     fail,
     is_real_number,
     non_negative,
+    refusing_numbers,
 )
 
 EPS = 1e-6
@@ -122,20 +123,22 @@ def _check_size(x: torch.Tensor, y: torch.Tensor) -> None:
 
 def _call(f, x: torch.Tensor, shape: torch.Size | None = None) -> torch.Tensor:
     """f at a private copy of x: an f that works in place never changes the caller's tensor."""
-    try:
-        y = f(x.clone())  # for an x that requires grad the copy is recorded: f may work in place
-    except RuntimeError as err:
-        text = str(err)
-        if "in-place" in text or "inplace" in text:
-            fail(ValueError, "errors.f_in_place", detail=text.splitlines()[0])
-        if "numpy" in text.lower():
-            fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
-        raise
-    except (TypeError, ValueError) as err:
-        text = str(err).lower()
-        if "numpy" in text or "only one element tensors" in text or "python scalar" in text:
-            fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
-        raise
+    with refusing_numbers():  # a float() of a tensor with a history would cut the graph
+        try:
+            # For an x that requires grad the copy is recorded: f may work in place.
+            y = f(x.clone())
+        except RuntimeError as err:
+            text = str(err)
+            if "in-place" in text or "inplace" in text:
+                fail(ValueError, "errors.f_in_place", detail=text.splitlines()[0])
+            if "numpy" in text.lower():
+                fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
+            raise
+        except (TypeError, ValueError) as err:
+            text = str(err).lower()
+            if "numpy" in text or "only one element tensors" in text or "python scalar" in text:
+                fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
+            raise
     if not isinstance(y, torch.Tensor):
         fail(TypeError, "errors.gc_f_not_tensor", got=describe(y))
     if y.is_complex():

@@ -18,7 +18,7 @@ import torch
 
 from autograd_lab.fonts import family as font_family
 from autograd_lab.language import check as check_language
-from autograd_lab.language import say
+from autograd_lab.language import current, say, use
 from autograd_lab.validation import check_axes, check_bool, check_text, describe, fail
 
 if TYPE_CHECKING:  # matplotlib is imported lazily: building a graph needs no plotting stack
@@ -32,8 +32,8 @@ TEXT_MAX_NODES, TEXT_MAX_LEVELS, TEXT_ROW_NODES = 200, 40, 8
 DRAW_MAX_NODES, DRAW_MAX_LEVELS, DRAW_ROW_NODES = 60, 16, 10
 HEAD_LEVELS, TAIL_LEVELS = 3, 3
 INDENT_LEVELS = 40  # deeper lines of a full text tree carry their depth instead of indentation
-# Shown after a node whose inputs were already listed higher up in the text tree.
-SHOWN_ABOVE = "  (↑ shown above)"
+# The tag after a node's name in the text tree (an operation carries none).
+TAGS = {"leaf": "graph.tag_leaf", "output": "graph.tag_output", "const": "graph.tag_const"}
 
 
 @dataclass(frozen=True)
@@ -115,19 +115,22 @@ class Graph:
         consumed = {src for src, _ in self.edges}
         return [node.id for node in self.nodes if node.id not in consumed]
 
-    def to_text(self, full: bool = False) -> str:
+    def to_text(self, full: bool = False, lang: str | None = None) -> str:
         """Return the graph as a text tree rooted at the output, inputs indented below.
 
         A graph too large to read (more than TEXT_MAX_NODES nodes or TEXT_MAX_LEVELS levels)
         is summarized: its first and last levels, and how much was left out; `full=True`
         prints every node all the same. The text grows linearly with the graph: below
         INDENT_LEVELS levels a line is not indented further but starts with its depth, [57].
+        Its tags ([leaf], [output], [const]) speak `lang` (None: the current language).
         """
         check_bool(full, "full")
+        if lang is not None:
+            check_language(lang)
         layer = layers(self)  # also rejects a cycle, which has no tree to print
         depth = max(layer.values()) + 1
         if not full and (len(self.nodes) > TEXT_MAX_NODES or depth > TEXT_MAX_LEVELS):
-            return self._summary(layer, depth)
+            return self._summary(layer, depth, lang)
         by_id = {node.id: node for node in self.nodes}
         inputs = self.input_map()
         lines: list[str] = []
@@ -136,11 +139,12 @@ class Graph:
         stack = [(root, "", "", 0) for root in reversed(self.roots())]
         while stack:
             node_id, lead, child_lead, level = stack.pop()
-            text = _text_label(by_id[node_id])
+            text = _text_label(by_id[node_id], lang)
             if level > INDENT_LEVELS:
                 text = f"[{level}] {text}"
             if node_id in expanded and inputs[node_id]:
-                lines.append(lead + text + SHOWN_ABOVE)
+                # its inputs were already listed higher up in the tree
+                lines.append(f"{lead}{text}  {say('graph.shown_above', lang)}")
                 continue
             lines.append(lead + text)
             expanded.add(node_id)
@@ -160,23 +164,29 @@ class Graph:
                 )
         return "\n".join(lines)
 
-    def _summary(self, layer: dict[str, int], depth: int) -> str:
+    def _summary(self, layer: dict[str, int], depth: int, lang: str | None) -> str:
         by_id = {node.id: node for node in self.nodes}
         rows = level_rows(self, layer, depth)
         lines = []
         for level in _shown_levels(depth):
             if level == depth - TAIL_LEVELS and level > HEAD_LEVELS:
-                lines.append(self._gap(rows, depth))
+                lines.append(self._gap(rows, depth, lang=lang))
             row = rows[level]
-            names = [_text_label(by_id[i]) for i in row[:TEXT_ROW_NODES]]
+            names = [_text_label(by_id[i], lang) for i in row[:TEXT_ROW_NODES]]
             if len(row) > TEXT_ROW_NODES:
-                names.append(say("errors.g_more", count=len(row) - TEXT_ROW_NODES))
-            lines.append(f"{say('errors.g_level', level=level)} {', '.join(names)}")
+                names.append(say("errors.g_more", lang, count=len(row) - TEXT_ROW_NODES))
+            lines.append(f"{say('errors.g_level', lang, level=level)} {', '.join(names)}")
         if depth <= HEAD_LEVELS + TAIL_LEVELS:
-            lines.append(self._gap(rows, depth))
+            lines.append(self._gap(rows, depth, lang=lang))
         return "\n".join(lines)
 
-    def _gap(self, rows: list[list[str]], depth: int, row_nodes: int = TEXT_ROW_NODES) -> str:
+    def _gap(
+        self,
+        rows: list[list[str]],
+        depth: int,
+        row_nodes: int = TEXT_ROW_NODES,
+        lang: str | None = None,
+    ) -> str:
         hidden = rows[HEAD_LEVELS : max(HEAD_LEVELS, depth - TAIL_LEVELS)]
         hidden_nodes = sum(map(len, hidden)) + sum(
             max(0, len(r) - row_nodes) for r in _shown(rows, depth)
@@ -185,6 +195,7 @@ class Graph:
             widest = max(map(len, rows))
             return say(
                 "errors.g_summary_wide",
+                lang,
                 hidden_nodes=hidden_nodes,
                 nodes=len(self.nodes),
                 widest=widest,
@@ -192,6 +203,7 @@ class Graph:
             )
         return say(
             "errors.g_summary",
+            lang,
             hidden_levels=len(hidden),
             hidden_nodes=hidden_nodes,
             nodes=len(self.nodes),
@@ -225,13 +237,13 @@ def _shown(rows: list[list[str]], depth: int) -> list[list[str]]:
     return [rows[i] for i in _shown_levels(depth)]
 
 
-def _text_label(node: Node) -> str:
-    return node.label if node.kind == "op" else f"{node.label}  [{node.kind}]"
+def _text_label(node: Node, lang: str | None = None) -> str:
+    return node.label if node.kind == "op" else f"{node.label}  {say(TAGS[node.kind], lang)}"
 
 
 def _some(ids: list[str], limit: int = 10) -> str:
     """The first ids of a list, for a message about a graph of any size."""
-    more = f", … ({len(ids)} in all)" if len(ids) > limit else ""
+    more = ", " + say("errors.g_in_all", count=len(ids)) if len(ids) > limit else ""
     return ", ".join(ids[:limit]) + more
 
 
@@ -243,8 +255,9 @@ def level_rows(graph: Graph, layer: dict[str, int], depth: int) -> list[list[str
     return rows
 
 
-def _shape(t: torch.Tensor) -> str:
-    return str(tuple(t.shape))
+def _leaf_name(t: torch.Tensor) -> str:
+    """The name of a leaf nobody named, like "leaf (3,)", in the current language."""
+    return say("graph.name_leaf", shape=tuple(t.shape))
 
 
 def _check_names(names: Mapping[str, torch.Tensor] | None) -> dict[int, str]:
@@ -269,22 +282,22 @@ def _check_names(names: Mapping[str, torch.Tensor] | None) -> dict[int, str]:
 def _const_label(fn, slot: int, name_of: dict[int, str]) -> str:
     """Name the constant in input `slot` of `fn`, when PyTorch still holds it."""
     # Binary ops such as mul and div save their operands as _saved_self / _saved_other (slots
-    # 0 / 1); backward frees them, after which the constant can only be called "const".
+    # 0 / 1); backward frees them, after which the constant can only be called a constant.
     attrs = ("_saved_self", "_saved_other")
     # Looked up on the class: reading a freed saved tensor raises RuntimeError, not AttributeError.
     if slot > 1 or len(fn.next_functions) != 2 or not all(hasattr(type(fn), a) for a in attrs):
-        return "const"
+        return say("graph.name_const")
     try:
         value = getattr(fn, attrs[slot])
     except RuntimeError:
-        return "const"
+        return say("graph.name_const")
     if not isinstance(value, torch.Tensor):
-        return "const"
+        return say("graph.name_const")
     if id(value) in name_of:
         return name_of[id(value)]
     if value.numel() == 1:
         return f"{value.item():g}"
-    return "const"
+    return say("graph.name_const")
 
 
 def walk_graph(root, output_label: str, op_label, inputs) -> Graph:
@@ -340,15 +353,30 @@ def walk_graph(root, output_label: str, op_label, inputs) -> Graph:
     )
 
 
-def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> Graph:
-    """Walk the graph autograd recorded for `tensor`; `names` like {"x": x} label tensors."""
+def autograd_graph(
+    tensor: torch.Tensor,
+    names: Mapping[str, torch.Tensor] | None = None,
+    *,
+    lang: str | None = None,
+) -> Graph:
+    """Walk the graph autograd recorded for `tensor`; `names` like {"x": x} label tensors.
+
+    The nodes `names` leaves unnamed are called "output", "leaf (3,)" or "const" in `lang`
+    (None: the current language).
+    """
     if not isinstance(tensor, torch.Tensor):
         fail(TypeError, "errors.g_not_tensor", func="autograd_graph", got=describe(tensor))
     name_of = _check_names(names)
+    with use(current(lang)):
+        return _walk_torch(tensor, names, name_of)
+
+
+def _walk_torch(tensor: torch.Tensor, names, name_of: dict[int, str]) -> Graph:
+    """The graph of a checked tensor, its unnamed nodes named in the current language."""
     if tensor.grad_fn is None:
         if not tensor.requires_grad:
             fail(ValueError, "errors.g_no_history")
-        label = name_of.get(id(tensor), f"leaf {_shape(tensor)}")
+        label = name_of.get(id(tensor), _leaf_name(tensor))
         return Graph(nodes=(Node("n0", label, "leaf"),), edges=())
     # (grad_fn, name) of named intermediate tensors; holding the grad_fn objects keeps the
     # identity checks valid. The output's own name already labels the output node.
@@ -368,20 +396,24 @@ def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | Non
                 yield "const", _const_label(fn, slot, name_of), None
             elif type(parent).__name__ == "AccumulateGrad":
                 leaf = parent.variable
-                yield "leaf", name_of.get(id(leaf), f"leaf {_shape(leaf)}"), parent
+                yield "leaf", name_of.get(id(leaf), _leaf_name(leaf)), parent
             else:
                 yield "op", None, parent
 
-    output = name_of.get(id(tensor), "output")
+    output = name_of.get(id(tensor), say("graph.name_output"))
     return walk_graph(tensor.grad_fn, output, op_label, inputs)
 
 
 def graph_text(
-    tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None, *, full: bool = False
+    tensor: torch.Tensor,
+    names: Mapping[str, torch.Tensor] | None = None,
+    *,
+    full: bool = False,
+    lang: str | None = None,
 ) -> str:
     """Return the text tree of the graph autograd recorded for `tensor` (large ones summarized)."""
     check_bool(full, "full")
-    return autograd_graph(tensor, names).to_text(full=full)
+    return autograd_graph(tensor, names, lang=lang).to_text(full=full, lang=lang)
 
 
 def layers(graph: Graph) -> dict[str, int]:
@@ -423,9 +455,11 @@ LEGEND = {  # each kind of node's name in the legend
 }
 
 
-def drawn_rows(graph: Graph) -> tuple[list[list[str]], int | None, str | None]:
+def drawn_rows(
+    graph: Graph, lang: str | None = None
+) -> tuple[list[list[str]], int | None, str | None]:
     """The rows of node ids `draw_graph` draws, top first; where a summary left levels out
-    (an empty row), and the sentence saying so (None when the whole graph is drawn)."""
+    (an empty row), and the sentence saying so in `lang` (None when the whole graph is drawn)."""
     layer = layers(graph)
     levels = max(layer.values()) + 1
     full = level_rows(graph, layer, levels)
@@ -440,7 +474,7 @@ def drawn_rows(graph: Graph) -> tuple[list[list[str]], int | None, str | None]:
     if levels > HEAD_LEVELS + TAIL_LEVELS:  # an empty row where the left-out levels were
         gap = min(HEAD_LEVELS, levels)
         rows.insert(gap, [])
-    return rows, gap, graph._gap(full, levels, DRAW_ROW_NODES)
+    return rows, gap, graph._gap(full, levels, DRAW_ROW_NODES, lang)
 
 
 def draw_graph(
@@ -460,7 +494,7 @@ def draw_graph(
         check_language(lang)
     from matplotlib.patches import Patch
 
-    rows, gap, note = drawn_rows(graph)
+    rows, gap, note = drawn_rows(graph, lang)
     row_of = {node_id: r for r, row in enumerate(rows) for node_id in row}
     depth = len(rows)
     width = max((len(row) for row in rows), default=1)
@@ -569,7 +603,8 @@ def draw(
     """Draw the graph autograd recorded for `tensor`."""
     check_axes(ax)
     check_text(title, "title")
-    return draw_graph(autograd_graph(tensor, names), ax=ax, title=title, lang=lang)
+    # lang names the unnamed boxes ("output", "leaf (3,)") as well as the legend
+    return draw_graph(autograd_graph(tensor, names, lang=lang), ax=ax, title=title, lang=lang)
 
 
 def merge_legends(axes: Sequence[Axes]) -> Legend | None:

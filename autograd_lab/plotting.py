@@ -33,6 +33,7 @@ from autograd_lab.validation import (
     one_number,
     points,
     real_array,
+    refusing_numbers,
 )
 
 if TYPE_CHECKING:  # pyplot is imported only when a helper has to create a figure
@@ -188,16 +189,17 @@ NOT_TORCH = ("numpy", "python scalar", "only one element tensors", "converted to
 def _value_and_derivative(f: Callable, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """f(x) and f'(x) for checked points x (a fresh tensor) and a checked callable f."""
     x = x.requires_grad_(True)
-    try:
-        # A recorded copy: the identity then has a history, and an f working in place is fine.
-        y = f(x.clone())
-    except (TypeError, ValueError, RuntimeError) as err:
-        text = str(err).lower()
-        if any(hint in text for hint in NOT_TORCH):
-            fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
-        if "in-place" in text or "inplace" in text:
-            fail(ValueError, "errors.f_in_place", detail=str(err).splitlines()[0])
-        raise  # a mistake inside f itself: the learner's own traceback shows it best
+    with refusing_numbers():
+        try:
+            # A recorded copy: the identity then has a history, and an f working in place is fine.
+            y = f(x.clone())
+        except (TypeError, ValueError, RuntimeError) as err:
+            text = str(err).lower()
+            if any(hint in text for hint in NOT_TORCH):
+                fail(TypeError, "errors.f_numpy", detail=f"{type(err).__name__}: {err}")
+            if "in-place" in text or "inplace" in text:
+                fail(ValueError, "errors.f_in_place", detail=str(err).splitlines()[0])
+            raise  # a mistake inside f itself: the learner's own traceback shows it best
     if not isinstance(y, torch.Tensor):
         fail(TypeError, "errors.f_not_tensor", got=describe(y))
     if y.is_complex():

@@ -8,9 +8,11 @@ matplotlib, NumPy or PyTorch, and never as a silently wrong result.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from typing import NoReturn
 
 import numpy as np
@@ -354,3 +356,37 @@ def non_negative(value: object, name: str, example: str) -> float:
         error = ValueError if is_real_number(value) else TypeError
         fail(error, "errors.gc_tolerance", name=name, example=example, got=describe(value))
     return float(value)
+
+
+# PyTorch's warning when float() or math turns a tensor that requires grad into a number.
+TO_NUMBER = "Converting a tensor with requires_grad=True to a scalar"
+
+
+@contextlib.contextmanager
+def refusing_numbers() -> Iterator[None]:
+    """Refuse an f that turned a tensor into a Python number inside the block.
+
+    Autograd cannot follow such a number: the derivative would silently miss the path through
+    it, and PyTorch's only sign is a warning, which the refusal replaces. Other warnings are
+    passed on unchanged.
+    """
+    always = torch.is_warn_always_enabled()
+    # PyTorch gives that warning once per session; every call must see it.
+    torch.set_warn_always(True)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        torch.set_warn_always(always)
+        converted = False
+        for notice in caught:
+            if issubclass(notice.category, UserWarning) and TO_NUMBER in str(notice.message):
+                converted = True
+            else:
+                warnings.warn_explicit(
+                    notice.message, notice.category, notice.filename, notice.lineno
+                )
+    if converted:  # reached only when f returned: an error of f's own is reported as it was
+        fail(TypeError, "errors.f_numpy", detail=say("errors.f_to_number"))

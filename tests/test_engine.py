@@ -17,6 +17,7 @@ import torch
 from matplotlib.figure import Figure
 
 import autograd_lab.engine as engine
+from autograd_lab import language
 from autograd_lab.exercises import control_flow_f as control_flow  # the notes' f(a)
 from autograd_lab.graph import autograd_graph, draw_graph
 
@@ -517,16 +518,33 @@ def test_engine_graph_equals_the_graph_pytorch_records():
 def test_engine_graph_text_and_drawing():
     x = engine.arange(4.0, requires_grad=True)
     y = 2 * engine.dot(x, x)
-    assert engine.to_graph(y, {"x": x, "y": y}).to_text() == "\n".join(
-        [
-            "y  [output]",
-            "└── MulBackward0",
-            "    ├── DotBackward0",
-            "    │   ├── x  [leaf]",
-            "    │   └── x  [leaf]",
-            "    └── 2  [const]",
+    tree = [
+        "y  {output}",
+        "└── MulBackward0",
+        "    ├── DotBackward0",
+        "    │   ├── x  {leaf}",
+        "    │   └── x  {leaf}",
+        "    └── 2  {const}",
+    ]
+    with language.use("en"):
+        text = engine.to_graph(y, {"x": x, "y": y}).to_text()
+    assert text == "\n".join(tree).format(output="[output]", leaf="[leaf]", const="[const]")
+    with language.use("zh"):
+        text = engine.to_graph(y, {"x": x, "y": y}).to_text()
+    assert text == "\n".join(tree).format(output="[输出]", leaf="[叶子]", const="[常量]")
+    # The names nobody gave are the learner's words too, as in PyTorch's graph.
+    c = engine.ones(4)
+    with language.use("zh"):
+        assert engine.to_graph((x - c).sum()).to_text().splitlines() == [
+            "输出  [输出]",
+            "└── SumBackward0",
+            "    └── SubBackward0",
+            "        ├── 叶子 (4,)  [叶子]",
+            "        └── 常量  [常量]",
         ]
-    )
+        assert engine.to_graph(x).to_text() == "叶子 (4,)  [叶子]"
+    with language.use("en"):
+        assert engine.to_graph(x).to_text() == "leaf (4,)  [leaf]"
     ax = Figure().subplots()  # no pyplot: nothing global changes
     graph = engine.to_graph(y, {"x": x})
     assert draw_graph(graph, ax=ax) is ax

@@ -565,6 +565,19 @@ def test_frames_are_deterministic_and_speak_the_language():
     assert CJK.search(explorer.title) and CJK.search(repr(explorer.widget()))
 
 
+@pytest.mark.parametrize("lib", sorted(LIBRARIES))
+def test_the_stepper_names_unnamed_nodes_in_its_language(lib):
+    library = LIBRARIES[lib]
+    x = library.arange(3.0, requires_grad=True)
+    y = (x * x).sum()
+    with language.use("zh"):  # a Chinese notebook asking for an English stepper, and back
+        english = set(trace(y, lang="en").labels().values())
+    with language.use("en"):
+        chinese = set(trace(y, lang="zh").labels().values())
+    assert {"output", "leaf (3,)"} <= english and not any(map(CJK.search, english))
+    assert {"输出", "叶子 (3,)"} <= chinese
+
+
 def test_a_moved_slider_no_longer_matches_the_baseline(tmp_path):
     """The explorer baselines (tools/update_baselines.py) notice a frame one step off."""
     from matplotlib.testing.compare import compare_images

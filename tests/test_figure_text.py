@@ -166,7 +166,9 @@ def _graph_output():
 def test_graph_legends_speak_the_language_asked_for(lang):
     y, names = _graph_output()
     drawings = [draw(y, names, ax=new_axes(), lang=lang)]
-    drawings.append(draw_graph(autograd_graph(y, names), ax=new_axes(), lang=lang))
+    # A Graph is data: the names of its unnamed nodes are chosen when it is built.
+    graph = autograd_graph(y, names, lang=lang)
+    drawings.append(draw_graph(graph, ax=new_axes(), lang=lang))
     for ax in drawings:
         found = drawn_texts(ax.figure)
         legend = [t.get_text() for t in ax.get_legend().get_texts()]

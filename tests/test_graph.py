@@ -7,7 +7,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from autograd_lab import Graph, Node, autograd_graph, draw, draw_graph, graph_text
+from autograd_lab import Graph, Node, autograd_graph, draw, draw_graph, graph_text, language
 from autograd_lab.exercises import control_flow_f as control_flow  # the notes' f(a)
 from autograd_lab.graph import layers
 
@@ -104,6 +104,30 @@ def test_named_intermediate_labels_its_operation(x):
     # w feeds two operations: its inputs are listed once, then referred to
     assert text.count("(↑ shown above)") == 2
     assert text.count("x  [leaf]") == 1
+
+
+def test_the_text_tree_speaks_the_learners_language(x):
+    y = 2 * torch.dot(x, x)
+    with language.use("zh"):
+        assert graph_text(y, {"x": x}) == (
+            "输出  [输出]\n"
+            "└── MulBackward0\n"
+            "    ├── DotBackward0\n"
+            "    │   ├── x  [叶子]\n"
+            "    │   └── x  [叶子]\n"
+            "    └── 2  [常量]"
+        )
+        assert graph_text(torch.ones(2, 3, requires_grad=True)) == "叶子 (2, 3)  [叶子]"
+        w = x.exp()
+        shared = graph_text((w * w + w).sum(), {"x": x, "w": w})
+        assert shared.count("ExpBackward0 → w  （↑ 见上方）") == 2
+        u = (x * x).detach()
+        z = u * x
+        z.sum().backward()  # frees the saved operands: the constant has no name left
+        freed = graph_text(z)
+    assert "常量  [常量]" in freed
+    for text in (shared, freed):  # and no English tag is left in the Chinese text
+        assert not any(tag in text for tag in ("[leaf]", "[output]", "[const]", "shown above"))
 
 
 def test_leaf_that_requires_grad_is_its_own_graph(x):
@@ -216,6 +240,26 @@ def test_draw_returns_the_axes_it_was_given(x):
     assert len(arrows) == len(autograd_graph(y).edges) == 5
 
 
+def test_drawn_boxes_speak_the_drawings_language(x):
+    y = 2 * torch.dot(x, x)
+
+    def boxes(ax):
+        return sorted(t.get_text() for t in ax.texts if t.get_text())
+
+    with language.use("zh"):
+        ax = draw(y, ax=Figure().add_subplot())
+        assert boxes(ax) == ["2", "DotBackward0", "MulBackward0", "叶子 (4,)", "输出"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()][1:] == [
+            "叶子节点",
+            "输出",
+            "常量",
+        ]
+        # lang= names the boxes as well as the legend, whatever the notebook speaks
+        english = boxes(draw(y, ax=Figure().add_subplot(), lang="en"))
+    assert english == ["2", "DotBackward0", "MulBackward0", "leaf (4,)", "output"]
+    assert boxes(draw(y, ax=Figure().add_subplot(), lang="zh"))[-1] == "输出"
+
+
 def test_draw_graph_needs_a_graph(x):
     with pytest.raises(TypeError, match="draw\\(y\\)"):
         draw_graph(x * 2)
@@ -225,3 +269,26 @@ def test_drawing_leaves_global_style_alone(x):
     before = dict(matplotlib.rcParams)
     draw(x * 2, ax=Figure().add_subplot())
     assert dict(matplotlib.rcParams) == before
+
+
+def test_a_message_about_a_large_graph_lists_a_few_ids_in_the_learners_language():
+    nodes = tuple(Node(f"n{i}", f"v{i}", "leaf") for i in range(12))
+    with pytest.raises(ValueError, match=r"n0, n1, .*, … \(12 in all\)"):
+        Graph(nodes=nodes, edges=(("n0", "nope"),))
+    with language.use("zh"), pytest.raises(ValueError, match="…（共 12 个）"):
+        Graph(nodes=nodes, edges=(("n0", "nope"),))
+
+
+def test_lang_chooses_the_words_of_one_text_whatever_the_notebook_speaks(x):
+    y = (x * 3).sum()
+    with language.use("zh"):
+        english = graph_text(y, lang="en")
+        graph = autograd_graph(y, lang="en")
+    assert english.splitlines()[0] == "output  [output]" and "leaf (4,)  [leaf]" in english
+    assert graph.to_text(lang="zh").splitlines()[0] == "output  [输出]"  # names are data
+    deep = torch.tensor(0.5, requires_grad=True)
+    for _ in range(60):
+        deep = deep.tanh()
+    assert graph_text(deep, lang="zh").splitlines()[0] == "第 0 层： 输出  [输出]"
+    with pytest.raises(ValueError, match="unknown language"):
+        graph_text(y, lang="fr")

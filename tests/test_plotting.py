@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import matplotlib
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from autograd_lab import derivative, plot, plot_tangent, plot_with_derivative, tangent
+from autograd_lab import derivative, language, plot, plot_tangent, plot_with_derivative, tangent
 
 
 @pytest.fixture(autouse=True)
@@ -381,3 +382,33 @@ def test_a_legend_is_placed_on_an_axes_of_a_subfigure():
     x = np.linspace(-2 * math.pi, 2 * math.pi, 400)
     plot(x, [np.sin(x), np.cos(x)], "x", legend=["sin(x)", "cos(x)"], axes=ax)
     assert not _legend_on_a_curve(ax)
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (math.sin, torch.tensor(0.5)),  # f gives a float: PyTorch warned, then the door refused
+        (lambda t: t * float(t.sum()), torch.arange(3.0)),  # a tensor, its derivative wrong
+    ],
+    ids=["math-sin", "cut-by-float"],
+)
+def test_an_f_that_turns_a_tensor_into_a_number_is_refused_in_words_only(f, x):
+    for lang, words in [("en", "turned a tensor into a Python number"), ("zh", "变成了 Python 数")]:
+        with language.use(lang), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            # Twice: PyTorch warns of the conversion only once per session, the refusal stays.
+            for _ in range(2):
+                with pytest.raises(TypeError, match=words):
+                    derivative(f, x)
+        assert caught == []  # PyTorch's own warning is not shown beside the refusal
+    assert not torch.is_warn_always_enabled()  # the session's setting is left as it was
+
+
+def test_other_warnings_of_f_pass_through_unchanged():
+    def f(t):
+        warnings.warn("a warning of f's own", RuntimeWarning, stacklevel=1)
+        return torch.sin(t) * float(torch.tensor(2.0))  # a number from a constant: no cut
+
+    with pytest.warns(RuntimeWarning, match="a warning of f's own"):
+        slope = derivative(f, torch.tensor([0.0, 1.0]))
+    torch.testing.assert_close(slope, 2 * torch.cos(torch.tensor([0.0, 1.0])))

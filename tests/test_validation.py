@@ -159,8 +159,11 @@ BAD_F = [
     ("math-sin", math.sin, TypeError, "not np.sin\\(x\\) or math.sin\\(x\\)"),
     ("numpy-sin", np.sin, TypeError, "not np.sin\\(x\\) or math.sin\\(x\\)"),
     ("returns-list", lambda v: v.tolist(), TypeError, "returned list .*, not a tensor"),
-    ("returns-float", lambda v: float(v.sum()), TypeError, "returned float .*, not a tensor"),
+    ("returns-float", lambda v: v.detach().sum().item(), TypeError, "returned float .*, not a"),
     ("complex-out", lambda v: v * 1j, TypeError, "complex"),
+    # float() on a tensor with a history: autograd cannot follow the number it gives
+    ("to-number", lambda v: float(v.sum()), TypeError, "turned a tensor into a Python number"),
+    ("cut-by-number", lambda v: v * float(v.sum()), TypeError, "into a Python number"),
 ]
 ELEMENTWISE_F = [
     ("sum", lambda v: v.sum(), ValueError, "element-wise"),
@@ -178,7 +181,13 @@ for name, bad, error, hint in BAD_F + ELEMENTWISE_F:
 for name, bad, error, hint in BAD_F[:5] + ELEMENTWISE_F[1:]:
     case(f"tangent-f-{name}", lambda b=bad: tangent(b, 1.0), error, hint)
     case(f"plot_tangent-f-{name}", lambda b=bad: plot_tangent(b, 1.0, ax=ax()), error, hint)
-case("tangent-f-returns-float", lambda: tangent(math.sin, 1.0), TypeError, "returned float")
+case("tangent-f-math-sin", lambda: tangent(math.sin, 1.0), TypeError, "into a Python number")
+case(
+    "tangent-f-cut-by-number",
+    lambda: tangent(lambda t: t * float(t), 1.0),
+    TypeError,
+    "not np.sin\\(x\\) or math.sin\\(x\\) \\(f turned a tensor into a Python number",
+)
 
 # --- one number: x0 ---------------------------------------------------------------------------
 BAD_X0 = [
@@ -383,6 +392,7 @@ BAD_GC_F = [
     ("math", lambda v: math.sin(v), TypeError, "not np.sin"),
     ("complex-out", lambda v: v * 1j, TypeError, "complex"),
     ("empty-out", lambda v: v[:0], ValueError, "f\\(x\\) is empty \\(shape \\(0,\\)\\)"),
+    ("cut-by-number", lambda v: v * float(v.sum()), TypeError, "into a Python number"),
 ]
 GC_X = x64(1.0, 2.0)
 for name, bad, error, hint in BAD_GC_X:
@@ -419,7 +429,8 @@ for which in ("atol", "rtol"):
         )  # noqa: E501
 for name, bad, error, hint in BAD_GC_F:
     case(f"check_grad-f-{name}", lambda b=bad: check_grad(b, GC_X), error, hint)
-    if name != "numpy":  # without autograd, np.sin on a tensor gives a tensor, and is right
+    # Without autograd, np.sin and float() on a tensor give numbers, and the right ones.
+    if name not in ("numpy", "cut-by-number"):
         case(f"numerical_jacobian-f-{name}", lambda b=bad: numerical_jacobian(b, GC_X), error, hint)
 case(
     "check_grad-f-no-history",
@@ -991,7 +1002,10 @@ def test_a_large_graph_is_summarized_and_says_so():
     assert lines[-1] == "level 20001: leaf ()  [leaf]" and len(lines) == 7
     assert "19996 nodes in 19996 levels left out: the graph has 20002 nodes in 20002 levels" in text
     with lang.use("zh"):
-        assert "省略了中间 19996 层" in graph_text(chain(20_000))
+        text = graph_text(chain(20_000))
+    assert "省略了中间 19996 层" in text
+    assert text.splitlines()[0].endswith(" 输出  [输出]")
+    assert text.splitlines()[-1].endswith(" 叶子 ()  [叶子]")
 
 
 def test_a_wide_graph_summarizes_each_level():
@@ -1004,8 +1018,12 @@ def test_a_wide_graph_summarizes_each_level():
 def test_full_text_grows_linearly():
     sizes = {n: len(graph_text(chain(n), full=True)) for n in (2_000, 8_000)}
     assert sizes[8_000] < 4.5 * sizes[2_000]  # quadratic growth would give 16 times
-    deepest = graph_text(chain(2_000), full=True).splitlines()[-1]
+    with lang.use("en"):
+        deepest = graph_text(chain(2_000), full=True).splitlines()[-1]
     assert deepest.endswith("[2001] leaf ()  [leaf]") and len(deepest) < 250
+    with lang.use("zh"):
+        deepest = graph_text(chain(2_000), full=True).splitlines()[-1]
+    assert deepest.endswith("[2001] 叶子 ()  [叶子]") and len(deepest) < 250
 
 
 def test_drawing_a_large_graph_draws_a_summary():

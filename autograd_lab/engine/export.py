@@ -20,6 +20,7 @@ def to_graph(t: Tensor, names: dict[str, Tensor] | None = None):
     it with `autograd_lab.graph.draw_graph`.
     """
     from autograd_lab.graph import Graph, Node, walk_graph  # plotting stack only when drawing
+    from autograd_lab.language import say  # default names in the learner's language, as PyTorch's
 
     if not isinstance(t, Tensor):
         raise TypeError(f"to_graph needs an engine tensor, got {type(t).__name__}")
@@ -30,7 +31,8 @@ def to_graph(t: Tensor, names: dict[str, Tensor] | None = None):
                 "this tensor has no history (requires_grad=False), so there is no graph: "
                 "call requires_grad_() on the inputs before computing it"
             )
-        return Graph(nodes=(Node("n0", name_of.get(id(t), f"leaf {t.shape}"), "leaf"),), edges=())
+        name = name_of.get(id(t), say("graph.name_leaf", shape=t.shape))
+        return Graph(nodes=(Node("n0", name, "leaf"),), edges=())
 
     def op_label(u: Tensor) -> str:
         made = [name for name, v in (names or {}).items() if v is u and u is not t]
@@ -41,21 +43,24 @@ def to_graph(t: Tensor, names: dict[str, Tensor] | None = None):
         saved = {id(nodes[i]) for i in u._rule.saves} if u._op in _KEEPS_OPERANDS else set()
         for parent in u._parents:
             if not parent.requires_grad:
-                yield "const", _const_label(parent, id(parent) in saved, name_of), None
+                unnamed = say("graph.name_const")
+                yield "const", _const_label(parent, id(parent) in saved, name_of, unnamed), None
             elif parent.is_leaf:
-                yield "leaf", name_of.get(id(parent), f"leaf {parent.shape}"), parent
+                name = name_of.get(id(parent), say("graph.name_leaf", shape=parent.shape))
+                yield "leaf", name, parent
             else:
                 yield "op", None, parent
 
-    return walk_graph(t, name_of.get(id(t), "output"), op_label, inputs)
+    return walk_graph(t, name_of.get(id(t), say("graph.name_output")), op_label, inputs)
 
 
-def _const_label(t: Tensor, kept: bool, name_of: dict[int, str]) -> str:
+def _const_label(t: Tensor, kept: bool, name_of: dict[int, str], unnamed: str) -> str:
+    """Name a constant input as PyTorch's graph would: its name, its value, or `unnamed`."""
     if not kept:
-        return "const"
+        return unnamed
     if id(t) in name_of:
         return name_of[id(t)]
-    return f"{t.item():g}" if t.data.size == 1 else "const"
+    return f"{t.item():g}" if t.data.size == 1 else unnamed
 
 
 def _names_by_identity(names) -> dict[int, str]:

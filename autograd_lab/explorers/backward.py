@@ -34,7 +34,7 @@ from autograd_lab.explorers.explorer import (
 )
 from autograd_lab.fonts import family
 from autograd_lab.graph import Graph, autograd_graph, draw_graph, drawn_rows
-from autograd_lab.language import say
+from autograd_lab.language import say, use
 from autograd_lab.validation import describe
 
 RUNNING = "#d62728"
@@ -204,9 +204,10 @@ def trace(tensor=None, names: Mapping | None = None, *, lang: str | None = None)
     has_history = tensor.grad_fn is not None
     if not has_history:
         raise ValueError(say("explorers.bad_history", lang))
-    if library == "torch":
-        return _trace_torch(tensor, names, lang)
-    return _trace_engine(tensor, names)
+    with use(lang):  # the nodes nobody named ("output", "leaf (3,)") are named in `lang`
+        if library == "torch":
+            return _trace_torch(tensor, names, lang)
+        return _trace_engine(tensor, names)
 
 
 def _node_order(graph: Graph) -> list[str]:
