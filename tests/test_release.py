@@ -94,6 +94,9 @@ def _instructor_parts() -> tuple[set[str], str]:
                 shown += [normalise(line) for line in public]
             else:  # the statement's prose: "return `a.grad`" names no secret
                 shown.append(re.sub(r"\s+", "", cell.source.replace("`", "")))
+    # Notebook 06 sends the learner to read the engine's source: its lines are shown too.
+    for source in sorted((ROOT / "autograd_lab" / "engine").glob("*.py")):
+        shown += [normalise(line) for line in source.read_text(encoding="utf-8").splitlines()]
     return answers, "\n".join(shown)
 
 

@@ -48,15 +48,15 @@ def _fix_inputs() -> list[torch.Tensor]:
 
 def _fix_expected(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, tuple]:
     """The value and gradient the function means, and the gradients of the usual slips."""
-    s = torch.sigmoid(x)
+    sig = torch.sigmoid(x)
     leaf = x.clone().requires_grad_(True)
     with torch.enable_grad():
         value = ((torch.sigmoid(leaf) - 0.5) * leaf).sum()
         (grad,) = torch.autograd.grad(value, leaf)
     # The path through sigmoid cut (detach, no_grad): only the outer factor x is differentiated.
-    cut = s - 0.5
+    cut = sig - 0.5
     # The change hidden from the version counter (.data): sigmoid's backward uses the changed h.
-    hidden = (s - 0.5) * (1 - (s - 0.5)) * x + (s - 0.5)
+    hidden = (sig - 0.5) * (1 - (sig - 0.5)) * x + (sig - 0.5)
     slips = (("lesson04.fix_cut", cut), ("lesson04.fix_hidden", hidden))
     return value.detach(), grad, slips
 
@@ -149,16 +149,24 @@ def _freeze_cases() -> list[tuple[torch.nn.Sequential, torch.Tensor, torch.Tenso
 
 
 def _trained(model, X, y, steps: int, lr: float, zero: bool = True) -> torch.nn.Sequential:
-    """A copy of `model` with its first layer frozen, after `steps` steps of SGD."""
+    """A copy of `model` with its first layer frozen, after `steps` steps of SGD.
+
+    Computed the long way (the gradients of the trainable parameters by `autograd.grad`, the
+    update by hand), so that the package holds the result, not an answer to copy.
+    """
     model = copy.deepcopy(model)
-    model[0].requires_grad_(False)
-    optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=lr)
-    with torch.enable_grad():
-        for _ in range(steps):
-            if zero:
-                optimizer.zero_grad()
-            ((model(X) - y) ** 2).mean().backward()
-            optimizer.step()
+    first = {id(p) for p in model[0].parameters()}
+    trainable = [p for p in model.parameters() if id(p) not in first]
+    for p in model[0].parameters():
+        p.requires_grad = False
+    total = [torch.zeros_like(p) for p in trainable]  # what .grad would hold (never zeroed)
+    for _ in range(steps):
+        with torch.enable_grad():
+            grads = torch.autograd.grad(torch.square(model(X) - y).mean(), trainable)
+        total = [g if zero else t + g for t, g in zip(total, grads, strict=True)]
+        with torch.no_grad():
+            for p, g in zip(trainable, total, strict=True):
+                p.add_(g, alpha=-lr)
     return model
 
 

@@ -15,6 +15,7 @@ the accumulation of lesson 06, counted on graphs the learner does not see (a con
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -271,26 +272,29 @@ def _graph_paths() -> tuple[core.Tensor, dict]:
 GRAPHS = (_graph_shown, _graph_constants, _graph_deep, _graph_paths)
 
 
+def _received(root: core.Tensor) -> dict:
+    """How many shares each tensor receives, counted in the engine's own backward pass."""
+    received: Counter = Counter()
+    for node, _, shares in core.backpropagate(root):
+        received.update(p for p, _ in zip(node._parents, shares, strict=True) if p.requires_grad)
+    return dict(received)
+
+
 def _count(root: core.Tensor, distinct: bool = False, constants: bool = False) -> dict:
-    """How many shares each tensor below root receives (or a learner's slip of it)."""
-    counts: dict[core.Tensor, int] = {}
+    """A learner's slip of the count: each input once per node, or constants counted too."""
+    received: Counter = Counter()
     for node in core.topological_order(root):
-        parents = node._parents
-        if distinct:
-            parents = list({id(p): p for p in parents}.values())
-        for parent in parents:
-            if parent.requires_grad or constants:
-                counts[parent] = counts.get(parent, 0) + 1
-    return counts
+        inputs = {id(p): p for p in node._parents}.values() if distinct else node._parents
+        received.update(p for p in inputs if constants or p.requires_grad)
+    return dict(received)
 
 
 def _paths(root: core.Tensor) -> dict:
     """How many paths lead from root to each tensor (what a recursive walk counts)."""
     paths = {root: 1}
     for node in reversed(core.topological_order(root)):
-        for parent in node._parents:
-            if parent.requires_grad:
-                paths[parent] = paths.get(parent, 0) + paths[node]
+        for p in (q for q in node._parents if q.requires_grad):
+            paths[p] = paths.get(p, 0) + paths[node]
     paths.pop(root)
     return paths
 
@@ -303,7 +307,7 @@ def _as_counts(value: object) -> dict | None:
     """The learner's answer as {tensor: count} with zero counts dropped; None if not that."""
     if not isinstance(value, dict):
         return None
-    counts = {}
+    found = {}
     for key, count in value.items():
         if not isinstance(key, core.Tensor):
             return None
@@ -315,8 +319,8 @@ def _as_counts(value: object) -> dict | None:
             except Exception:  # a value that is no whole number, however it fails to say so
                 return None
         if count:
-            counts[key] = int(count)
-    return counts
+            found[key] = int(count)
+    return found
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -345,7 +349,7 @@ def check_shares(shares: object) -> Feedback:
         counts = _as_counts(outcome.value)
         if counts is None:
             return wrong(SHARES, "lesson06.shares_keys")
-        expected = _count(root)
+        expected = _received(root)
         if _same(counts, expected):
             continue
         if root in counts and _same({k: v for k, v in counts.items() if k is not root}, expected):

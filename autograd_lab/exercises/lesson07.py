@@ -193,7 +193,7 @@ def make_model(seed: int = 0) -> nn.Sequential:
 
 def _saving(block: Callable[[], object]) -> tuple[object, int]:
     """Run `block`; return its value and how many tensors were saved for backward meanwhile."""
-    saved = []
+    saved: list[int] = []
 
     def pack(t):
         saved.append(1)
