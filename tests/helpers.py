@@ -267,13 +267,14 @@ def stop_process_group(process: subprocess.Popen) -> None:
 
 def small_course(root):
     """A course of the first lesson alone (01: code, figures and math to typeset), copied under
-    `root` in every language."""
+    `root` in every language and edition."""
     first = "01_autograd_basics"
     small = COURSE.only(first).under(root)
     for language in small.languages:
-        target = small.path(first, language)
-        target.parent.mkdir(parents=True)
-        shutil.copy(COURSE.path(first, language), target)
+        for edition in small.notebook(first).editions:  # its student edition too
+            target = small.path(first, language, edition)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(COURSE.path(first, language, edition), target)
     return small
 
 

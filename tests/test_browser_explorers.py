@@ -233,13 +233,14 @@ def explorer_handout(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     course = small_course(root)
     for lang in course.languages:
-        path = course.path(FIRST, lang)
-        nb = nbformat.read(path, as_version=4)
-        cell = nbformat.v4.new_code_cell(HANDOUT_CELL)
-        cell.metadata["tags"] = ["explorer", "nbval-ignore-output"]
-        nb.cells.append(cell)
-        nbformat.write(nb, path)
-        execute(path)  # in a real kernel, as every stored output is made
+        for edition in course.notebook(FIRST).editions:  # each handout reads its own edition
+            path = course.path(FIRST, lang, edition)
+            nb = nbformat.read(path, as_version=4)
+            cell = nbformat.v4.new_code_cell(HANDOUT_CELL)
+            cell.metadata["tags"] = ["explorer", "nbval-ignore-output"]
+            nb.cells.append(cell)
+            nbformat.write(nb, path)
+            execute(path)  # in a real kernel, as every stored output is made
     out = tmp_path_factory.mktemp("handout")
     # In a process of its own: the PDF printer drives Chromium through playwright's sync API,
     # which cannot start while this module's browser is open.

@@ -375,7 +375,9 @@ def test_reset_keeps_a_backup(small):
 def test_reset_from_the_command_line(tmp_path):
     work = tmp_path / "work"
     lab.sync(work)
-    rel = COURSE.path("03_chain_rule_and_graphs", "zh").relative_to(ROOT).as_posix()
+    # The working copy holds the edition a learner reads: the student edition, where there is one.
+    path = COURSE.path("03_chain_rule_and_graphs", "zh", STUDENT)
+    rel = path.relative_to(ROOT).as_posix()
     edit(work / rel)
     done = run_lab("--course-dir", work, "--reset", rel)
     assert done.returncode == 0, done.stderr
