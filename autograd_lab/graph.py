@@ -249,6 +249,8 @@ def _some(ids: list[str], limit: int = 10) -> str:
 
 def level_rows(graph: Graph, layer: dict[str, int], depth: int) -> list[list[str]]:
     """The node ids of each level, each level in text-tree order."""
+    if not isinstance(graph, Graph):
+        fail(TypeError, "errors.not_graph", func="level_rows", got=describe(graph))
     rows: list[list[str]] = [[] for _ in range(depth)]
     for node_id in graph.tree_order():
         rows[layer[node_id]].append(node_id)

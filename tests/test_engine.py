@@ -562,10 +562,10 @@ def test_engine_graph_of_a_deep_chain():
 
 
 def test_engine_graph_errors():
-    with pytest.raises(ValueError, match="no history"):
+    with language.use("en"), pytest.raises(ValueError, match="no history"):
         engine.to_graph(engine.tensor(1.0))
-    with pytest.raises(TypeError, match="engine tensor"):
+    with language.use("en"), pytest.raises(TypeError, match="tensor of the course engine"):
         engine.to_graph(torch.ones(1))
     x = engine.tensor(1.0, requires_grad=True)
-    with pytest.raises(TypeError, match="names"):
+    with language.use("zh"), pytest.raises(TypeError, match="names 要把名字"):
         engine.to_graph(x * 2, {"x": torch.ones(1)})

@@ -866,6 +866,32 @@ case(
     "no control named 'h'; its controls are function, x0",
 )
 
+# The course engine's graph and the graph's own rows.
+case(
+    "to_graph-torch-tensor",
+    lambda: engine.to_graph(torch.ones(2, requires_grad=True).sum()),
+    TypeError,
+    "to_graph needs a tensor of the course engine",
+)
+case(
+    "to_graph-no-history",
+    lambda: engine.to_graph(engine.tensor([1.0, 2.0])),
+    ValueError,
+    "no history",
+)
+case(
+    "to_graph-names",
+    lambda: engine.to_graph(engine.tensor(2.0, requires_grad=True) * 3, {"x": 3}),
+    TypeError,
+    "names must map strings to engine tensors",
+)
+case(
+    "level_rows-none",
+    lambda: autograd_lab.graph.level_rows(None, {}, 1),
+    TypeError,
+    "level_rows needs a Graph",
+)
+
 
 IDS = [c.id for c in CASES]
 assert len(IDS) == len(set(IDS)), "duplicate case ids"

@@ -21,16 +21,14 @@ def to_graph(t: Tensor, names: dict[str, Tensor] | None = None):
     """
     from autograd_lab.graph import Graph, Node, walk_graph  # plotting stack only when drawing
     from autograd_lab.language import say  # default names in the learner's language, as PyTorch's
+    from autograd_lab.validation import describe
 
     if not isinstance(t, Tensor):
-        raise TypeError(f"to_graph needs an engine tensor, got {type(t).__name__}")
+        raise TypeError(say("errors.to_graph_not_tensor", got=describe(t)))
     name_of = _names_by_identity(names)
     if t.is_leaf:
         if not t.requires_grad:
-            raise ValueError(
-                "this tensor has no history (requires_grad=False), so there is no graph: "
-                "call requires_grad_() on the inputs before computing it"
-            )
+            raise ValueError(say("errors.to_graph_no_history"))
         name = name_of.get(id(t), say("graph.name_leaf", shape=t.shape))
         return Graph(nodes=(Node("n0", name, "leaf"),), edges=())
 
@@ -69,5 +67,8 @@ def _names_by_identity(names) -> dict[int, str]:
     if not isinstance(names, dict) or not all(
         isinstance(k, str) and isinstance(v, Tensor) for k, v in names.items()
     ):
-        raise TypeError('names must map strings to engine tensors, like {"x": x}')
+        from autograd_lab.language import say
+        from autograd_lab.validation import describe
+
+        raise TypeError(say("errors.to_graph_names", got=describe(names)))
     return {id(v): k for k, v in names.items()}
