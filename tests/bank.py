@@ -81,6 +81,10 @@ class Bank:
             for row in rows
         ]
 
+    def right_params(self, rows: list[tuple]) -> list:
+        """Pytest params of (label, answer name, check) rows, each named "label: answer"."""
+        return [pytest.param(*row, id=f"{row[0]}: {row[1]}") for row in rows]
+
     def expect_wrong(
         self,
         number: int | str,

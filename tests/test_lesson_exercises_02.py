@@ -140,9 +140,7 @@ def test_wrong_answer_gets_its_own_hint(exercise, name, check, hint, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize(
-    ("exercise", "name", "check"), RIGHT, ids=[f"{e}: {n}" for e, n, _ in RIGHT]
-)
+@pytest.mark.parametrize(("exercise", "name", "check"), BANK_OF.right_params(RIGHT))
 def test_right_answer_passes(exercise, name, check, language):
     BANK_OF.expect_right(exercise, name, check, language)
 
