@@ -53,6 +53,16 @@ _NO_GRAPH = ("no_grad_fn", "input_no_grad")
 _REACHED_FOR_AUTOGRAD = (*_NO_GRAPH, "float_only")
 
 
+def unanswered(number: int | str, answer: object, not_callable: str) -> Feedback | None:
+    """Return the verdict on an answer that cannot be run yet (the placeholder, or not a
+    function, told with the hint `not_callable`); None when it is a function to check."""
+    if sandbox.is_placeholder(answer):
+        return not_attempted(number)
+    if not callable(answer):
+        return wrong(number, not_callable)
+    return None
+
+
 def failed(number: int | str, outcome: Outcome, call: str, hint: str = "") -> Feedback:
     """Return the verdict for learner code that raised or did not finish: what, where, why."""
     if outcome.broken:  # not the answer's fault, as far as the check can tell: say how to recover
@@ -116,10 +126,8 @@ def _forward_derivatives(f: Callable, x: torch.Tensor) -> tuple[torch.Tensor, to
 
 def check_ex1(second_derivative: object) -> Feedback:
     """Check a function `second_derivative(f, x)` that returns f''(x) element-wise."""
-    if sandbox.is_placeholder(second_derivative):
-        return not_attempted(1)
-    if not callable(second_derivative):
-        return wrong(1, "exercises.ex1_not_callable")
+    if (verdict := unanswered(1, second_derivative, "exercises.ex1_not_callable")) is not None:
+        return verdict
     x = torch.linspace(-2.0, 2.0, 9, dtype=torch.float64)
     for name, f in _EX1_FUNCTIONS:
         df, d2f = _forward_derivatives(f, x)
@@ -234,10 +242,8 @@ def _pair(value: object, shape: torch.Size) -> tuple[torch.Tensor, torch.Tensor]
 
 def check_ex2(two_gradients: object) -> Feedback:
     """Check `two_gradients(body, w)`: one forward pass, the two losses' gradients apart."""
-    if sandbox.is_placeholder(two_gradients):
-        return not_attempted(2)
-    if not callable(two_gradients):
-        return wrong(2, "exercises.ex2_not_callable")
+    if (verdict := unanswered(2, two_gradients, "exercises.ex2_not_callable")) is not None:
+        return verdict
     for name, body, start in _ex2_cases():
         value = start.double()
         expected = _ex2_reference(body, value)
@@ -317,10 +323,8 @@ def _first_component_only(result: torch.Tensor, expected: torch.Tensor) -> bool:
 
 def check_ex3(grad_f: object) -> Feedback:
     """Check a function `grad_f(a)` that returns the gradient of sum(f(a)) for a tensor `a`."""
-    if sandbox.is_placeholder(grad_f):
-        return not_attempted(3)
-    if not callable(grad_f):
-        return wrong(3, "exercises.ex3_not_callable")
+    if (verdict := unanswered(3, grad_f, "exercises.ex3_not_callable")) is not None:
+        return verdict
     for index, value in enumerate(_ex3_inputs()):
         expected = _ex3_reference(value)
         a = value.clone().requires_grad_(True)
@@ -549,10 +553,8 @@ class _Through(Spy):
 
 def check_ex5(derivative_by_backward: object) -> Feedback:
     """Check `derivative_by_backward(f, x)`: f'(x), the x.grad a backward pass through f left."""
-    if sandbox.is_placeholder(derivative_by_backward):
-        return not_attempted(5)
-    if not callable(derivative_by_backward):
-        return wrong(5, "exercises.ex5_not_callable")
+    if (verdict := unanswered(5, derivative_by_backward, "exercises.ex5_not_callable")) is not None:
+        return verdict
     for (name, f), x in zip(_EX5_FUNCTIONS, _ex5_points(), strict=True):
         expected = _derivative(f, x)
         spy = _Through(f)
@@ -647,10 +649,8 @@ def _ex6_slips(x: torch.Tensor) -> tuple[tuple[str, torch.Tensor], ...]:
 
 def check_ex6(df: object) -> Feedback:
     """Check `df(x)`, a hand-derived derivative of `ex6_f`, against autograd on a grid."""
-    if sandbox.is_placeholder(df):
-        return not_attempted(6)
-    if not callable(df):
-        return wrong(6, "exercises.ex6_not_callable")
+    if (verdict := unanswered(6, df, "exercises.ex6_not_callable")) is not None:
+        return verdict
     for x in (_EX6_SHOWN, _EX6_HIDDEN):
         steps: list[bool] = []
 

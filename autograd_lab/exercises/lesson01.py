@@ -15,8 +15,8 @@ from functools import partial
 import torch
 
 from autograd_lab.exercises import sandbox
-from autograd_lab.exercises.checks import failed
-from autograd_lab.exercises.feedback import not_attempted, right, wrong
+from autograd_lab.exercises.checks import failed, unanswered
+from autograd_lab.exercises.feedback import right, wrong
 from autograd_lab.exercises.probes import BackwardProbe, Watch
 from autograd_lab.exercises.sandbox import as_tensor, close
 from autograd_lab.feedback import Feedback
@@ -73,10 +73,8 @@ def _keep(kept: list[torch.Tensor], leaf: torch.Tensor) -> None:
 
 def check_total_grad(total_grad: object) -> Feedback:
     """Check `total_grad(w, losses)`: old gradient cleared, a backward per part, w.grad returned."""
-    if sandbox.is_placeholder(total_grad):
-        return not_attempted(TOTAL_GRAD)
-    if not callable(total_grad):
-        return wrong(TOTAL_GRAD, "lesson01.total_not_callable")
+    if (verdict := unanswered(TOTAL_GRAD, total_grad, "lesson01.total_not_callable")) is not None:
+        return verdict
     for values, old, losses in _parts_cases():
         expected = _sum_gradient(values, losses)
         w = values.clone().requires_grad_(True)
@@ -160,10 +158,10 @@ def _vjp(stage: Callable, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
 
 def check_backprop_stage(backprop_stage: object) -> Feedback:
     """Check `backprop_stage(x, stage, dL_dy)`, which returns dL/dx for L downstream of stage(x)."""
-    if sandbox.is_placeholder(backprop_stage):
-        return not_attempted(BACKPROP_STAGE)
-    if not callable(backprop_stage):
-        return wrong(BACKPROP_STAGE, "lesson01.stage_not_callable")
+    if (
+        verdict := unanswered(BACKPROP_STAGE, backprop_stage, "lesson01.stage_not_callable")
+    ) is not None:
+        return verdict
     for stage, values, v in _stage_cases():
         expected = _vjp(stage, values, v)
         x = values.clone().requires_grad_(True)
@@ -215,10 +213,8 @@ def _rounding_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
 
 def check_straight_through(st_round: object) -> Feedback:
     """Check `st_round(x)`: the value round(x), and a backward pass that passes gradients as is."""
-    if sandbox.is_placeholder(st_round):
-        return not_attempted(STRAIGHT_THROUGH)
-    if not callable(st_round):
-        return wrong(STRAIGHT_THROUGH, "lesson01.st_not_callable")
+    if (verdict := unanswered(STRAIGHT_THROUGH, st_round, "lesson01.st_not_callable")) is not None:
+        return verdict
     for values, v in _rounding_cases():
         x = values.clone().requires_grad_(True)
 

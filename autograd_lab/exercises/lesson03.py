@@ -11,8 +11,8 @@ from __future__ import annotations
 import torch
 
 from autograd_lab.exercises import sandbox
-from autograd_lab.exercises.checks import failed
-from autograd_lab.exercises.feedback import not_attempted, right, wrong
+from autograd_lab.exercises.checks import failed, unanswered
+from autograd_lab.exercises.feedback import right, wrong
 from autograd_lab.exercises.probes import by_hand
 from autograd_lab.feedback import Feedback
 from autograd_lab.torch_errors import key_of
@@ -72,10 +72,8 @@ def _slips(W: torch.Tensor, x: torch.Tensor) -> tuple[tuple[str, torch.Tensor], 
 
 def check_matrix_grad(dL_dW: object) -> Feedback:  # noqa: N803 - the name the math gives it
     """Check `dL_dW(W, x)`, the gradient of Σ tanh(W x)² with respect to W, worked out by hand."""
-    if sandbox.is_placeholder(dL_dW):
-        return not_attempted(MATRIX_GRAD)
-    if not callable(dL_dW):
-        return wrong(MATRIX_GRAD, "lesson03.matrix_not_callable")
+    if (verdict := unanswered(MATRIX_GRAD, dL_dW, "lesson03.matrix_not_callable")) is not None:
+        return verdict
     for W, x in _matrix_cases():
         steps: list[bool] = []
 
@@ -181,10 +179,8 @@ def _as_names(value: object) -> list[str] | None:
 
 def check_graph_path(path_to_leaf: object) -> Feedback:
     """Check `path_to_leaf(out, leaf)`: the node names from out.grad_fn down to the leaf."""
-    if sandbox.is_placeholder(path_to_leaf):
-        return not_attempted(GRAPH_PATH)
-    if not callable(path_to_leaf):
-        return wrong(GRAPH_PATH, "lesson03.path_not_callable")
+    if (verdict := unanswered(GRAPH_PATH, path_to_leaf, "lesson03.path_not_callable")) is not None:
+        return verdict
     for index, (out, leaf) in enumerate(_graph_cases()):
         (expected,) = _paths(out.grad_fn, leaf)
         outcome = sandbox.run(lambda out=out, leaf=leaf: path_to_leaf(out, leaf))

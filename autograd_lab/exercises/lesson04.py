@@ -17,8 +17,8 @@ import torch
 
 from autograd_lab import torch_errors
 from autograd_lab.exercises import sandbox
-from autograd_lab.exercises.checks import failed
-from autograd_lab.exercises.feedback import not_attempted, right, wrong
+from autograd_lab.exercises.checks import failed, unanswered
+from autograd_lab.exercises.feedback import right, wrong
 from autograd_lab.exercises.probes import BackwardProbe, Watch
 from autograd_lab.exercises.sandbox import as_tensor, close
 from autograd_lab.feedback import Feedback
@@ -63,10 +63,8 @@ def _fix_expected(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, tuple]:
 
 def check_fix_inplace(fixed: object) -> Feedback:
     """Check `fixed(x)`: the value of `centred(x)`, with a backward pass that runs and is right."""
-    if sandbox.is_placeholder(fixed):
-        return not_attempted(FIX)
-    if not callable(fixed):
-        return wrong(FIX, "lesson04.fix_not_callable")
+    if (verdict := unanswered(FIX, fixed, "lesson04.fix_not_callable")) is not None:
+        return verdict
     for x in _fix_inputs():
         value, expected, slips = _fix_expected(x)
         leaf = x.clone().requires_grad_(True)
@@ -186,10 +184,8 @@ def _same(a: list[torch.Tensor], b: list[torch.Tensor], tol: float = 1e-9) -> bo
 
 def check_freeze(fine_tune: object) -> Feedback:
     """Check `fine_tune(model, X, y, steps, lr)`: first layer frozen, the rest trained by SGD."""
-    if sandbox.is_placeholder(fine_tune):
-        return not_attempted(FREEZE)
-    if not callable(fine_tune):
-        return wrong(FREEZE, "lesson04.freeze_not_callable")
+    if (verdict := unanswered(FREEZE, fine_tune, "lesson04.freeze_not_callable")) is not None:
+        return verdict
     for model, X, y, steps, lr in _freeze_cases():
         pristine = copy.deepcopy(model)
         reference = _trained(model, X, y, steps, lr)
@@ -271,10 +267,8 @@ def _loss_gradient(w, X, y, loss: Callable = logistic_loss) -> torch.Tensor:
 
 def check_accumulate(accumulate: object) -> Feedback:
     """Check `accumulate(w, X, y, k)`: k backward passes, w.grad the full-batch gradient."""
-    if sandbox.is_placeholder(accumulate):
-        return not_attempted(ACCUMULATE)
-    if not callable(accumulate):
-        return wrong(ACCUMULATE, "lesson04.accum_not_callable")
+    if (verdict := unanswered(ACCUMULATE, accumulate, "lesson04.accum_not_callable")) is not None:
+        return verdict
     for start, X, y, k in _accumulate_cases():
         expected = _loss_gradient(start, X, y)
         w = start.clone().requires_grad_(True)

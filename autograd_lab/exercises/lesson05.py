@@ -24,7 +24,7 @@ import torch
 
 from autograd_lab import torch_errors
 from autograd_lab.exercises import sandbox
-from autograd_lab.exercises.checks import failed
+from autograd_lab.exercises.checks import failed, unanswered
 from autograd_lab.exercises.feedback import not_attempted, right, wrong
 from autograd_lab.exercises.probes import Watch
 from autograd_lab.exercises.sandbox import as_tensor, close
@@ -113,10 +113,8 @@ def _forward_name(node: str) -> str:
 
 def check_find_nan(find_nan: object) -> Feedback:
     """Check `find_nan(loss, x)`: the name of the backward node that produced the NaN."""
-    if sandbox.is_placeholder(find_nan):
-        return not_attempted(FIND_NAN)
-    if not callable(find_nan):
-        return wrong(FIND_NAN, "lesson05.nan_not_callable")
+    if (verdict := unanswered(FIND_NAN, find_nan, "lesson05.nan_not_callable")) is not None:
+        return verdict
     first_answer = None
     for shown, loss, value in _NAN_CASES:
         expected = _blamed_node(loss, value)

@@ -24,8 +24,8 @@ import torch
 from autograd_lab import engine
 from autograd_lab.engine import core
 from autograd_lab.exercises import sandbox
-from autograd_lab.exercises.checks import failed
-from autograd_lab.exercises.feedback import not_attempted, right, wrong
+from autograd_lab.exercises.checks import failed, unanswered
+from autograd_lab.exercises.feedback import right, wrong
 from autograd_lab.exercises.probes import Watch
 from autograd_lab.exercises.sandbox import close
 from autograd_lab.feedback import Feedback
@@ -137,10 +137,8 @@ def _second_order(sigmoid: Callable, values: np.ndarray, weights: np.ndarray, ta
 
 def check_sigmoid_op(sigmoid: object) -> Feedback:
     """Check `sigmoid(x)`, a new engine op with its own backward rule, against PyTorch."""
-    if sandbox.is_placeholder(sigmoid):
-        return not_attempted(SIGMOID)
-    if not callable(sigmoid):
-        return wrong(SIGMOID, "lesson06.op_not_callable")
+    if (verdict := unanswered(SIGMOID, sigmoid, "lesson06.op_not_callable")) is not None:
+        return verdict
     for values in _INPUTS:
         weights = np.linspace(-1.5, 2.0, values.size).reshape(values.shape)
         tangent = np.linspace(0.5, -1.0, values.size).reshape(values.shape)
@@ -329,10 +327,8 @@ def _same(a: dict, b: dict) -> bool:
 
 def check_shares(shares: object) -> Feedback:
     """Check `shares(root)`: how many shares of the gradient each tensor below root receives."""
-    if sandbox.is_placeholder(shares):
-        return not_attempted(SHARES)
-    if not callable(shares):
-        return wrong(SHARES, "lesson06.shares_not_callable")
+    if (verdict := unanswered(SHARES, shares, "lesson06.shares_not_callable")) is not None:
+        return verdict
     for index, make in enumerate(GRAPHS):
         root, _ = make()
         outcome = sandbox.run(lambda root=root: shares(root))

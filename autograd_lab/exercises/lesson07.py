@@ -26,7 +26,7 @@ import torch.autograd.forward_ad as fwAD
 from torch import nn
 
 from autograd_lab.exercises import sandbox
-from autograd_lab.exercises.checks import failed
+from autograd_lab.exercises.checks import failed, unanswered
 from autograd_lab.exercises.feedback import not_attempted, right, wrong
 from autograd_lab.exercises.probes import Watch
 from autograd_lab.exercises.sandbox import as_tensor, close
@@ -274,10 +274,10 @@ def _ckpt_verdict(forward: Callable, seed: int, x: torch.Tensor) -> Feedback | N
 
 def check_checkpoint(forward_with_checkpoints: object) -> Feedback:
     """Check `forward_with_checkpoints(model, x)`: same gradients, fewer saved tensors."""
-    if sandbox.is_placeholder(forward_with_checkpoints):
-        return not_attempted(CHECKPOINT)
-    if not callable(forward_with_checkpoints):
-        return wrong(CHECKPOINT, "lesson07.ckpt_not_callable")
+    if (
+        verdict := unanswered(CHECKPOINT, forward_with_checkpoints, "lesson07.ckpt_not_callable")
+    ) is not None:
+        return verdict
     for seed, rows in ((7, 8), (11, 5)):  # models and inputs the notebook does not show
         x = torch.linspace(-1.0, 1.0, rows * 16, dtype=torch.float64).reshape(rows, 16)
         verdict = _ckpt_verdict(forward_with_checkpoints, seed, x)
